@@ -1,0 +1,75 @@
+"""Import throughput: trailtui's import against DuckDB's own read_json load of the same gzipped logs.
+
+Two references, both measured here on the same files:
+- "read_json": `CREATE TABLE AS SELECT * FROM read_json(files)`, DuckDB loading the files as they are
+  (one row per log file, the events left nested in a Records list): the issue's stated reference;
+- "read_json+unnest": the same with `unnest(Records)`, one row per event, closer to the work trailtui does.
+trailtui additionally keeps the original record text, deduplicates by eventID, and commits per batch.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.data import trail_logs
+from trailtui.local.importer import import_paths
+from trailtui.local.lakefile import LakeFile
+from trailtui.paths import locations
+
+
+def _duckdb_load(files: list[Path], unnest: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "ref.duckdb"))
+        con.execute("SET enable_progress_bar = false")
+        names = [str(f) for f in files]
+        select = "unnest(Records, recursive := true)" if unnest else "*"
+        start = time.perf_counter()
+        con.execute(f"CREATE TABLE ref AS SELECT {select} FROM read_json($files)", {"files": names})
+        con.close()  # includes the checkpoint, as trailtui's import does
+        return time.perf_counter() - start
+
+
+def _trailtui_import(root: Path) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        lake = LakeFile(locations(tmp).ensure())
+        start = time.perf_counter()
+        report = import_paths(lake, [root], "bench")
+        elapsed = time.perf_counter() - start
+        assert report.ok, report.rejected
+        return elapsed, report.events_added
+
+
+def run(events: int = 200_000, repeats: int = 3) -> list[tuple[str, float, float]]:
+    root, files = trail_logs(events)
+    size = sum(f.stat().st_size for f in files)
+    print(f"import: {events:,} events in {len(files)} gzipped files ({size / 1e6:.1f} MB)", file=sys.stderr)
+    ours, refs_flat, refs_unnest = [], [], []
+    for _ in range(repeats):
+        t, added = _trailtui_import(root)
+        assert added == events
+        ours.append(t)
+        refs_flat.append(_duckdb_load(files, unnest=False))
+        refs_unnest.append(_duckdb_load(files, unnest=True))
+    ours_rate = events / statistics.median(ours)
+    flat_rate = events / statistics.median(refs_flat)
+    unnest_rate = events / statistics.median(refs_unnest)
+    return [
+        ("import events/s vs read_json", ours_rate, flat_rate),
+        ("import events/s vs read_json+unnest", ours_rate, unnest_rate),
+    ]
+
+
+def main() -> None:
+    events = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    for name, value, ref in run(events):
+        print(f"{name:40} {value:12,.0f} {ref:12,.0f} {value / ref:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m trailtui`."""
+
+from trailtui.cli import main
+
+raise SystemExit(main())

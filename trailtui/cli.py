@@ -1,0 +1,79 @@
+"""The command line: `trailtui` and its subcommands. Heavy modules are imported only by the command
+that needs them, so `--help` and the TUI's first paint stay quick."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from trailtui import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="trailtui",
+        description="A keyboard-driven explorer for AWS CloudTrail Lake and trail logs. With no command, "
+        "opens the explorer on the local lake (building a demo organization on first run).",
+    )
+    p.add_argument("--version", action="version", version=f"trailtui {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import trail log files or folders into a local store")
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders (walked recursively)")
+    imp.add_argument(
+        "--store", default="trail-logs", help="store name, created if missing (default: %(default)s)"
+    )
+
+    st = sub.add_parser("stores", help="list the local lake's event data stores")
+    st.add_argument("--format", choices=("table", "json"), default="table")
+
+    demo = sub.add_parser("demo", help="build the demo organization store (org-events)")
+    demo.add_argument("--reset", action="store_true", help="delete and rebuild the demo store")
+    demo.add_argument("--anchor", metavar="YYYY-MM-DD", help="last day of the demo (default: today, UTC)")
+    demo.add_argument("--keep-logs", metavar="DIR", help="also keep the generated trail log files in DIR")
+    demo.add_argument("--events", type=int, default=None, help=argparse.SUPPRESS)
+
+    sub.add_parser("paths", help="show where trailtui keeps its files")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from trailtui.local.lakefile import LakeBusyError
+
+    try:
+        if args.command == "import":
+            from trailtui.commands.importing import run_import
+
+            return run_import(args.paths, args.store)
+        if args.command == "demo":
+            from trailtui.commands.demo import run_demo
+            from trailtui.local.demo import DEFAULT_EVENTS
+
+            return run_demo(args.reset, args.anchor, args.keep_logs, args.events or DEFAULT_EVENTS)
+        if args.command == "paths":
+            from trailtui.paths import locations
+
+            where = locations()
+            for name in ("data", "state", "config", "cache"):
+                print(f"{name:7} {getattr(where, name)}")
+            return 0
+        if args.command in ("stores", None):
+            from trailtui.commands.stores import run_stores
+
+            return run_stores(getattr(args, "format", "table"))
+    except LakeBusyError as exc:
+        print(f"trailtui: {exc}", file=sys.stderr)
+        return 75
+    return 2

@@ -1,0 +1,39 @@
+"""What the subcommands share: the lake in effect, terminal detection, human-readable figures."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from trailtui.local.lakefile import LakeFile
+from trailtui.paths import locations
+
+
+def open_lake(build_demo_if_empty: bool = True, out: TextIO = sys.stderr) -> LakeFile:
+    """The local lake of $TRAILTUI_HOME (or the user's data directory); a fresh one gets the demo."""
+    lake = LakeFile(locations().ensure())
+    if build_demo_if_empty:
+        from trailtui.local.demo import ensure_demo
+
+        ensure_demo(lake, notify=lambda msg: print(msg, file=out, flush=True))
+    return lake
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(n) < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PB"
+
+
+def human_duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
