@@ -34,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep-logs", metavar="DIR", help="also keep the generated trail log files in DIR")
     demo.add_argument("--events", type=int, default=None, help=argparse.SUPPRESS)
 
+    q = sub.add_parser("query", help="run a CloudTrail Lake query and print its results")
+    q.add_argument("sql", nargs="?", help="the query; '-' or omitted reads standard input")
+    q.add_argument("--file", "-f", metavar="FILE", help="read the query from FILE ('-' for standard input)")
+    q.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table")
+    q.add_argument(
+        "--output", "-o", metavar="FILE", help="write the results to FILE instead of standard output"
+    )
+    q.add_argument("--profile", help="query AWS CloudTrail Lake with this AWS profile")
+    q.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
+    q.add_argument("--endpoint-url", help="any CloudTrail endpoint, e.g. a `trailtui serve` URL")
+
     sub.add_parser("paths", help="show where trailtui keeps its files")
     return p
 
@@ -62,6 +73,18 @@ def _dispatch(args: argparse.Namespace) -> int:
             from trailtui.local.demo import DEFAULT_EVENTS
 
             return run_demo(args.reset, args.anchor, args.keep_logs, args.events or DEFAULT_EVENTS)
+        if args.command == "query":
+            from trailtui.commands.query import connect, read_sql, run_query
+
+            sql = read_sql(args.sql, args.file)
+            if args.format == "table" and args.output:
+                args.format = "csv" if args.output.endswith(".csv") else "json"
+            conn = connect(args.profile, args.region, args.endpoint_url)
+            try:
+                return run_query(sql, args.format, args.output, conn)
+            finally:
+                if conn.local is not None:
+                    conn.local.close()
         if args.command == "paths":
             from trailtui.paths import locations
 

@@ -9,13 +9,13 @@ from trailtui.local.lakefile import LakeFile
 from trailtui.paths import locations
 
 
-def open_lake(build_demo_if_empty: bool = True, out: TextIO = sys.stderr) -> LakeFile:
+def open_lake(build_demo_if_empty: bool = True, out: TextIO | None = None) -> LakeFile:
     """The local lake of $TRAILTUI_HOME (or the user's data directory); a fresh one gets the demo."""
     lake = LakeFile(locations().ensure())
     if build_demo_if_empty:
         from trailtui.local.demo import ensure_demo
 
-        ensure_demo(lake, notify=lambda msg: print(msg, file=out, flush=True))
+        ensure_demo(lake, notify=lambda msg: print(msg, file=out or sys.stderr, flush=True))
     return lake
 
 

@@ -11,7 +11,9 @@ from trailtui.lake.text import sanitize
 from trailtui.local.importer import ImportReport, import_paths
 
 
-def print_report(report: ImportReport, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    err = err or sys.stderr
     for p in report.rejected:
         print(f"rejected: {sanitize(p.path)}: {sanitize(p.reason)}", file=err)
     for p in report.warnings:

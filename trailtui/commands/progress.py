@@ -12,10 +12,10 @@ from trailtui.local.importer import ImportProgress
 
 
 class ProgressLine:
-    def __init__(self, out: TextIO = sys.stderr, label: str = "Importing") -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None = None, label: str = "Importing") -> None:
+        self.out = out or sys.stderr
         self.label = label
-        self.enabled = out.isatty()
+        self.enabled = self.out.isatty()
         self._last = 0.0
 
     def __call__(self, p: ImportProgress) -> None:

@@ -33,7 +33,8 @@ def store_summary(s: StoreRecord) -> dict[str, Any]:
     }
 
 
-def run_stores(fmt: str, out: TextIO = sys.stdout) -> int:
+def run_stores(fmt: str, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     lake = open_lake()
     with lake.reader() as con:
         stores = list_stores(con, "lake")

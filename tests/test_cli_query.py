@@ -1,0 +1,70 @@
+"""`trailtui query`: formats, files, errors and exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trailtui.cli import main
+from trailtui.local.demo import DEMO_STORE_ID
+
+SQL = f"SELECT eventName, count(*) AS n FROM {DEMO_STORE_ID} WHERE eventName LIKE 'Create%' GROUP BY 1 ORDER BY 1"
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_is_the_get_query_results_shape(demo_lake: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["query", "--format", "json", SQL], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["QueryStatus"] == "FINISHED"
+    rows = doc["QueryResultRows"]
+    assert (
+        doc["QueryStatistics"]["ResultsCount"] == doc["QueryStatistics"]["TotalResultsCount"] == len(rows) > 3
+    )
+    assert [list(c) for c in rows[0]] == [["eventName"], ["n"]]
+    assert "CreateUser" in {r[0]["eventName"] for r in rows}
+
+
+def test_table_csv_jsonl_and_output_file(
+    demo_lake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["query", SQL], capsys)
+    assert code == 0 and out.splitlines()[0].split() == ["eventName", "n"] and "CreateUser" in out
+    code, out, _ = _run(["query", "--format", "csv", SQL], capsys)
+    parsed = list(csv.reader(io.StringIO(out)))
+    assert parsed[0] == ["eventName", "n"] and len(parsed) > 4
+    code, out, _ = _run(["query", "--format", "jsonl", SQL], capsys)
+    first = json.loads(out.splitlines()[0])
+    assert list(first[0]) == ["eventName"]
+    target = tmp_path / "out.csv"
+    code, _, err = _run(["query", SQL, "--output", str(target)], capsys)
+    assert code == 0 and "wrote" in err and target.read_text().startswith("eventName,n")
+
+
+def test_sql_from_file_and_stdin(
+    demo_lake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "q.sql"
+    f.write_text(SQL)
+    assert _run(["query", "--file", str(f), "--format", "json"], capsys)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(SQL))
+    code, out, _ = _run(["query", "-", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["QueryStatus"] == "FINISHED"
+
+
+def test_invalid_query_exits_non_zero_with_the_error(
+    demo_lake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["query", f"SELECT nope FROM {DEMO_STORE_ID}"], capsys)
+    assert code == 1 and out == ""
+    assert "InvalidQueryStatementException" in err and "nope" in err

@@ -1,0 +1,123 @@
+"""`trailtui query SQL`: run one query (local lake by default, or AWS) and print or save its results."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from trailtui.connections import Connection
+from trailtui.lake.errors import explain
+from trailtui.lake.export import ResultWriter
+from trailtui.lake.query import QueryRun
+from trailtui.lake.results import READABLE_STATES, QueryState, ResultPage
+from trailtui.lake.text import sanitize
+from trailtui.tabular import format_table
+
+
+def read_sql(sql: str | None, file: str | None) -> str:
+    if file:
+        return sys.stdin.read() if file == "-" else Path(file).read_text()
+    if sql == "-" or sql is None:
+        return sys.stdin.read()
+    return sql
+
+
+def connect(profile: str | None, region: str | None, endpoint_url: str | None) -> Connection:
+    from trailtui.connections import open_aws, open_local
+
+    if profile or region or endpoint_url:
+        return open_aws(profile, region, endpoint_url)
+    from trailtui.commands.common import open_lake
+
+    open_lake()  # first run: build the demo
+    return open_local()
+
+
+def _print_table(pages: list[ResultPage], out: TextIO) -> int:
+    columns = next((p.columns for p in pages if p.columns), [])
+    rows = [r for p in pages for r in p.rows]
+    if columns:
+        print(format_table(columns, [["null" if v is None else v for v in r] for r in rows], 80), file=out)
+    return len(rows)
+
+
+def run_query(
+    sql: str,
+    fmt: str,
+    output: str | None,
+    conn: Connection,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    run = QueryRun(conn.cloudtrail, sql)
+    try:
+        run.start()
+        state = run.wait()
+    except KeyboardInterrupt:
+        if run.query_id:
+            with contextlib.suppress(Exception):
+                run.cancel()
+            print(f"cancelled query {run.query_id}", file=err)
+        return 130
+    except Exception as exc:
+        print(f"trailtui: {sanitize(explain(exc, conn.profile))}", file=err)
+        return 1
+    _report_state(state, err)
+    if state.status not in READABLE_STATES:
+        return 1
+    target: IO[str] = open(output, "w", newline="", encoding="utf-8") if output else out  # noqa: SIM115
+    try:
+        rows = _write(run, fmt, target, state, to_terminal=output is None and out.isatty())
+    finally:
+        if output:
+            target.close()
+    if output:
+        print(f"wrote {rows:,} rows to {output}", file=err)
+    return 0 if state.status == "FINISHED" else 1
+
+
+def _write(run: QueryRun, fmt: str, target: IO[str], state: QueryState, to_terminal: bool) -> int:
+    if fmt == "table":
+        return _print_table(list(run.pages()), target)  # type: ignore[arg-type]
+    if to_terminal:  # never send raw event text to a terminal: write, then sanitise what is shown
+        import io
+
+        buffer = io.StringIO()
+        rows = _stream(run, fmt, buffer, state)
+        target.write(sanitize(buffer.getvalue(), keep_newlines=True))
+        return rows
+    return _stream(run, fmt, target, state)
+
+
+def _stream(run: QueryRun, fmt: str, target: IO[str], state: QueryState) -> int:
+    writer = ResultWriter(target, fmt)
+    last: ResultPage | None = None
+    for page in run.pages():
+        writer.write(page)
+        last = page
+    stats: dict[str, Any] = {
+        "ResultsCount": writer.rows,
+        "TotalResultsCount": last.total if last else 0,
+        "BytesScanned": state.statistics.bytes_scanned,
+    }
+    writer.finish(state.status, stats, state.error)
+    return writer.rows
+
+
+def _report_state(state: QueryState, err: TextIO) -> None:
+    s = state.statistics
+    if state.status == "FINISHED":
+        return
+    detail = f": {sanitize(state.error)}" if state.error else ""
+    print(f"query {state.query_id} ended {state.status}{detail}", file=err)
+    if state.status in ("TIMED_OUT", "CANCELLED") and s.events_scanned:
+        print("partial results follow", file=err)
+
+
+def describe_json(state: QueryState) -> str:
+    return json.dumps({"QueryId": state.query_id, "QueryStatus": state.status}, indent=2)

@@ -1,0 +1,80 @@
+"""Writing query results to CSV, JSON (the GetQueryResults shape) or JSON Lines, page by page.
+
+Writers stream: each page is written as it arrives, so memory stays flat however large the result.
+Values are written exactly as Lake returned them (they are evidence); the only change is in CSV, where a
+cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice for CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from trailtui.lake.results import ResultPage
+
+FORMATS = ("csv", "json", "jsonl")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise_formula(value: str | None) -> str:
+    if value is None:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+class ResultWriter:
+    """Write pages to `out` in one format; call `finish()` once with the final statistics."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.out = out
+        self.fmt = fmt
+        self.rows = 0
+        self._columns: list[str] | None = None
+        self._csv = csv.writer(out) if fmt == "csv" else None
+
+    def write(self, page: ResultPage) -> None:
+        if self._columns is None and page.columns:
+            self._columns = page.columns
+            if self._csv:
+                self._csv.writerow(page.columns)
+            elif self.fmt == "json":
+                self.out.write('{\n  "QueryResultRows": [')
+        for row in page.raw_rows():
+            if self._csv:
+                self._csv.writerow([neutralise_formula(next(iter(cell.values()))) for cell in row])
+            elif self.fmt == "json":
+                self.out.write(("," if self.rows else "") + "\n    " + json.dumps(row, ensure_ascii=False))
+            else:
+                self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self.rows += 1
+
+    def finish(self, status: str, statistics: dict[str, Any], error: str | None = None) -> None:
+        if self.fmt != "json":
+            return
+        if self._columns is None:
+            self.out.write('{\n  "QueryResultRows": [')
+        tail: dict[str, Any] = {"QueryStatus": status, "QueryStatistics": statistics}
+        if error:
+            tail["ErrorMessage"] = error
+        rest = json.dumps(tail, ensure_ascii=False, indent=2)[2:]  # the members and the closing brace
+        self.out.write(("\n  ]" if self.rows else "]") + ",\n" + rest + "\n")
+
+
+def write_all(out: IO[str], fmt: str, pages: Iterable[ResultPage]) -> int:
+    writer = ResultWriter(out, fmt)
+    last: ResultPage | None = None
+    for page in pages:
+        writer.write(page)
+        last = page
+    if last is not None:
+        stats = {
+            "ResultsCount": writer.rows,
+            "TotalResultsCount": last.total,
+            "BytesScanned": last.bytes_scanned,
+        }
+        writer.finish(last.status, stats, last.error)
+    return writer.rows

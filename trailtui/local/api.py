@@ -1,0 +1,350 @@
+"""The CloudTrail API of the local lake: operation name and JSON input in, JSON output or a Lake error out.
+
+One dispatcher serves both transports: boto3 in process (`inprocess.py`) and HTTP (`server.py`). Inputs
+are checked with botocore's own validator against the CloudTrail model before the specific Lake checks
+(ranges, tokens, statuses), so a raw HTTP client gets the errors an SDK would have caught.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from trailtui.local import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from trailtui.local.catalog import STORE_NAME_RE, StoreExistsError, StoreRecord, create_store
+from trailtui.local.engine import QueryEngine
+from trailtui.local.errors import (
+    EventDataStoreAlreadyExists,
+    EventDataStoreARNInvalid,
+    EventDataStoreNotFound,
+    InvalidDateRange,
+    InvalidMaxResults,
+    InvalidNextToken,
+    InvalidParameter,
+    InvalidQueryStatus,
+    LakeError,
+    QueryIdNotFound,
+    UnknownOperation,
+    UnsupportedOperation,
+)
+from trailtui.local.querystore import RETENTION_SECONDS, QueryRecord
+from trailtui.local.translate import ARN_RE, UUID_RE
+
+QUERY_STATUSES = ("QUEUED", "RUNNING", "FINISHED", "FAILED", "CANCELLED", "TIMED_OUT")
+DEFAULT_PAGE = 1000
+
+# What Lake reports for a CloudTrail-events store created with default settings.
+DEFAULT_SELECTORS = [
+    {
+        "Name": "Default management events",
+        "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+    }
+]
+PARTITION_KEYS = [{"Name": "eventCategory", "Type": "string"}, {"Name": "eventTime", "Type": "timestamp"}]
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _epoch(t: datetime | float | None) -> float | None:
+    if t is None:
+        return None
+    if isinstance(t, int | float):
+        return float(t)
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
+
+
+class CloudTrailLakeApi:
+    """CloudTrail Lake operations over one local lake, answering as `account_id` in `region`."""
+
+    def __init__(
+        self, engine: QueryEngine, account_id: str = LOCAL_ACCOUNT_ID, region: str = LOCAL_REGION
+    ) -> None:
+        self.engine = engine
+        self.account_id = account_id
+        self.region = region
+        self._token_key = self._load_token_key()
+        self._ops: dict[str, Handler] = {
+            "ListEventDataStores": self.list_event_data_stores,
+            "GetEventDataStore": self.get_event_data_store,
+            "CreateEventDataStore": self.create_event_data_store,
+            "StartQuery": self.start_query,
+            "DescribeQuery": self.describe_query,
+            "GetQueryResults": self.get_query_results,
+            "CancelQuery": self.cancel_query,
+            "ListQueries": self.list_queries,
+        }
+        self._lock = threading.Lock()
+
+    # -- dispatch -----------------------------------------------------------------------------------------
+    @cached_property
+    def _model(self) -> Any:
+        import botocore.session
+
+        return botocore.session.get_session().get_service_model("cloudtrail")
+
+    def handle(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        handler = self._ops.get(operation)
+        if handler is None:
+            if operation in self._model.operation_names:
+                raise UnsupportedOperation(f"{operation} is not supported by the trailtui local lake.")
+            raise UnknownOperation(f"Unknown operation {operation}.")
+        self._validate(operation, params)
+        return handler(params)
+
+    def _validate(self, operation: str, params: dict[str, Any]) -> None:
+        from botocore.validate import ParamValidator
+
+        shape = self._model.operation_model(operation).input_shape
+        if shape is None:
+            return
+        converted = self._timestamps_from_wire(params, shape)
+        report = ParamValidator().validate(converted, shape)
+        if report.has_errors():
+            errors = report.generate_report().replace("Invalid type for parameter", "Invalid type for")
+            if "MaxResults" in errors or "MaxQueryResults" in errors:
+                raise InvalidMaxResults(errors.splitlines()[-1].strip())
+            raise InvalidParameter(" ".join(line.strip() for line in errors.splitlines()[1:]) or errors)
+
+    @staticmethod
+    def _timestamps_from_wire(params: dict[str, Any], shape: Any) -> dict[str, Any]:
+        out = dict(params)
+        for name, member in shape.members.items():
+            if member.type_name == "timestamp" and isinstance(out.get(name), int | float):
+                out[name] = datetime.fromtimestamp(out[name], UTC)
+        return out
+
+    # -- tokens -------------------------------------------------------------------------------------------
+    def _load_token_key(self) -> bytes:
+        path = self.engine.lake.locations.state / "token.key"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_bytes(32)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(key)
+            tmp.replace(path)
+            return path.read_bytes()
+
+    def _make_token(self, scope: str, offset: int) -> str:
+        body = base64.urlsafe_b64encode(json.dumps({"s": scope, "o": offset}).encode()).decode().rstrip("=")
+        mac = hmac.new(self._token_key, body.encode(), hashlib.sha256).hexdigest()[:24]
+        return f"{body}.{mac}"
+
+    def _read_token(self, token: str | None, scope: str) -> int:
+        if not token:
+            return 0
+        try:
+            body, mac = token.rsplit(".", 1)
+            expected = hmac.new(self._token_key, body.encode(), hashlib.sha256).hexdigest()[:24]
+            if not hmac.compare_digest(mac, expected):
+                raise ValueError("signature")
+            data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            if data["s"] != scope:
+                raise ValueError("scope")
+            offset = int(data["o"])
+            if offset < 0:
+                raise ValueError("offset")
+            return offset
+        except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+            raise InvalidNextToken("The NextToken is not valid for this request.") from None
+
+    @staticmethod
+    def _page_size(params: dict[str, Any], key: str, default: int = DEFAULT_PAGE) -> int:
+        value = params.get(key, default)
+        if not isinstance(value, int) or not 1 <= value <= 1000:
+            raise InvalidMaxResults(f"{key} must be between 1 and 1000.")
+        return value
+
+    # -- stores -------------------------------------------------------------------------------------------
+    def _store(self, ref: str) -> StoreRecord:
+        if ref.startswith("arn:"):
+            m = ARN_RE.match(ref)
+            if not m:
+                raise EventDataStoreARNInvalid(f"The ARN {ref} is not a valid event data store ARN.")
+            ref = m.group("id")
+        for s in self.engine.stores():
+            if ref in (s.id, s.name):
+                return s
+        raise EventDataStoreNotFound(f"The event data store {ref} was not found.")
+
+    def _arn(self, store: StoreRecord) -> str:
+        return store.arn(self.region, self.account_id)
+
+    def _store_details(self, s: StoreRecord) -> dict[str, Any]:
+        return {
+            "EventDataStoreArn": self._arn(s),
+            "Name": s.name,
+            "Status": s.status,
+            "AdvancedEventSelectors": DEFAULT_SELECTORS,
+            "MultiRegionEnabled": s.multi_region_enabled,
+            "OrganizationEnabled": s.organization_enabled,
+            "RetentionPeriod": s.retention_period,
+            "TerminationProtectionEnabled": s.termination_protection,
+            "CreatedTimestamp": _epoch(s.created),
+            "UpdatedTimestamp": _epoch(s.updated),
+            "BillingMode": s.billing_mode,
+            "FederationStatus": "DISABLED",
+            "PartitionKeys": PARTITION_KEYS,
+        }
+
+    def list_event_data_stores(self, p: dict[str, Any]) -> dict[str, Any]:
+        size = self._page_size(p, "MaxResults")
+        offset = self._read_token(p.get("NextToken"), "stores")
+        stores = self.engine.stores()
+        page = stores[offset : offset + size]
+        out: dict[str, Any] = {
+            "EventDataStores": [{"EventDataStoreArn": self._arn(s), "Name": s.name} for s in page]
+        }
+        if offset + size < len(stores):
+            out["NextToken"] = self._make_token("stores", offset + size)
+        return out
+
+    def get_event_data_store(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._store_details(self._store(p["EventDataStore"]))
+
+    def create_event_data_store(self, p: dict[str, Any]) -> dict[str, Any]:
+        name = p["Name"]
+        if not STORE_NAME_RE.match(name):
+            raise InvalidParameter(
+                f"Event data store name {name!r} is not valid: use 3 to 128 letters, digits, '.', '_' or '-'."
+            )
+        retention = p.get("RetentionPeriod", 2557)
+        if not 7 <= retention <= 3653:
+            raise InvalidParameter("RetentionPeriod must be between 7 and 3653 days.")
+        try:
+            with self.engine.lake.writer() as con:
+                store = create_store(
+                    con,
+                    name,
+                    organization_enabled=bool(p.get("OrganizationEnabled", False)),
+                    multi_region_enabled=bool(p.get("MultiRegionEnabled", True)),
+                    retention_period=retention,
+                    termination_protection=bool(p.get("TerminationProtectionEnabled", True)),
+                    billing_mode=p.get("BillingMode", "EXTENDABLE_RETENTION_PRICING"),
+                )
+        except StoreExistsError as exc:
+            raise EventDataStoreAlreadyExists(str(exc)) from None
+        self.engine.invalidate_stores()
+        return self._store_details(store)
+
+    # -- queries ------------------------------------------------------------------------------------------
+    def _query(self, query_id: str) -> QueryRecord:
+        if not UUID_RE.match(query_id or ""):
+            raise QueryIdNotFound(f"The query ID {query_id} does not exist or has expired.")
+        return self.engine.describe(query_id)
+
+    def start_query(self, p: dict[str, Any]) -> dict[str, Any]:
+        sql = p.get("QueryStatement")
+        if p.get("DeliveryS3Uri"):
+            raise InvalidParameter(
+                "DeliveryS3Uri is not supported by the local lake; export results with trailtui query --output."
+            )
+        if not sql:
+            if p.get("QueryAlias"):
+                raise InvalidParameter(
+                    "Query aliases (dashboard widgets) are not supported by the local lake."
+                )
+            raise InvalidParameter("QueryStatement is required.")
+        record = self.engine.start(sql, self.account_id)
+        return {"QueryId": record.query_id, "EventDataStoreOwnerAccountId": self.account_id}
+
+    def _check_store_param(self, p: dict[str, Any]) -> None:
+        if p.get("EventDataStore"):  # deprecated, but the AWS CLI examples pass it
+            self._store(p["EventDataStore"])
+
+    def describe_query(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._check_store_param(p)
+        if not p.get("QueryId"):
+            raise InvalidParameter("QueryId is required (query aliases are not supported by the local lake).")
+        r = self._query(p["QueryId"])
+        out: dict[str, Any] = {
+            "QueryId": r.query_id,
+            "QueryString": r.query_string,
+            "QueryStatus": r.status,
+            "QueryStatistics": {
+                "EventsMatched": r.events_matched,
+                "EventsScanned": r.events_scanned,
+                "BytesScanned": r.bytes_scanned,
+                "ExecutionTimeInMillis": r.execution_ms,
+                "CreationTime": r.creation_time,
+            },
+            "EventDataStoreOwnerAccountId": r.account_id or self.account_id,
+        }
+        if r.error:
+            out["ErrorMessage"] = r.error
+        return out
+
+    def get_query_results(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._check_store_param(p)
+        r = self._query(p["QueryId"])
+        size = self._page_size(p, "MaxQueryResults")
+        offset = self._read_token(p.get("NextToken"), r.query_id)
+        out: dict[str, Any] = {"QueryStatus": r.status}
+        rows: list[list[dict[str, str | None]]] = []
+        readable = r.status in ("FINISHED", "TIMED_OUT", "CANCELLED")
+        if readable and offset > r.total_rows:
+            raise InvalidNextToken("The NextToken is beyond the end of the results.")
+        if readable and r.columns is not None:
+            names = r.columns
+            for values in self.engine.rows(r.query_id, offset, size):
+                rows.append([{n: v} for n, v in zip(names, values, strict=True)])
+        out["QueryStatistics"] = {
+            "ResultsCount": len(rows),
+            "TotalResultsCount": r.total_rows if readable else 0,
+            "BytesScanned": r.bytes_scanned,
+        }
+        out["QueryResultRows"] = rows
+        if readable and offset + size < r.total_rows:
+            out["NextToken"] = self._make_token(r.query_id, offset + size)
+        if r.error:
+            out["ErrorMessage"] = r.error
+        return out
+
+    def cancel_query(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._check_store_param(p)
+        r = self._query(p["QueryId"])
+        r = self.engine.cancel(r.query_id)
+        return {
+            "QueryId": r.query_id,
+            "QueryStatus": r.status,
+            "EventDataStoreOwnerAccountId": self.account_id,
+        }
+
+    def list_queries(self, p: dict[str, Any]) -> dict[str, Any]:
+        store = self._store(p["EventDataStore"])
+        size = self._page_size(p, "MaxResults")
+        status = p.get("QueryStatus")
+        if status is not None and status not in QUERY_STATUSES:
+            raise InvalidQueryStatus(f"The query status {status} is not valid.")
+        start, end = _epoch(p.get("StartTime")), _epoch(p.get("EndTime"))
+        now = datetime.now(UTC).timestamp()
+        if start is not None and end is not None and start > end:
+            raise InvalidDateRange("StartTime must be before EndTime.")
+        if end is not None and end < now - RETENTION_SECONDS:
+            raise InvalidDateRange("The time range must fall within the past 7 days.")
+        records = self.engine.list_queries(store.id, start, end, status)
+        scope = f"queries:{store.id}:{start}:{end}:{status}"
+        offset = self._read_token(p.get("NextToken"), scope)
+        page = records[offset : offset + size]
+        out: dict[str, Any] = {
+            "Queries": [
+                {"QueryId": r.query_id, "QueryStatus": r.status, "CreationTime": r.creation_time}
+                for r in page
+            ]
+        }
+        if offset + size < len(records):
+            out["NextToken"] = self._make_token(scope, offset + size)
+        return out
+
+
+def error_body(exc: LakeError) -> bytes:
+    return json.dumps(exc.to_wire()).encode()

@@ -1,0 +1,460 @@
+"""Running Lake queries on the local lake: the lifecycle behind StartQuery, DescribeQuery and friends.
+
+StartQuery translates the SQL (so bad SQL fails at once, as on Lake), records the query as QUEUED and hands
+it to a worker thread. The worker waits for the lake (QUEUED), runs the query in a sandboxed DuckDB instance
+(RUNNING), renders and stores the rows, and ends FINISHED, FAILED, CANCELLED or TIMED_OUT.
+
+The sandbox: a fresh in-memory DuckDB instance per query with the lake attached read-only; external access
+(files, network, extensions) off and the configuration locked before the query's SQL runs; a memory limit,
+a thread count and a run time limit. The translator has already refused anything but one SELECT over
+stores. DuckDB releases the GIL while it works, so queries run in parallel with the UI and each other.
+
+Statistics come from DuckDB's profile of the query: EventsScanned is the rows its table scans read (after
+zone-map pruning), EventsMatched the rows that passed the scans' filters, BytesScanned the compressed bytes
+of the columns those scans read in the row groups they read (see scancost.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from trailtui.local.catalog import StoreRecord, list_stores
+from trailtui.local.errors import (
+    InactiveQuery,
+    InvalidQueryStatement,
+    MaxConcurrentQueries,
+    QueryIdNotFound,
+)
+from trailtui.local.lakefile import LakeBusyError, LakeFile
+from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
+from trailtui.local.render import render_row, renderer_for
+from trailtui.local.scancost import column_bytes, scan_bytes
+from trailtui.local.translate import Translation, translate
+
+if TYPE_CHECKING:
+    import duckdb
+
+MAX_CONCURRENT = 10  # Lake's limit of queued or running queries per account
+FETCH_CHUNK = 2000
+TOO_LARGE = "Query response is too large"  # Lake's own message for an oversized result
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may use. The defaults suit a laptop; `serve` and tests may change them."""
+
+    memory: str = "2GB"
+    threads: int = 2
+    seconds: float = 3600.0  # Lake ends queries running past an hour as TIMED_OUT
+    max_result_bytes: int = 512 * 1024 * 1024
+    lake_wait: float = 120.0  # how long a query waits in QUEUED for an import to let go of the lake
+
+
+@dataclass
+class _Run:
+    query_id: str
+    translation: Translation
+    cancel_requested: threading.Event
+    timed_out: threading.Event
+    con: duckdb.DuckDBPyConnection | None = None
+
+
+# Queries executing in this process, across engines: an active record owned by this process but not here
+# was left behind by an engine that is gone.
+_RUNNING_HERE: set[str] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+class QueryEngine:
+    """The local lake's query service: one per process and lake."""
+
+    def __init__(self, lake: LakeFile, store: QueryStore | None = None, limits: Limits | None = None) -> None:
+        self.lake = lake
+        self.queries = store or QueryStore(lake.locations.queries_db)
+        self.limits = limits or Limits()
+        self._runs: dict[str, _Run] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT, thread_name_prefix="trailtui-query")
+        self._stores_cache: tuple[float, list[StoreRecord]] | None = None
+        self._sizes_cache: dict[tuple[str, Any], dict[str, int]] = {}
+        self.queries.expire()
+        self._reap_orphans()
+
+    # -- stores -------------------------------------------------------------------------------------------
+    def stores(self, max_age: float = 0.5) -> list[StoreRecord]:
+        """The lake's stores (cached briefly: StartQuery and polling need them often)."""
+        now = time.monotonic()
+        cached = self._stores_cache
+        if cached and now - cached[0] < max_age:
+            return cached[1]
+        if not self.lake.exists():
+            stores: list[StoreRecord] = []
+        else:
+            with self.lake.reader(wait=self.limits.lake_wait) as con:
+                stores = list_stores(con, "lake")
+        self._stores_cache = (now, stores)
+        return stores
+
+    def invalidate_stores(self) -> None:
+        self._stores_cache = None
+
+    def _resolver(self) -> Any:
+        stores = self.stores()
+        by_key = {s.id.lower(): s for s in stores} | {s.name: s for s in stores}
+
+        def resolve(ref: str) -> str | None:
+            s = by_key.get(ref.lower()) or by_key.get(ref)
+            return s.table_name if s else None
+
+        return resolve, {s.table_name: s for s in stores}
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+    def start(self, sql: str, account_id: str | None = None) -> QueryRecord:
+        resolve, by_table = self._resolver()
+        translation = translate(sql, resolve)  # raises InvalidQueryStatement / EventDataStoreNotFound
+        self._bind(translation)
+        self._reap_orphans()
+        with self._lock:
+            if self.queries.active_count() >= MAX_CONCURRENT:
+                raise MaxConcurrentQueries(
+                    f"You already have {MAX_CONCURRENT} queries queued or running; wait for one to end "
+                    "or cancel one."
+                )
+            query_id = str(uuid.uuid4())
+            store_ids = [by_table[t].id for t in translation.store_tables]
+            record = self.queries.create(query_id, sql, store_ids, account_id)
+            run = _Run(query_id, translation, threading.Event(), threading.Event())
+            self._runs[query_id] = run
+            with _RUNNING_LOCK:
+                _RUNNING_HERE.add(query_id)
+        self._pool.submit(self._execute, run)
+        return record
+
+    def describe(self, query_id: str) -> QueryRecord:
+        record = self.queries.get(query_id)
+        if record is None:
+            raise QueryIdNotFound(f"The query ID {query_id} does not exist or has expired.")
+        if record.status in ACTIVE and self._orphaned(record):
+            self._reap_orphans()
+            record = self.queries.get(query_id) or record
+        return record
+
+    def rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
+        return self.queries.read_rows(query_id, offset, limit)
+
+    def cancel(self, query_id: str) -> QueryRecord:
+        record = self.describe(query_id)
+        if record.status not in ACTIVE:
+            raise InactiveQuery(f"The query {query_id} has already ended with status {record.status}.")
+        run = self._runs.get(query_id)
+        if run is not None:
+            run.cancel_requested.set()
+            con = run.con
+            if con is not None:
+                con.interrupt()
+        # Another process's query: mark it; its worker sees the status and stops at its next check.
+        self.queries.finish_if_active(query_id, "CANCELLED")
+        return self.describe(query_id)
+
+    def list_queries(
+        self, store_id: str, start: float | None, end: float | None, status: str | None
+    ) -> list[QueryRecord]:
+        return self.queries.list_for_store(store_id, start, end, status)
+
+    def shutdown(self, cancel_running: bool = True) -> None:
+        if cancel_running:
+            for qid in list(self._runs):
+                with contextlib.suppress(Exception):
+                    self.cancel(qid)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- execution ----------------------------------------------------------------------------------------
+    def _execute(self, run: _Run) -> None:
+        qid = run.query_id
+        started = time.monotonic()
+        timer = threading.Timer(self.limits.seconds, self._time_out, args=(run,))
+        timer.daemon = True
+        try:
+            if run.cancel_requested.is_set():
+                return
+            with self.lake.reader(wait=self.limits.lake_wait, config=self._sandbox_config()) as con:
+                self._lock_down(con)
+                run.con = con
+                if not self._mark_running(qid):
+                    return  # cancelled while queued
+                timer.start()
+                self._run_query(con, run, started)
+        except LakeBusyError as exc:
+            self.queries.finish_if_active(qid, "FAILED", str(exc))
+        except Exception as exc:
+            self._fail(run, exc)
+        finally:
+            timer.cancel()
+            run.con = None
+            with self._lock:
+                self._runs.pop(qid, None)
+            with _RUNNING_LOCK:
+                _RUNNING_HERE.discard(qid)
+
+    def _bind(self, t: Translation) -> None:
+        """Bind the query without running it, so that an unknown column or an impossible cast fails
+        StartQuery itself (InvalidQueryStatementException), as on Lake. If an import holds the lake, the
+        check is skipped and the worker reports such errors as FAILED instead."""
+        try:
+            with self.lake.reader(wait=0.5, config=self._sandbox_config()) as con:
+                self._lock_down(con)
+                con.execute("DESCRIBE " + t.duckdb_sql).fetchall()
+        except LakeBusyError:
+            return
+        except Exception as exc:
+            raise InvalidQueryStatement(_message(exc)) from None
+
+    def _sandbox_config(self) -> dict[str, str | int | bool]:
+        return {"threads": self.limits.threads, "memory_limit": self.limits.memory}
+
+    @staticmethod
+    def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+        # Profiling first (it is configuration too), then no files, no network, no extensions, and
+        # no way to change any of it back.
+        con.execute("SET enable_profiling = 'no_output'")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+
+    def _mark_running(self, qid: str) -> bool:
+        record = self.queries.get(qid)
+        if record is None or record.status != "QUEUED":
+            return False
+        self.queries.set_status(qid, "RUNNING")
+        return True
+
+    def _run_query(self, con: duckdb.DuckDBPyConnection, run: _Run, started: float) -> None:
+        qid = run.query_id
+        t = run.translation
+        try:
+            result = con.execute(t.duckdb_sql)
+        except Exception as exc:
+            raise _classify(exc, run) from exc
+        description = result.description or []
+        names = self._column_names(t, [d[0] for d in description])
+        renderers = [renderer_for(d[1]) for d in description]
+        self.queries.set_columns(qid, names)
+        written = 0
+        size = 0
+        too_large = False
+        try:
+            while True:
+                if self._stopping(run):
+                    break
+                chunk = result.fetchmany(FETCH_CHUNK)
+                if not chunk:
+                    break
+                rendered = [render_row(r, renderers) for r in chunk]
+                size += sum(len(v) for row in rendered for v in row if v)
+                if size > self.limits.max_result_bytes:
+                    too_large = True
+                    break
+                written += self.queries.write_rows(qid, written, rendered)
+        except Exception as exc:
+            raise _classify(exc, run) from exc
+        finally:
+            try:
+                while result.fetchmany(FETCH_CHUNK):  # drain, so the connection can be closed cleanly
+                    if too_large or self._stopping(run):
+                        break
+            except Exception:
+                pass
+        stats = self._statistics(con, t, started, written)
+        if run.timed_out.is_set():
+            self.queries.finish_if_active(
+                qid,
+                "TIMED_OUT",
+                f"Query exceeded the time limit of "
+                f"{self.limits.seconds:.0f} seconds; partial results are available.",
+            )
+        elif run.cancel_requested.is_set():
+            self.queries.finish_if_active(qid, "CANCELLED")
+        elif too_large:
+            self.queries.finish_if_active(qid, "FAILED", TOO_LARGE)
+        self._record_stats(qid, stats)
+        if not (run.timed_out.is_set() or run.cancel_requested.is_set() or too_large):
+            self.queries.finish_if_active(qid, "FINISHED")
+
+    def _record_stats(self, qid: str, stats: dict[str, int]) -> None:
+        record = self.queries.get(qid)
+        if record is not None:
+            self.queries.set_status(qid, record.status, stats=stats)
+
+    def _stopping(self, run: _Run) -> bool:
+        if run.cancel_requested.is_set() or run.timed_out.is_set():
+            return True
+        record = self.queries.get(run.query_id)  # cancelled by another process?
+        if record is not None and record.status == "CANCELLED":
+            run.cancel_requested.set()
+            return True
+        return False
+
+    @staticmethod
+    def _column_names(t: Translation, duck_names: list[str]) -> list[str]:
+        if not t.star_unknown and len(t.names) == len(duck_names):
+            return [n if n is not None else d for n, d in zip(t.names, duck_names, strict=True)]
+        return duck_names
+
+    def _statistics(
+        self, con: duckdb.DuckDBPyConnection, t: Translation, started: float, rows: int
+    ) -> dict[str, int]:
+        stats = {"execution_ms": int((time.monotonic() - started) * 1000), "total_rows": rows}
+        try:
+            profile = json.loads(con.get_profiling_information(format="json"))
+        except Exception:
+            return stats
+        tables = {f"lake.main.{name}" for name in t.store_tables}
+        per_table: dict[str, tuple[int, int, int]] = {}
+        for scan, out_rows in _store_scans(profile.get("operator") or [], tables):
+            # A table may be scanned twice (late materialisation re-reads the rows a top-N kept): count
+            # its largest scan, not the sum.
+            name = (scan.get("extra_info") or {}).get("Table", "")
+            read = scan_bytes(scan, self._column_bytes(con, name))
+            prev = per_table.get(name, (0, 0, 0))
+            per_table[name] = (
+                max(prev[0], int(scan.get("rows_scanned") or 0)),
+                max(prev[1], out_rows),
+                max(prev[2], read),
+            )
+        sizes = {f"lake.main.{s.table_name}": s.event_count for s in self.stores()}
+        scanned = sum(min(rows, sizes.get(name, rows)) for name, (rows, _, _) in per_table.items())
+        matched = sum(min(m, sizes.get(name, m)) for name, (_, m, _) in per_table.items())
+        stats.update(
+            events_scanned=scanned,
+            events_matched=matched,
+            bytes_scanned=sum(b for _, _, b in per_table.values()),
+        )
+        return stats
+
+    def _column_bytes(self, con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+        """Compressed column sizes of a store table, cached until the store changes."""
+        counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in self.stores()}
+        key = (table, counts.get(table))
+        cached = self._sizes_cache.get(key)
+        if cached is None:
+            try:
+                cached = column_bytes(con, table)
+            except Exception:
+                cached = {}
+            self._sizes_cache[key] = cached
+        return cached
+
+    def _time_out(self, run: _Run) -> None:
+        run.timed_out.set()
+        con = run.con
+        if con is not None:
+            con.interrupt()
+
+    def _fail(self, run: _Run, exc: BaseException) -> None:
+        qid = run.query_id
+        if run.timed_out.is_set():
+            self.queries.finish_if_active(
+                qid, "TIMED_OUT", f"Query exceeded the time limit of {self.limits.seconds:.0f} seconds."
+            )
+        elif run.cancel_requested.is_set():
+            self.queries.finish_if_active(qid, "CANCELLED")
+        else:
+            self.queries.finish_if_active(qid, "FAILED", _message(exc))
+
+    # -- orphans ------------------------------------------------------------------------------------------
+    def _orphaned(self, record: QueryRecord) -> bool:
+        if record.owner_host != self.queries.host:
+            return False
+        if record.owner_pid == _pid():
+            with _RUNNING_LOCK:
+                return record.query_id not in _RUNNING_HERE
+        return record in self.queries.orphans()
+
+    def _reap_orphans(self) -> None:
+        candidates = self.queries.orphans()
+        rows = (
+            self.queries._conn()
+            .execute(  # active queries of this process that no engine runs
+                "SELECT query_id FROM queries WHERE status IN ('QUEUED', 'RUNNING') AND owner_pid = ? AND owner_host = ?",
+                (_pid(), self.queries.host),
+            )
+            .fetchall()
+        )
+        with _RUNNING_LOCK:
+            mine = [q for (q,) in rows if q not in _RUNNING_HERE]
+        for record in candidates:
+            self.queries.finish_if_active(record.query_id, "FAILED", "The process running this query exited.")
+        for qid in mine:
+            self.queries.finish_if_active(qid, "FAILED", "The engine running this query stopped.")
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _store_scans(operators: list[dict[str, Any]], tables: set[str]) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each scan of a store table in a DuckDB profile, with the rows that passed its filters (the scan's
+    own output, or that of the FILTER/PROJECTION chain right above it)."""
+
+    def walk(node: dict[str, Any], chain_rows: int | None) -> Iterator[tuple[dict[str, Any], int]]:
+        kind = node.get("type") or node.get("operator_type")
+        rows = int(node.get("intermediate_rows") or node.get("operator_cardinality") or 0)
+        if kind == "TABLE_SCAN" and (node.get("extra_info") or {}).get("Table") in tables:
+            yield node, (chain_rows if chain_rows is not None else rows)
+            return
+        for child in node.get("children") or []:
+            next_rows: int | None
+            if kind == "FILTER":
+                next_rows = rows
+            elif kind == "PROJECTION":
+                next_rows = chain_rows
+            else:
+                next_rows = None
+            yield from walk(child, next_rows)
+
+    for op in operators:
+        yield from walk(op, None)
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    for prefix in (
+        "Binder Error: ",
+        "Conversion Error: ",
+        "Invalid Input Error: ",
+        "Out of Memory Error: ",
+        "Parser Error: ",
+        "Catalog Error: ",
+        "Not implemented Error: ",
+        "Permission Error: ",
+    ):
+        text = text.replace(prefix, "")
+    if "Out of Memory" in str(exc) or "memory limit" in text.lower():
+        return "Query exhausted resources at this scale factor"  # Lake's wording for the same failure
+    text = text.splitlines()[0][:1000] if text else type(exc).__name__
+    if re.search(r'"eventData"', text, re.IGNORECASE):
+        text += (
+            " (eventData is a column of AWS Config configuration-item stores; local stores hold "
+            "CloudTrail events)"
+        )
+    return text
+
+
+def _classify(exc: BaseException, run: _Run) -> BaseException:
+    """A DuckDB error raised when the query starts: bind and conversion errors are the query's fault."""
+    if run.cancel_requested.is_set() or run.timed_out.is_set():
+        return exc
+    name = type(exc).__name__
+    if name in ("BinderException", "ConversionException", "CatalogException", "ParserException"):
+        return InvalidQueryStatement(_message(exc))
+    return exc

@@ -1,0 +1,243 @@
+"""The local lake's memory of queries: their status, statistics and results, kept for 7 days in SQLite.
+
+This is the service side (what DescribeQuery, GetQueryResults and ListQueries read), shared by every
+process on the lake: SQLite in WAL mode lets the TUI, `serve` and the CLI write and read it at once. The
+lake file itself is never written by a query. Results are stored already rendered as Lake strings, one row
+per line, so a page is a range read, and pages can be read after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+RETENTION_SECONDS = 7 * 24 * 3600  # Lake keeps results and query history for 7 days
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS queries (
+    query_id TEXT PRIMARY KEY,
+    query_string TEXT NOT NULL,
+    store_ids TEXT NOT NULL,            -- JSON list
+    status TEXT NOT NULL,
+    error TEXT,
+    creation_time REAL NOT NULL,
+    end_time REAL,
+    events_matched INTEGER NOT NULL DEFAULT 0,
+    events_scanned INTEGER NOT NULL DEFAULT 0,
+    bytes_scanned INTEGER NOT NULL DEFAULT 0,
+    execution_ms INTEGER NOT NULL DEFAULT 0,
+    columns TEXT,                       -- JSON list of names
+    total_rows INTEGER NOT NULL DEFAULT 0,
+    owner_pid INTEGER,
+    owner_host TEXT,
+    account_id TEXT
+);
+CREATE INDEX IF NOT EXISTS queries_by_time ON queries (creation_time);
+CREATE TABLE IF NOT EXISTS query_rows (
+    query_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    row TEXT NOT NULL,                  -- JSON list of values (strings or null)
+    PRIMARY KEY (query_id, n)
+) WITHOUT ROWID;
+"""
+
+ACTIVE = ("QUEUED", "RUNNING")
+
+
+@dataclass
+class QueryRecord:
+    query_id: str
+    query_string: str
+    store_ids: list[str]
+    status: str
+    error: str | None
+    creation_time: float
+    end_time: float | None
+    events_matched: int
+    events_scanned: int
+    bytes_scanned: int
+    execution_ms: int
+    columns: list[str] | None
+    total_rows: int
+    owner_pid: int | None
+    owner_host: str | None
+    account_id: str | None
+
+
+_COLS = tuple(QueryRecord.__dataclass_fields__)
+
+
+def _row_to_record(row: sqlite3.Row) -> QueryRecord:
+    values = dict(zip(_COLS, row, strict=True))
+    values["store_ids"] = json.loads(values["store_ids"])
+    values["columns"] = json.loads(values["columns"]) if values["columns"] else None
+    return QueryRecord(**values)
+
+
+class QueryStore:
+    """Query records and their rendered results, in one SQLite file per lake."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as con:
+            con.executescript(_SCHEMA)
+        self.host = socket.gethostname()
+
+    def _conn(self) -> sqlite3.Connection:
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            # One connection per thread: sqlite3 connections must not cross threads.
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        con = self._conn()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def create(self, query_id: str, sql: str, store_ids: list[str], account_id: str | None) -> QueryRecord:
+        now = time.time()
+        with self._tx() as con:
+            con.execute(
+                "INSERT INTO queries (query_id, query_string, store_ids, status, creation_time, owner_pid, "
+                "owner_host, account_id) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?)",
+                (query_id, sql, json.dumps(store_ids), now, os.getpid(), self.host, account_id),
+            )
+        record = self.get(query_id)
+        assert record is not None
+        return record
+
+    def get(self, query_id: str) -> QueryRecord | None:
+        row = (
+            self._conn()
+            .execute(f"SELECT {', '.join(_COLS)} FROM queries WHERE query_id = ?", (query_id,))
+            .fetchone()
+        )
+        return _row_to_record(row) if row else None
+
+    def set_status(
+        self, query_id: str, status: str, error: str | None = None, stats: dict[str, int] | None = None
+    ) -> None:
+        sets = ["status = ?", "error = coalesce(?, error)"]
+        args: list[object] = [status, error]
+        for key, value in (stats or {}).items():
+            sets.append(f"{key} = ?")
+            args.append(value)
+        if status not in ACTIVE:
+            sets.append("end_time = coalesce(end_time, ?)")
+            args.append(time.time())
+        args.append(query_id)
+        with self._tx() as con:
+            con.execute(f"UPDATE queries SET {', '.join(sets)} WHERE query_id = ?", args)
+
+    def finish_if_active(self, query_id: str, status: str, error: str | None = None) -> bool:
+        """Move an active query to an end status; False if it had already ended."""
+        with self._tx() as con:
+            cur = con.execute(
+                "UPDATE queries SET status = ?, error = coalesce(?, error), end_time = ? "
+                "WHERE query_id = ? AND status IN ('QUEUED', 'RUNNING')",
+                (status, error, time.time(), query_id),
+            )
+            return cur.rowcount == 1
+
+    def write_rows(self, query_id: str, start: int, rows: Iterable[list[str | None]]) -> int:
+        """Append rendered rows from position `start`; returns how many were written."""
+        batch = [
+            (query_id, start + i, json.dumps(r, ensure_ascii=False, separators=(",", ":")))
+            for i, r in enumerate(rows)
+        ]
+        with self._tx() as con:
+            con.executemany("INSERT OR REPLACE INTO query_rows VALUES (?, ?, ?)", batch)
+        return len(batch)
+
+    def set_columns(self, query_id: str, columns: list[str]) -> None:
+        with self._tx() as con:
+            con.execute("UPDATE queries SET columns = ? WHERE query_id = ?", (json.dumps(columns), query_id))
+
+    def read_rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT row FROM query_rows WHERE query_id = ? AND n >= ? AND n < ? ORDER BY n",
+                (query_id, offset, offset + limit),
+            )
+            .fetchall()
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def list_for_store(
+        self, store_id: str, start: float | None, end: float | None, status: str | None
+    ) -> list[QueryRecord]:
+        since = time.time() - RETENTION_SECONDS
+        sql = f"SELECT {', '.join(_COLS)} FROM queries WHERE creation_time >= ?"
+        args: list[object] = [max(since, start or since)]
+        if end is not None:
+            sql += " AND creation_time <= ?"
+            args.append(end)
+        if status:
+            sql += " AND status = ?"
+            args.append(status)
+        sql += " ORDER BY creation_time DESC"
+        records = [_row_to_record(r) for r in self._conn().execute(sql, args).fetchall()]
+        return [r for r in records if store_id in r.store_ids]
+
+    def active_count(self) -> int:
+        row = (
+            self._conn()
+            .execute("SELECT count(*) FROM queries WHERE status IN ('QUEUED', 'RUNNING')")
+            .fetchone()
+        )
+        return int(row[0])
+
+    def orphans(self) -> list[QueryRecord]:
+        """Active queries of this host whose process is gone (it crashed or was killed)."""
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT {', '.join(_COLS)} FROM queries WHERE status IN ('QUEUED', 'RUNNING') AND owner_host = ?",
+                (self.host,),
+            )
+            .fetchall()
+        )
+        return [r for r in map(_row_to_record, rows) if r.owner_pid is not None and not _alive(r.owner_pid)]
+
+    def expire(self, now: float | None = None) -> int:
+        cutoff = (now or time.time()) - RETENTION_SECONDS
+        with self._tx() as con:
+            old = [
+                r[0] for r in con.execute("SELECT query_id FROM queries WHERE creation_time < ?", (cutoff,))
+            ]
+            con.executemany("DELETE FROM query_rows WHERE query_id = ?", [(q,) for q in old])
+            con.execute("DELETE FROM queries WHERE creation_time < ?", (cutoff,))
+        return len(old)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,137 @@
+"""Rendering DuckDB values the way CloudTrail Lake (Trino) prints them in QueryResultRows.
+
+Every value becomes a string: timestamps as `YYYY-MM-DD HH:MM:SS.mmm`, booleans as `true`/`false`, structs
+and maps as `{key=value, ...}` (struct field names in lower case, every field present, `null` for missing
+ones), arrays as `[a, b]`, doubles as Java prints them (`1.5`, `1.0E10`). A top-level SQL NULL is returned
+as None (JSON null on the wire); see docs/sql.md.
+
+A renderer is built once per result column from its DuckDB type (a Python dict may be a struct or a map,
+and only the type says which), then applied to every value of the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+Renderer = Callable[[Any], str]
+
+
+def _type_id(t: Any) -> str:
+    return str(getattr(t, "id", "")).lower()
+
+
+def java_double(v: float) -> str:
+    """Java's Double.toString, which Trino uses for DOUBLE: `1.5`, `2.0`, `1.0E10`, `1.2E-5`, `NaN`."""
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0:
+        return "-0.0" if math.copysign(1.0, v) < 0 else "0.0"
+    if 1e-3 <= abs(v) < 1e7:
+        text = repr(v)
+        if "e" in text:  # repr may still choose exponent form for some values in range
+            text = f"{v:.17f}".rstrip("0")
+        return text if "." in text else text + ".0"
+    mantissa, exp = f"{v:.16e}".split("e")
+    digits = repr(float(mantissa))  # shortest form of the mantissa
+    if "e" in digits:
+        digits = mantissa.rstrip("0")
+    if "." not in digits:
+        digits += ".0"
+    return f"{digits}E{int(exp)}"
+
+
+def _timestamp(v: dt.datetime) -> str:
+    text = v.replace(tzinfo=None).isoformat(sep=" ", timespec="milliseconds")
+    return text + " UTC" if v.tzinfo is not None else text
+
+
+def _scalar(v: Any) -> str:
+    """Render a value whose type we do not know in detail (inside JSON-ish containers)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return java_double(v)
+    if isinstance(v, dt.datetime):
+        return _timestamp(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return v.isoformat(timespec="milliseconds")
+    if isinstance(v, dt.timedelta):
+        return _interval(v)
+    if isinstance(v, bytes | bytearray | memoryview):
+        return bytes(v).hex(" ")
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}={_nested(x, _scalar)}" for k, x in v.items()) + "}"
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_nested(x, _scalar) for x in v) + "]"
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def _interval(v: dt.timedelta) -> str:
+    total_ms = round(v.total_seconds() * 1000)
+    sign = "-" if total_ms < 0 else ""
+    total_ms = abs(total_ms)
+    days, rem = divmod(total_ms, 86_400_000)
+    hours, rem = divmod(rem, 3_600_000)
+    minutes, rem = divmod(rem, 60_000)
+    seconds, ms = divmod(rem, 1000)
+    return f"{sign}{days} {hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+
+
+def _nested(v: Any, render: Renderer) -> str:
+    return "null" if v is None else render(v)
+
+
+def renderer_for(t: Any) -> Renderer:
+    """A function that renders a non-NULL value of DuckDB type `t` as Lake prints it."""
+    kind = _type_id(t)
+    if kind == "struct":
+        fields = [
+            (str(name), name.lower() if isinstance(name, str) else str(name), renderer_for(ft))
+            for name, ft in t.children
+        ]
+
+        def struct(v: Any) -> str:
+            return "{" + ", ".join(f"{low}={_nested(v.get(name), r)}" for name, low, r in fields) + "}"
+
+        return struct
+    if kind == "map":
+        key_r = renderer_for(t.children[0][1])
+        val_r = renderer_for(t.children[1][1])
+
+        def mapping(v: Any) -> str:
+            items = (
+                v.items() if isinstance(v, dict) else zip(v.get("key", []), v.get("value", []), strict=False)
+            )
+            return "{" + ", ".join(f"{_nested(k, key_r)}={_nested(x, val_r)}" for k, x in items) + "}"
+
+        return mapping
+    if kind in ("list", "array"):
+        item_r = renderer_for(t.children[0][1])
+
+        def listing(v: Any) -> str:
+            return "[" + ", ".join(_nested(x, item_r) for x in v) + "]"
+
+        return listing
+    if kind == "varchar":
+        return str
+    if kind == "boolean":
+        return lambda v: "true" if v else "false"
+    if kind in ("double", "float"):
+        return java_double
+    if kind.startswith("timestamp"):
+        return _timestamp
+    return _scalar
+
+
+def render_row(row: tuple[Any, ...], renderers: list[Renderer]) -> list[str | None]:
+    return [None if v is None else r(v) for v, r in zip(row, renderers, strict=True)]

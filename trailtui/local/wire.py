@@ -1,0 +1,92 @@
+"""The AWS wire formats the local lake speaks: JSON 1.1 for CloudTrail, the query protocol for STS.
+
+Both transports (boto3 in process, HTTP for `serve`) turn a request into (status, headers, body) here, so
+what an SDK sees is the same either way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+from trailtui.local.api import CloudTrailLakeApi
+from trailtui.local.errors import InternalFailure, InvalidParameter, LakeError
+
+log = logging.getLogger("trailtui.local")
+
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+TARGET_PREFIX = "CloudTrail_20131101."
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def _json_reply(status: int, body: dict[str, Any]) -> Reply:
+    data = json.dumps(body, separators=(",", ":")).encode()
+    return status, {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": str(uuid.uuid4())}, data
+
+
+def error_reply(exc: LakeError) -> Reply:
+    status, headers, body = _json_reply(exc.status, exc.to_wire())
+    headers["x-amzn-ErrorType"] = exc.code
+    return status, headers, body
+
+
+def operation_of(target: str) -> str:
+    """`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.StartQuery` -> `StartQuery`."""
+    return target.rsplit(".", 1)[-1]
+
+
+def serve_cloudtrail(api: CloudTrailLakeApi, target: str, body: bytes) -> Reply:
+    try:
+        params = json.loads(body or b"{}")
+        if not isinstance(params, dict):
+            raise InvalidParameter("The request body must be a JSON object.")
+    except (ValueError, UnicodeDecodeError):
+        return error_reply(InvalidParameter("The request body is not valid JSON."))
+    try:
+        return _json_reply(200, api.handle(operation_of(target), params))
+    except LakeError as exc:
+        return error_reply(exc)
+    except Exception:
+        log.exception("internal error in %s", operation_of(target))
+        return error_reply(InternalFailure("The local lake failed to process the request; see its log."))
+
+
+def caller_identity_xml(account_id: str, arn: str, user_id: str) -> bytes:
+    return (
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<GetCallerIdentityResult>"
+        f"<Arn>{escape(arn)}</Arn><UserId>{escape(user_id)}</UserId><Account>{escape(account_id)}</Account>"
+        "</GetCallerIdentityResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</GetCallerIdentityResponse>"
+    ).encode()
+
+
+def sts_error_xml(code: str, message: str) -> bytes:
+    return (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<Error><Type>Sender</Type><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    ).encode()
+
+
+def serve_sts(account_id: str, principal: str, body: bytes) -> Reply:
+    form = parse_qs(body.decode("utf-8", "replace"))
+    action = (form.get("Action") or [""])[0]
+    headers = {"Content-Type": "text/xml", "x-amzn-RequestId": str(uuid.uuid4())}
+    if action != "GetCallerIdentity":
+        return (
+            400,
+            headers,
+            sts_error_xml("InvalidAction", f"{action or 'The action'} is not supported here."),
+        )
+    arn = f"arn:aws:iam::{account_id}:user/{principal}"
+    return (
+        200,
+        headers,
+        caller_identity_xml(account_id, arn, f"AIDA{uuid.uuid5(uuid.NAMESPACE_URL, arn).hex[:17].upper()}"),
+    )
