@@ -45,6 +45,26 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
     q.add_argument("--endpoint-url", help="any CloudTrail endpoint, e.g. a `trailtui serve` URL")
 
+    sv = sub.add_parser(
+        "serve", help="serve the local lake as a CloudTrail endpoint for the AWS CLI and SDKs"
+    )
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s, loopback only)"
+    )
+    sv.add_argument("--port", type=int, default=8743, help="port (default: %(default)s; 0 picks a free one)")
+    sv.add_argument("--account-id", default="111122223333", help="the AWS account the endpoint answers as")
+    sv.add_argument("--region", default="us-east-1", help="the Region the endpoint answers as")
+    sv.add_argument(
+        "--access-key-id", help="the access key ID clients must sign with (or $TRAILTUI_SERVE_ACCESS_KEY_ID)"
+    )
+    sv.add_argument("--secret-access-key", help="its secret (or $TRAILTUI_SERVE_SECRET_ACCESS_KEY)")
+    sv.add_argument(
+        "--faults",
+        metavar="PLAN",
+        help="inject faults for clients' tests, e.g. throttle=0.2,seed=1 (see docs/serve.md)",
+    )
+    sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
+
     sub.add_parser("paths", help="show where trailtui keeps its files")
     return p
 
@@ -85,6 +105,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             finally:
                 if conn.local is not None:
                     conn.local.close()
+        if args.command == "serve":
+            from trailtui.commands.serve import run_serve
+
+            return run_serve(args)
         if args.command == "paths":
             from trailtui.paths import locations
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 # botocore's standard retry mode: exponential backoff with jitter, retrying throttling and transient
-# errors, with a client-side retry quota. Three attempts keep a UI responsive.
-RETRIES = {"mode": "standard", "max_attempts": 3}
+# errors, with a client-side retry quota. Three attempts in all (botocore's `max_attempts` would count
+# retries, not attempts) keep a UI responsive.
+RETRIES = {"mode": "standard", "total_max_attempts": 3}
 
 
 def aws_session(profile: str | None = None, region: str | None = None) -> Any:

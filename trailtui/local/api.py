@@ -68,6 +68,7 @@ class CloudTrailLakeApi:
         self, engine: QueryEngine, account_id: str = LOCAL_ACCOUNT_ID, region: str = LOCAL_REGION
     ) -> None:
         self.engine = engine
+        self.faults: Any = None  # a FaultPlan, set by `serve --faults`
         self.account_id = account_id
         self.region = region
         self._token_key = self._load_token_key()
@@ -254,7 +255,8 @@ class CloudTrailLakeApi:
                     "Query aliases (dashboard widgets) are not supported by the local lake."
                 )
             raise InvalidParameter("QueryStatement is required.")
-        record = self.engine.start(sql, self.account_id)
+        forced = self.faults.query_outcome() if self.faults is not None else None
+        record = self.engine.start(sql, self.account_id, forced_end=forced)
         return {"QueryId": record.query_id, "EventDataStoreOwnerAccountId": self.account_id}
 
     def _check_store_param(self, p: dict[str, Any]) -> None:

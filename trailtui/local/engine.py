@@ -66,6 +66,7 @@ class _Run:
     cancel_requested: threading.Event
     timed_out: threading.Event
     con: duckdb.DuckDBPyConnection | None = None
+    forced_end: tuple[str, str] | None = None
 
 
 # Queries executing in this process, across engines: an active record owned by this process but not here
@@ -118,7 +119,11 @@ class QueryEngine:
         return resolve, {s.table_name: s for s in stores}
 
     # -- lifecycle ----------------------------------------------------------------------------------------
-    def start(self, sql: str, account_id: str | None = None) -> QueryRecord:
+    def start(
+        self, sql: str, account_id: str | None = None, forced_end: tuple[str, str] | None = None
+    ) -> QueryRecord:
+        """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
+        injection for clients' tests (`serve --faults`)."""
         resolve, by_table = self._resolver()
         translation = translate(sql, resolve)  # raises InvalidQueryStatement / EventDataStoreNotFound
         self._bind(translation)
@@ -132,7 +137,7 @@ class QueryEngine:
             query_id = str(uuid.uuid4())
             store_ids = [by_table[t].id for t in translation.store_tables]
             record = self.queries.create(query_id, sql, store_ids, account_id)
-            run = _Run(query_id, translation, threading.Event(), threading.Event())
+            run = _Run(query_id, translation, threading.Event(), threading.Event(), forced_end=forced_end)
             self._runs[query_id] = run
             with _RUNNING_LOCK:
                 _RUNNING_HERE.add(query_id)
@@ -284,6 +289,8 @@ class QueryEngine:
             self.queries.finish_if_active(qid, "CANCELLED")
         elif too_large:
             self.queries.finish_if_active(qid, "FAILED", TOO_LARGE)
+        if run.forced_end is not None:
+            self.queries.finish_if_active(qid, *run.forced_end)
         self._record_stats(qid, stats)
         if not (run.timed_out.is_set() or run.cancel_requested.is_set() or too_large):
             self.queries.finish_if_active(qid, "FINISHED")

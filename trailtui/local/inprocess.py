@@ -67,5 +67,7 @@ def local_client(api: CloudTrailLakeApi, service: str = "cloudtrail") -> Any:
 
     session = local_session(api)
     return session.client(
-        service, endpoint_url=LOCAL_ENDPOINT, config=Config(retries={"mode": "standard", "max_attempts": 3})
+        service,
+        endpoint_url=LOCAL_ENDPOINT,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
     )

@@ -1,0 +1,333 @@
+"""`trailtui serve` with the real AWS CLI and boto3: the seed session, signatures, identity, faults, stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
+
+from trailtui.local.demo import DEMO_STORE_ID
+from trailtui.local.faults import parse_faults
+from trailtui.local.server import Credentials, make_server
+from trailtui.local.service import LocalLake
+
+KEY, SECRET = "AKIATESTSERVE0001", "test-secret-value-0001"
+SEED = (
+    f"SELECT eventTime, eventSource, eventName, RecipientAccountId FROM {DEMO_STORE_ID} "
+    "WHERE eventTime >= '2026-11-20 16:00:00' AND eventTime <= '2026-11-20 17:00:00' ORDER BY eventTime ASC LIMIT 3"
+)
+SLOW = f"SELECT count(*) FROM {DEMO_STORE_ID} a CROSS JOIN {DEMO_STORE_ID} b WHERE a.eventid < b.eventid"
+AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+
+
+class Served:
+    def __init__(self, proc: subprocess.Popen[str], url: str, banner: str) -> None:
+        self.proc, self.url, self.banner = proc, url, banner
+
+
+@pytest.fixture
+def served(demo_lake: Any) -> Iterator[Served]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trailtui",
+            "serve",
+            "--port",
+            "0",
+            "--account-id",
+            "444455556666",
+            "--access-key-id",
+            KEY,
+            "--secret-access-key",
+            SECRET,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    banner = ""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        banner += line
+        if line.startswith("Press Ctrl-C"):
+            break
+    url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
+    server = Served(proc, url, banner)
+    yield server
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def aws(served: Served, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    assert AWS, "the awscli test dependency provides the aws command"
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID=KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET,
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+    )
+    return subprocess.run(
+        [AWS, *args, "--endpoint-url", served.url],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=check,
+        timeout=60,
+    )
+
+
+def client(url: str, key: str = KEY, secret: str = SECRET, service: str = "cloudtrail", **config: Any) -> Any:
+    retries = config.pop("retries", {"mode": "standard", "total_max_attempts": 1})
+    return boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1"
+    ).client(service, endpoint_url=url, config=Config(retries=retries, **config))
+
+
+def test_aws_cli_seed_session(served: Served) -> None:
+    assert SECRET not in served.banner  # a secret given by the user is not echoed
+    qid = json.loads(aws(served, "cloudtrail", "start-query", "--query-statement", SEED).stdout)["QueryId"]
+    deadline = time.monotonic() + 30
+    while (
+        json.loads(aws(served, "cloudtrail", "describe-query", "--query-id", qid).stdout)["QueryStatus"]
+        != "FINISHED"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    out = json.loads(
+        aws(
+            served, "cloudtrail", "get-query-results", "--event-data-store", DEMO_STORE_ID, "--query-id", qid
+        ).stdout
+    )
+    assert out["QueryStatus"] == "FINISHED"
+    assert out["QueryStatistics"]["ResultsCount"] == out["QueryStatistics"]["TotalResultsCount"] == 3
+    assert [list(c) for c in out["QueryResultRows"][0]] == [
+        ["eventTime"],
+        ["eventSource"],
+        ["eventName"],
+        ["RecipientAccountId"],
+    ]
+    stores = json.loads(aws(served, "cloudtrail", "list-event-data-stores").stdout)["EventDataStores"]
+    assert stores[0]["EventDataStoreArn"].startswith(
+        "arn:aws:cloudtrail:us-east-1:444455556666:eventdatastore/"
+    )
+    eds = json.loads(
+        aws(served, "cloudtrail", "get-event-data-store", "--event-data-store", DEMO_STORE_ID).stdout
+    )
+    assert eds["Name"] == "org-events" and eds["OrganizationEnabled"] is True
+    listed = json.loads(aws(served, "cloudtrail", "list-queries", "--event-data-store", DEMO_STORE_ID).stdout)
+    assert qid in [q["QueryId"] for q in listed["Queries"]]
+    slow = json.loads(aws(served, "cloudtrail", "start-query", "--query-statement", SLOW).stdout)["QueryId"]
+    cancelled = json.loads(aws(served, "cloudtrail", "cancel-query", "--query-id", slow).stdout)
+    assert cancelled["QueryStatus"] == "CANCELLED"
+    ident = json.loads(aws(served, "sts", "get-caller-identity").stdout)
+    assert ident["Account"] == "444455556666" and ident["Arn"].endswith(":user/trailtui-serve")
+
+
+def test_aws_cli_prints_errors_as_for_aws(served: Served) -> None:
+    bad = aws(served, "cloudtrail", "start-query", "--query-statement", "DROP TABLE x", check=False)
+    assert bad.returncode != 0
+    assert (
+        "An error occurred (InvalidQueryStatementException) when calling the StartQuery operation:"
+        in bad.stderr
+    )
+    gone = aws(
+        served,
+        "cloudtrail",
+        "describe-query",
+        "--query-id",
+        "11111111-2222-4333-8444-555555555555",
+        check=False,
+    )
+    assert "(QueryIdNotFoundException) when calling the DescribeQuery operation" in gone.stderr
+
+
+def test_signatures_are_checked(served: Served) -> None:
+    with pytest.raises(ClientError) as e:
+        client(served.url, secret="wrong").list_event_data_stores()
+    assert e.value.response["Error"]["Code"] == "InvalidSignatureException"
+    with pytest.raises(ClientError) as e:
+        client(served.url, key="AKIAUNKNOWN0000").list_event_data_stores()
+    assert e.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    unsigned = urllib.request.Request(
+        served.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "X-Amz-Target": "CloudTrail_20131101.ListEventDataStores",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+    )
+    with pytest.raises(urllib.error.HTTPError) as he:
+        urllib.request.urlopen(unsigned, timeout=10)
+    assert json.loads(he.value.read())["__type"] == "MissingAuthenticationTokenException"
+    assert client(served.url).list_event_data_stores()["EventDataStores"]
+
+
+def test_sigterm_stops_cleanly_and_cancels_running_queries(served: Served, demo_lake: Any) -> None:
+    ct = client(served.url)
+    qid = ct.start_query(QueryStatement=SLOW)["QueryId"]
+    time.sleep(0.5)
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(timeout=30) == 0
+    assert "stopped after" in (served.proc.stderr.read() if served.proc.stderr else "")
+    lake = LocalLake()  # the lake and its query records are consistent for the next process
+    try:
+        state = lake.engine.describe(qid)
+        assert state.status == "CANCELLED"
+        assert lake.engine.stores()[0].event_count >= 100_000
+    finally:
+        lake.close()
+
+
+# -- in-process servers for fault injection and load: the same server code, started in a thread --------------
+
+
+@pytest.fixture
+def start_server(demo_lake: Any) -> Iterator[Any]:
+    made: list[tuple[Any, LocalLake]] = []
+
+    def start(faults: str = "") -> str:
+        lake = LocalLake()
+        server = make_server(
+            lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(faults) if faults else None
+        )
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        made.append((server, lake))
+        return server.url
+
+    yield start
+    for server, lake in made:
+        server.shutdown()
+        server.server_close()
+        lake.close()
+
+
+def _wait(ct: Any, qid: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while True:
+        d = ct.describe_query(QueryId=qid)
+        if d["QueryStatus"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
+            return d
+        time.sleep(0.05)
+
+
+def test_fault_throttling_is_retried_by_botocore(start_server: Any) -> None:
+    url = start_server("throttle=0.5,seed=3")
+    plain = client(url)
+    codes = []
+    for _ in range(12):
+        try:
+            plain.list_event_data_stores()
+            codes.append("ok")
+        except ClientError as exc:
+            codes.append(exc.response["Error"]["Code"])
+    assert "ThrottlingException" in codes and "ok" in codes
+    patient = client(url, retries={"mode": "standard", "total_max_attempts": 10})
+    for _ in range(5):
+        assert patient.list_event_data_stores()["EventDataStores"]
+
+
+def test_fault_plan_is_deterministic(start_server: Any) -> None:
+    outcomes = []
+    for _ in range(2):
+        ct = client(start_server("throttle=0.4,5xx=0.2,seed=11"))
+        seq = []
+        for _ in range(15):
+            try:
+                ct.list_event_data_stores()
+                seq.append("ok")
+            except ClientError as exc:
+                seq.append(exc.response["Error"]["Code"])
+        outcomes.append(seq)
+    assert outcomes[0] == outcomes[1]
+    assert {"ThrottlingException"} <= set(outcomes[0])
+
+
+def test_fault_5xx(start_server: Any) -> None:
+    ct = client(start_server("5xx=1"))
+    with pytest.raises(ClientError) as e:
+        ct.list_event_data_stores()
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] in (500, 503)
+    assert e.value.response["Error"]["Code"] in ("InternalFailure", "ServiceUnavailableException")
+
+
+def test_fault_latency(start_server: Any) -> None:
+    ct = client(start_server("latency=300"))
+    t = time.monotonic()
+    ct.list_event_data_stores()
+    assert time.monotonic() - t >= 0.3
+
+
+def test_fault_expired_credentials_after_n_calls(start_server: Any) -> None:
+    ct = client(start_server("expire-after=3"))
+    for _ in range(3):
+        ct.list_event_data_stores()
+    with pytest.raises(ClientError) as e:
+        ct.list_event_data_stores()
+    assert e.value.response["Error"]["Code"] == "ExpiredTokenException"
+
+
+def test_fault_access_denied_for_named_operations(start_server: Any) -> None:
+    ct = client(start_server("deny=StartQuery+ListQueries"))
+    assert ct.list_event_data_stores()["EventDataStores"]
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=SEED)
+    assert e.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "cloudtrail:StartQuery" in e.value.response["Error"]["Message"]
+
+
+def test_fault_queries_end_failed_or_timed_out(start_server: Any) -> None:
+    ct = client(start_server("fail-queries=1"))
+    d = _wait(ct, ct.start_query(QueryStatement=SEED)["QueryId"])
+    assert d["QueryStatus"] == "FAILED" and d["ErrorMessage"]
+    ct = client(start_server("timeout-queries=1"))
+    qid = ct.start_query(QueryStatement=SEED)["QueryId"]
+    assert _wait(ct, qid)["QueryStatus"] == "TIMED_OUT"
+    assert len(ct.get_query_results(QueryId=qid)["QueryResultRows"]) == 3  # partial results stay readable
+
+
+def test_fault_dropped_connections(start_server: Any) -> None:
+    ct = client(start_server("drop=1"))
+    with pytest.raises((ConnectionClosedError, EndpointConnectionError)):
+        ct.list_event_data_stores()
+
+
+def test_many_clients_at_once(start_server: Any) -> None:
+    url = start_server()
+    ct = client(url)
+    qid = ct.start_query(QueryStatement=SEED)["QueryId"]
+    _wait(ct, qid)
+
+    shared = client(url, max_pool_connections=50)  # boto3 clients are thread-safe; 50 connections at once
+
+    def worker(_: int) -> int:
+        c = shared
+        for i in range(20):
+            if i % 2:
+                assert c.describe_query(QueryId=qid)["QueryStatus"] == "FINISHED"
+            else:
+                assert len(c.get_query_results(QueryId=qid)["QueryResultRows"]) == 3
+        return 20
+
+    with ThreadPoolExecutor(50) as pool:
+        assert sum(pool.map(worker, range(50))) == 1000

@@ -1,0 +1,107 @@
+"""`trailtui serve`: run the local lake's CloudTrail API over HTTP until interrupted."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import re
+import secrets
+import signal
+import sys
+import threading
+from typing import Any
+
+ACCESS_KEY_ENV = "TRAILTUI_SERVE_ACCESS_KEY_ID"
+SECRET_KEY_ENV = "TRAILTUI_SERVE_SECRET_ACCESS_KEY"
+DEFAULT_PORT = 8743
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _credentials(access_key_id: str | None, secret: str | None) -> tuple[str, str, bool]:
+    """(key id, secret, whether the secret was generated here and must be shown once)."""
+    key = access_key_id or os.environ.get(ACCESS_KEY_ENV)
+    secret = secret or os.environ.get(SECRET_KEY_ENV)
+    generated = secret is None
+    if key is None:
+        key = "AKIATRAILTUI" + secrets.token_hex(4).upper()
+    if secret is None:
+        secret = secrets.token_urlsafe(30)
+    return key, secret, generated
+
+
+def run_serve(args: Any) -> int:
+    from trailtui.commands.common import open_lake
+    from trailtui.local.faults import FaultSpecError, parse_faults
+    from trailtui.local.server import Credentials, make_server
+    from trailtui.local.service import LocalLake
+
+    if not re.fullmatch(r"\d{12}", args.account_id):
+        print("trailtui serve: --account-id must be 12 digits", file=sys.stderr)
+        return 2
+    try:
+        faults = parse_faults(args.faults) if args.faults else None
+    except FaultSpecError as exc:
+        print(f"trailtui serve: --faults: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(message)s",
+    )
+    if not _is_loopback(args.host):
+        print(
+            f"warning: serving on {args.host}, reachable from other machines; anyone with the credential "
+            "pair can query your logs",
+            file=sys.stderr,
+        )
+    open_lake()  # a fresh lake gets the demo
+    lake = LocalLake(account_id=args.account_id, region=args.region)
+    key, secret, generated = _credentials(args.access_key_id, args.secret_access_key)
+    try:
+        server = make_server(lake.api, args.host, args.port, Credentials(key, secret), faults)
+    except OSError as exc:
+        print(
+            f"trailtui serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        lake.close()
+        return 1
+    shown_secret = secret if generated else "<the secret you gave>"
+    print(
+        f"trailtui serve: CloudTrail Lake API of the local lake at {server.url} "
+        f"(account {args.account_id}, {args.region})\n"
+        f"Listening on {server.url}\n"
+        "Use it from the AWS CLI or any SDK:\n"
+        f"  export AWS_ENDPOINT_URL={server.url}\n"
+        f"  export AWS_ACCESS_KEY_ID={key}\n"
+        f"  export AWS_SECRET_ACCESS_KEY={shown_secret}\n"
+        f"  export AWS_DEFAULT_REGION={args.region}\n"
+        "  aws cloudtrail list-event-data-stores\n"
+        + (f"Fault injection: {args.faults}\n" if faults and faults.active else "")
+        + "Press Ctrl-C to stop.",
+        flush=True,
+    )
+
+    def stop(signum: int, _frame: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        lake.close()  # cancels running queries; the lake file is only ever read by queries
+        print(
+            f"trailtui serve: stopped after {server.requests_served:,} requests", file=sys.stderr, flush=True
+        )
+    return 0
