@@ -116,7 +116,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             for name in ("data", "state", "config", "cache"):
                 print(f"{name:7} {getattr(where, name)}")
             return 0
-        if args.command in ("stores", None):
+        if args.command is None:
+            from trailtui.tui.app import run_app
+
+            return run_app()
+        if args.command == "stores":
             from trailtui.commands.stores import run_stores
 
             return run_stores(getattr(args, "format", "table"))

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local.errors import (
     EventDataStoreNotFound,
     InvalidQueryStatement,
@@ -29,12 +30,7 @@ from trailtui.local.schema import COLUMN_NAMES
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ARN_RE = re.compile(r"^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]*:\d*:eventdatastore/(?P<id>[A-Za-z0-9-]+)$")
-_TABLE_TOKEN = re.compile(
-    r"arn:aws[a-z-]*:cloudtrail:[a-z0-9-]*:\d*:eventdatastore/[A-Za-z0-9-]+"
-    r"|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+"
-)
 _PLACEHOLDER = re.compile(r"(?:FROM|JOIN)\s+(<[^>]{1,60}>|\$\{?[A-Za-z_]+\}?)", re.IGNORECASE)
-_KEYWORDS = ("from", "join")
 
 # Functions a query may not call: they read files, settings, the catalog, or run other SQL.
 _DENIED_FUNCTION = re.compile(
@@ -56,62 +52,6 @@ class Translation:
     store_refs: list[str]  # the store references as written
     names: list[str | None] = field(default_factory=list)  # Lake column names; None: take DuckDB's
     star_unknown: bool = False  # names could not be fully computed; use DuckDB's for star columns
-
-
-def quote_store_ids(sql: str) -> str:
-    """Quote hyphenated tokens and ARNs that follow FROM or JOIN, outside strings and comments."""
-    out: list[str] = []
-    i, n = 0, len(sql)
-    expect_table = False
-    while i < n:
-        ch = sql[i]
-        if ch == "'" or ch == '"':
-            j = i + 1
-            while j < n:
-                if sql[j] == ch:
-                    if j + 1 < n and sql[j + 1] == ch:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            out.append(sql[i : j + 1])
-            i = j + 1
-            expect_table = False
-            continue
-        if sql.startswith("--", i):
-            j = sql.find("\n", i)
-            j = n if j < 0 else j
-            out.append(sql[i:j])
-            i = j
-            continue
-        if sql.startswith("/*", i):
-            j = sql.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(sql[i:j])
-            i = j
-            continue
-        if ch.isspace():
-            out.append(ch)
-            i += 1
-            continue
-        if expect_table:
-            expect_table = False
-            m = _TABLE_TOKEN.match(sql, i)
-            if m and ("-" in m.group() or m.group().startswith("arn:")):
-                out.append('"' + m.group() + '"')
-                i = m.end()
-                continue
-        if ch.isalpha() and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
-            m = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").match(sql, i)
-            assert m
-            word = m.group()
-            out.append(word)
-            i = m.end()
-            expect_table = word.lower() in _KEYWORDS
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def store_id_of(ref: str) -> str:

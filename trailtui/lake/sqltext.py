@@ -1,0 +1,95 @@
+"""Lake SQL as text: finding the bare event data store IDs that make it unparseable, and checking a query
+for an eventTime bound (AWS bills every byte an unbounded query scans)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TABLE_TOKEN = re.compile(
+    r"arn:aws[a-z-]*:cloudtrail:[a-z0-9-]*:\d*:eventdatastore/[A-Za-z0-9-]+"
+    r"|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+"
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_KEYWORDS = ("from", "join")
+TIME_COLUMNS = frozenset({"eventtime"})
+
+
+def quote_store_ids(sql: str) -> str:
+    """Quote hyphenated tokens and ARNs that follow FROM or JOIN, outside strings and comments."""
+    out: list[str] = []
+    i, n = 0, len(sql)
+    expect_table = False
+    while i < n:
+        ch = sql[i]
+        if ch == "'" or ch == '"':
+            j = i + 1
+            while j < n:
+                if sql[j] == ch:
+                    if j + 1 < n and sql[j + 1] == ch:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(sql[i : j + 1])
+            i = j + 1
+            expect_table = False
+            continue
+        if sql.startswith("--", i):
+            j = sql.find("\n", i)
+            j = n if j < 0 else j
+            out.append(sql[i:j])
+            i = j
+            continue
+        if sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(sql[i:j])
+            i = j
+            continue
+        if ch.isspace():
+            out.append(ch)
+            i += 1
+            continue
+        if expect_table:
+            expect_table = False
+            m = _TABLE_TOKEN.match(sql, i)
+            if m and ("-" in m.group() or m.group().startswith("arn:")):
+                out.append('"' + m.group() + '"')
+                i = m.end()
+                continue
+        if ch.isalpha() and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+            m = _WORD.match(sql, i)
+            assert m
+            word = m.group()
+            out.append(word)
+            i = m.end()
+            expect_table = word.lower() in _KEYWORDS
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def has_time_bound(sql: str) -> bool:
+    """Does the query restrict eventTime (a comparison, BETWEEN, or IN on it) anywhere? Unparseable SQL
+    counts as bounded: the service will reject it before it scans anything."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
+    try:
+        trees = sqlglot.parse(quote_store_ids(sql.strip().rstrip(";")), read="trino")
+    except (ParseError, TokenError):
+        return True
+    comparisons: tuple[Any, ...] = (exp.EQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, exp.In)
+    for tree in trees:
+        if tree is None:
+            continue
+        for node in tree.find_all(*comparisons):
+            if any(
+                isinstance(c, exp.Column) and c.name.lower() in TIME_COLUMNS
+                for c in node.find_all(exp.Column)
+            ):
+                return True
+    return False

@@ -1,0 +1,146 @@
+"""Small modal screens: help generated from the keymap, a yes/no confirmation, and the `:` command line."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from trailtui.tui.keymap import KEYMAP
+from trailtui.tui.safe import safe_text
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "colon": ":",
+    "enter": "Enter",
+    "escape": "Esc",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
+_CONTEXTS = {
+    "app": "Everywhere",
+    "grid": "Results grid",
+    "stores": "Stores pane",
+    "detail": "Detail view",
+    "editor": "Editor",
+    "history": "History",
+}
+
+
+def key_label(keys: str) -> str:
+    out = []
+    for k in keys.split(","):
+        k = _KEY_NAMES.get(k, k)
+        out.append(k.replace("ctrl+", "ctrl+").replace("shift+", "shift+"))
+    return ", ".join(out)
+
+
+def help_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("key", style="bold cyan", no_wrap=True)
+    table.add_column("what")
+    for context, title in _CONTEXTS.items():
+        keys = [k for k in KEYMAP if k.context == context]
+        if not keys:
+            continue
+        table.add_row(Text(title, style="bold underline"), "")
+        for k in keys:
+            table.add_row(Text(key_label(k.keys)), Text(k.help))
+        table.add_row("", "")
+    table.add_row(Text("Editor", style="bold underline"), "")
+    for editor_keys, what in (
+        ("arrows, PgUp/PgDn, Home/End", "move"),
+        ("shift+arrows, F6, F7", "select (line, all)"),
+        ("ctrl+z, ctrl+y", "undo, redo"),
+        ("ctrl+x, ctrl+c, ctrl+v", "cut, copy, paste"),
+        ("Tab", "next pane (the editor does not take Tab)"),
+    ):
+        table.add_row(Text(editor_keys), Text(what))
+    table.add_row("", "")
+    table.add_row(Text("ctrl+p", style="bold cyan"), Text("Command palette: every action above, searchable."))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 90%; max-width: 110; height: 90%; border: round $accent; background: $surface; }
+    HelpScreen VerticalScroll { padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(), VerticalScroll():
+            yield Static(Text("trailtui keys", style="bold"))
+            yield Static(help_table())
+        yield Footer()
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(safe_text(self.question))
+            yield Static(Text("\ny: yes, run it      n / Esc: no", style="bold"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class CommandLine(ModalScreen[str | None]):
+    """k9s-style command mode: `:store NAME`, `:profile NAME`, `:region NAME`, `:q`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = """
+    CommandLine { align: center bottom; }
+    CommandLine > Input { width: 100%; margin: 0 0 1 0; border: tall $accent; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=":store NAME   :profile NAME   :region NAME   :q", id="command-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip().lstrip(":"))
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text (a file name, a filter)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(safe_text(self.title_text, style="bold"))
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)

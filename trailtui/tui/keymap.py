@@ -1,0 +1,121 @@
+"""Every key of the explorer, as data: the bindings, the footer, the help screen and the command palette
+are all generated from this one table, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated: the first is the one shown
+    action: str
+    description: str  # short, for the footer
+    help: str  # one sentence, for the help screen and the command palette
+    context: str = "app"  # app, editor, grid, stores, detail, history
+    show: bool = True
+    priority: bool = False
+
+
+KEYMAP: tuple[Key, ...] = (
+    Key(
+        "ctrl+j,f5,ctrl+enter",
+        "run_query",
+        "Run",
+        "Run the statement in the editor (the selection, if any).",
+        priority=True,
+    ),
+    Key("ctrl+g,f8", "cancel_query", "Cancel", "Cancel the running query (CancelQuery).", priority=True),
+    Key("f2", "focus_pane('stores')", "Stores", "Move to the stores pane.", priority=True, show=False),
+    Key("f3", "focus_pane('editor')", "Editor", "Move to the SQL editor.", priority=True, show=False),
+    Key("f4", "focus_pane('results')", "Results", "Move to the results grid.", priority=True, show=False),
+    Key(
+        "ctrl+o",
+        "insert_store_id",
+        "Insert ID",
+        "Insert the selected store's ID at the editor's cursor.",
+        priority=True,
+    ),
+    Key(
+        "ctrl+r",
+        "history",
+        "History",
+        "Open the query history (search it, reopen results without a new scan).",
+        priority=True,
+    ),
+    Key(
+        "ctrl+s",
+        "save_query",
+        "Save",
+        "Save the editor's SQL as a named query file.",
+        priority=True,
+        show=False,
+    ),
+    Key("ctrl+l", "open_saved", "Queries", "Open a saved or sample query.", priority=True, show=False),
+    Key(
+        "ctrl+e",
+        "export",
+        "Export",
+        "Export the whole result to CSV, JSON or JSON Lines.",
+        priority=True,
+        show=False,
+    ),
+    Key("f1,question_mark", "help", "Help", "Show every key."),
+    Key(
+        "colon",
+        "command_line",
+        "Command",
+        "Command mode: :store NAME, :profile NAME, :region NAME, :q.",
+        show=False,
+    ),
+    Key("ctrl+q", "quit", "Quit", "Quit (running queries are cancelled).", priority=True),
+    # The results grid
+    Key("enter", "open_cell", "Open", "Open the cell under the cursor in the detail view.", context="grid"),
+    Key("r", "open_row", "Row", "Open the whole row in the detail view.", context="grid"),
+    Key(
+        "e", "open_event", "Event", "Open the event of this row (its eventjson), by eventID.", context="grid"
+    ),
+    Key("slash", "filter", "Filter", "Filter the loaded rows (no new query).", context="grid"),
+    Key(
+        "a",
+        "filter_account",
+        "Account",
+        "Show only rows of the account under the cursor (recipientAccountId).",
+        context="grid",
+        show=False,
+    ),
+    Key(
+        "y",
+        "copy_cell",
+        "Copy cell",
+        "Copy the cell to the clipboard (OSC 52, works over SSH).",
+        context="grid",
+        show=False,
+    ),
+    Key("Y", "copy_row", "Copy row", "Copy the row, as JSON, to the clipboard.", context="grid", show=False),
+    Key("home,g", "first_row", "First", "Go to the first row.", context="grid", show=False),
+    Key("end,G", "last_row", "Last", "Go to the last loaded row.", context="grid", show=False),
+    # The stores pane
+    Key(
+        "enter",
+        "select_store",
+        "Use store",
+        "Make this store the current one (queries run on its connection).",
+        context="stores",
+        show=False,
+    ),
+    # The detail view
+    Key("escape,q", "close", "Close", "Close the detail view.", context="detail"),
+    Key("y", "copy_value", "Copy", "Copy the value shown to the clipboard.", context="detail"),
+)
+
+
+def bindings(context: str) -> list[BindingType]:
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
+        for k in KEYMAP
+        if k.context == context
+    ]
+

@@ -1,0 +1,80 @@
+"""Typed messages from workers to the UI. Workers only post these; message handlers own UI state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from trailtui.lake.results import QueryState, ResultPage
+
+
+@dataclass
+class StoreInfo:
+    """A store as the stores pane shows it (from GetEventDataStore, plus local figures when known)."""
+
+    connection: str
+    id: str
+    name: str
+    arn: str
+    details: dict[str, Any]
+    event_count: int | None = None
+    first_event: Any = None
+    last_event: Any = None
+
+
+class StoresLoaded(Message):
+    def __init__(self, connection: str, stores: list[StoreInfo]) -> None:
+        super().__init__()
+        self.connection = connection
+        self.stores = stores
+
+
+class StoresFailed(Message):
+    def __init__(self, connection: str, reason: str) -> None:
+        super().__init__()
+        self.connection = connection
+        self.reason = reason
+
+
+class LakeReady(Message):
+    """The local lake is open (and the demo built, on a first run)."""
+
+
+class Notice(Message):
+    def __init__(self, text: str, severity: str = "information") -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+
+
+class QueryStarted(Message):
+    def __init__(self, run_id: int, query_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.query_id = query_id
+
+
+class QueryStateChanged(Message):
+    def __init__(self, run_id: int, state: QueryState) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.state = state
+
+
+class ResultsArrived(Message):
+    def __init__(self, run_id: int, page: ResultPage, done: bool) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.page = page
+        self.done = done
+
+
+class QueryFailed(Message):
+    """The query could not be started or followed (client-side error: bad SQL, credentials, network)."""
+
+    def __init__(self, run_id: int, reason: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.reason = reason

@@ -1,0 +1,133 @@
+"""The query status line: ID, status with a spinner and elapsed time, statistics, cost, error."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widgets import Static
+
+from trailtui.lake.results import QueryState
+from trailtui.tui.safe import safe_text
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+STATUS_STYLE = {
+    "QUEUED": "yellow",
+    "RUNNING": "bold yellow",
+    "FINISHED": "bold green",
+    "FAILED": "bold red",
+    "CANCELLED": "magenta",
+    "TIMED_OUT": "bold red",
+    "STARTING": "yellow",
+    "ERROR": "bold red",
+}
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PB"
+
+
+def cost_text(bytes_scanned: int) -> str:
+    cost = bytes_scanned / 1e9 * 0.005
+    return "<$0.0001" if 0 < cost < 0.0001 else f"${cost:.4f}"
+
+
+@dataclass
+class RunView:
+    """What the status line shows about one query run."""
+
+    run_id: int
+    sql: str
+    connection: str  # the label shown
+    connection_key: str = "local"  # the connection's name in the app
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    query_id: str | None = None
+    state: QueryState | None = None
+    error: str | None = None
+    loaded: int = 0
+    total: int | None = None
+    cancel_requested: bool = False
+    complete: bool = False  # every page loaded, or nothing more will come (error, failed, cancelled early)
+
+    @property
+    def status(self) -> str:
+        if self.error and not self.state:
+            return "ERROR"
+        return self.state.status if self.state else "STARTING"
+
+    @property
+    def active(self) -> bool:
+        return self.ended is None
+
+
+class QueryStatusBar(Static):
+    DEFAULT_CSS = """
+    QueryStatusBar { height: 2; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.run: RunView | None = None
+        self.others_running = 0
+        self._frame = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self._tick)
+        self.show(None)
+
+    def _tick(self) -> None:
+        if self.run is not None and self.run.active:
+            self._frame = (self._frame + 1) % len(SPINNER)
+            self.update(self._render_run())
+
+    def show(self, run: RunView | None, others_running: int = 0) -> None:
+        self.run = run
+        self.others_running = others_running
+        self.update(self._render_run())
+
+    def _render_run(self) -> Text:
+        run = self.run
+        if run is None:
+            return Text(
+                "No query yet.  ctrl+j or F5 runs the editor's statement; F1 shows every key.",
+                style="italic",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        status = run.status
+        top = Text(no_wrap=True, overflow="ellipsis")
+        if run.active:
+            top.append(SPINNER[self._frame] + " ", style="yellow")
+        top.append(status, style=STATUS_STYLE.get(status, ""))
+        elapsed = (run.ended or time.monotonic()) - run.started
+        top.append(f"  {elapsed:.1f}s")
+        if run.total is not None:
+            top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
+        if self.others_running:
+            top.append(f"  +{self.others_running} running", style="yellow")
+        top.append(f"  {run.connection}", style="dim")
+        if run.query_id:
+            top.append(f"  {run.query_id}", style="dim")
+        bottom = Text(no_wrap=True, overflow="ellipsis")
+        state = run.state
+        error = run.error or (state.error if state else None)
+        if error:
+            bottom.append_text(safe_text(error, style="red"))
+        elif state is not None:
+            s = state.statistics
+            bottom.append(
+                f"matched {s.events_matched:,}  scanned {s.events_scanned:,}  "
+                f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s.bytes_scanned)}  "
+                f"exec {s.execution_ms:,} ms"
+            )
+        elif run.cancel_requested:
+            bottom.append("cancelling…", style="magenta")
+        else:
+            bottom.append("starting…", style="dim")
+        return Text("\n", no_wrap=True).join([top, bottom])

@@ -1,0 +1,154 @@
+"""The stores pane: stores grouped by connection, with the highlighted store's details below."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from trailtui.tui.keymap import bindings
+from trailtui.tui.messages import StoreInfo
+from trailtui.tui.safe import safe_text
+
+
+def _when(t: Any) -> str:
+    if isinstance(t, datetime):
+        return t.strftime("%Y-%m-%d %H:%M")
+    return "-" if t is None else str(t)
+
+
+def describe_store(s: StoreInfo) -> Table:
+    d = s.details
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim", no_wrap=True, min_width=9)
+    table.add_column(no_wrap=True, overflow="ellipsis")
+
+    def row(label: str, value: object, style: str = "") -> None:
+        table.add_row(label, safe_text(value, style=style))
+
+    row("name", s.name, "bold")
+    row("id", s.id)
+    row("status", d.get("Status", "-"), "green" if d.get("Status") == "ENABLED" else "yellow")
+    row("org", "yes: organization store" if d.get("OrganizationEnabled") else "no")
+    row("regions", "all (multi-Region)" if d.get("MultiRegionEnabled") else "one Region")
+    row("retention", f"{d.get('RetentionPeriod', '-')} days")
+    row(
+        "billing",
+        {
+            "EXTENDABLE_RETENTION_PRICING": "extendable retention",
+            "FIXED_RETENTION_PRICING": "fixed retention",
+        }.get(d.get("BillingMode", ""), d.get("BillingMode", "-")),
+    )
+    row("created", _when(d.get("CreatedTimestamp")))
+    row("partitions", ", ".join(k.get("Name", "") for k in d.get("PartitionKeys") or []) or "-")
+    if s.event_count is not None:
+        row("events", f"{s.event_count:,}")
+        row("from", _when(s.first_event))
+        row("to", _when(s.last_event))
+    return table
+
+
+class StoresPane(Vertical):
+    BINDINGS = bindings("stores")
+    DEFAULT_CSS = """
+    StoresPane { width: 34; border: round $primary-darken-2; border-title-color: $text; }
+    StoresPane:focus-within { border: round $accent; }
+    StoresPane Tree { height: 1fr; background: $surface; }
+    StoresPane #store-details { height: auto; max-height: 13; border-top: solid $primary-darken-2; padding: 0 1; }
+    """
+
+    class StoreChosen(Message):
+        def __init__(self, store: StoreInfo) -> None:
+            super().__init__()
+            self.store = store
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.border_title = "Stores"
+        self._groups: dict[str, TreeNode[StoreInfo | None]] = {}
+        self.highlighted: StoreInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        tree: Tree[StoreInfo | None] = Tree(Text("connections"), id="store-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+        yield Static(Text("Loading stores…", style="italic"), id="store-details")
+
+    @property
+    def store_tree(self) -> Tree[StoreInfo | None]:
+        return self.query_one("#store-tree", Tree)
+
+    def _group(self, connection: str, label: str) -> TreeNode[StoreInfo | None]:
+        node = self._groups.get(connection)
+        if node is None:
+            node = self.store_tree.root.add(Text(label, style="bold"), data=None, expand=True)
+            self._groups[connection] = node
+        else:
+            node.set_label(Text(label, style="bold"))
+        return node
+
+    def show_loading(self, connection: str, label: str) -> None:
+        node = self._group(connection, label)
+        node.remove_children()
+        node.add_leaf(Text("loading…", style="italic dim"), data=None)
+
+    def set_stores(self, connection: str, label: str, stores: list[StoreInfo]) -> None:
+        node = self._group(connection, label)
+        node.remove_children()
+        if not stores:
+            node.add_leaf(Text("(no event data stores)", style="italic dim"), data=None)
+        for s in stores:
+            name = safe_text(s.name)
+            if s.details.get("OrganizationEnabled"):
+                name.append(" [org]", style="cyan")
+            node.add_leaf(name, data=s)
+        node.expand()
+        if self.highlighted is None and stores:
+            self.show_details(stores[0])
+
+    def set_failed(self, connection: str, label: str, reason: str) -> None:
+        node = self._group(connection, label)
+        node.remove_children()
+        for line in reason.splitlines() or [reason]:
+            node.add_leaf(safe_text(line, style="italic yellow"), data=None)
+
+    def show_details(self, store: StoreInfo) -> None:
+        self.highlighted = store
+        self.query_one("#store-details", Static).update(describe_store(store))
+
+    def select_store_by(self, key: str) -> StoreInfo | None:
+        """Find and select a store by ID, ARN or name (for `:store NAME`)."""
+        for group in self._groups.values():
+            for child in group.children:
+                s = child.data
+                if s is not None and key in (s.id, s.name, s.arn):
+                    self.store_tree.select_node(child)
+                    self.store_tree.move_cursor(child)
+                    self.show_details(s)
+                    self.post_message(self.StoreChosen(s))
+                    return s
+        return None
+
+    def all_stores(self) -> list[StoreInfo]:
+        return [c.data for g in self._groups.values() for c in g.children if c.data is not None]
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[StoreInfo | None]) -> None:
+        if event.node.data is not None:
+            self.show_details(event.node.data)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[StoreInfo | None]) -> None:
+        if event.node.data is not None:
+            self.post_message(self.StoreChosen(event.node.data))
+
+    def action_select_store(self) -> None:
+        node = self.store_tree.cursor_node
+        if node is not None and node.data is not None:
+            self.post_message(self.StoreChosen(node.data))
