@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
 
+    hi = sub.add_parser("history", help="show the query history")
+    hi.add_argument("--format", choices=("table", "json"), default="table")
+    hi.add_argument(
+        "--search", default="", metavar="TEXT", help="only queries whose SQL, store, ID or error contain TEXT"
+    )
+    hi.add_argument(
+        "--limit", type=int, default=200, help="at most this many, newest first (default: %(default)s)"
+    )
+
     sub.add_parser("paths", help="show where trailtui keeps its files")
     return p
 
@@ -109,6 +118,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             from trailtui.commands.serve import run_serve
 
             return run_serve(args)
+        if args.command == "history":
+            from trailtui.commands.history import run_history
+
+            return run_history(args.format, args.search, args.limit)
         if args.command == "paths":
             from trailtui.paths import locations
 

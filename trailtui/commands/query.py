@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -11,9 +12,12 @@ from typing import IO, Any, TextIO
 from trailtui.connections import Connection
 from trailtui.lake.errors import explain
 from trailtui.lake.export import ResultWriter
+from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
 from trailtui.lake.results import READABLE_STATES, QueryState, ResultPage
 from trailtui.lake.text import sanitize
+from trailtui.paths import locations
+from trailtui.settings import load_settings
 from trailtui.tabular import format_table
 
 
@@ -55,17 +59,38 @@ def run_query(
     out = out or sys.stdout
     err = err or sys.stderr
     run = QueryRun(conn.cloudtrail, sql)
+    history = _history()
+    entry = history.started(
+        sql,
+        "local" if conn.is_local else conn.name,
+        profile=conn.profile,
+        region=conn.region,
+        store=_store_of(sql),
+    )
     try:
-        run.start()
+        history.update(entry, query_id=run.start(), status="QUEUED")
         state = run.wait()
+        s = state.statistics
+        history.update(
+            entry,
+            status=state.status,
+            error=state.error,
+            events_matched=s.events_matched,
+            events_scanned=s.events_scanned,
+            bytes_scanned=s.bytes_scanned,
+            execution_ms=s.execution_ms,
+        )
     except KeyboardInterrupt:
         if run.query_id:
             with contextlib.suppress(Exception):
                 run.cancel()
             print(f"cancelled query {run.query_id}", file=err)
+        history.update(entry, status="CANCELLED")
         return 130
     except Exception as exc:
-        print(f"trailtui: {sanitize(explain(exc, conn.profile))}", file=err)
+        message = explain(exc, conn.profile)
+        history.update(entry, status="ERROR", error=message)
+        print(f"trailtui: {sanitize(message)}", file=err)
         return 1
     _report_state(state, err)
     if state.status not in READABLE_STATES:
@@ -76,9 +101,20 @@ def run_query(
     finally:
         if output:
             target.close()
+    history.update(entry, row_count=rows)
     if output:
         print(f"wrote {rows:,} rows to {output}", file=err)
     return 0 if state.status == "FINISHED" else 1
+
+
+def _history() -> History:
+    where = locations().ensure()
+    return History(where.history_db, load_settings(where).history_cap)
+
+
+def _store_of(sql: str) -> str | None:
+    m = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", sql)
+    return m.group() if m else None
 
 
 def _write(run: QueryRun, fmt: str, target: IO[str], state: QueryState, to_terminal: bool) -> int:

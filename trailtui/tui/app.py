@@ -18,26 +18,34 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from trailtui.lake.backoff import PollBackoff
+from trailtui.lake.history import History
+from trailtui.lake.library import QueryFile, samples, save_query, saved_queries, time_window
 from trailtui.lake.results import END_STATES
 from trailtui.lake.text import sanitize
 from trailtui.paths import Locations, locations
+from trailtui.settings import load_settings
 from trailtui.tui.detail import DetailScreen
-from trailtui.tui.dialogs import CommandLine, ConfirmScreen, HelpScreen
+from trailtui.tui.dialogs import CommandLine, ConfirmScreen, HelpScreen, PromptScreen
 from trailtui.tui.editor import SqlEditor
 from trailtui.tui.grid import ResultGrid
+from trailtui.tui.history import HistoryScreen, Pick, ServiceQuery
 from trailtui.tui.keymap import KEYMAP, bindings
+from trailtui.tui.library import LibraryScreen
 from trailtui.tui.messages import (
+    EventLoaded,
+    ExportProgress,
     LakeReady,
     Notice,
     QueryFailed,
     QueryStarted,
     QueryStateChanged,
     ResultsArrived,
+    ServiceQueriesLoaded,
     StoreInfo,
     StoresFailed,
     StoresLoaded,
@@ -91,6 +99,8 @@ class TrailApp(App[None]):
         self.current_run: int | None = None
         self._next_run = 1
         self._lock = threading.Lock()
+        self.settings = load_settings(self.where)
+        self.history = History(self.where.history_db, self.settings.history_cap)
 
     # -- layout -------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,6 +133,8 @@ class TrailApp(App[None]):
             stores.show_loading("aws", "AWS (default profile)")
             self._load_aws()
         self._update_context()
+        if self.settings.problem:
+            self.notify(self.settings.problem, severity="warning")
 
     # -- editor content, kept across runs -----------------------------------------------------------------
     @property
@@ -319,10 +331,43 @@ class TrailApp(App[None]):
                 return
         self._start(sql, conn_name)
 
-    def _start(self, sql: str, conn_name: str) -> None:
+    def current_connection_name(self) -> str:
+        return self.current_store.connection if self.current_store else LOCAL
+
+    def _new_run(self, sql: str, conn_name: str) -> RunView:
         run = RunView(self._next_run, sql, self._connection_label(conn_name), conn_name)
         self._next_run += 1
+        run.store_id = self.current_store.id if self.current_store else None
         self.runs[run.run_id] = run
+        return run
+
+    def _record_start(self, run: RunView, query_id: str | None = None) -> None:
+        conn = self.connections.get(run.connection_key)
+        account = conn.local.api.account_id if conn is not None and conn.is_local else None
+        try:
+            run.history_id = self.history.started(
+                run.sql,
+                run.connection_key,
+                profile=getattr(conn, "profile", None),
+                region=getattr(conn, "region", None),
+                account=account,
+                store=run.store_id,
+                query_id=query_id,
+            )
+        except Exception as exc:  # a locked or broken history must not stop the query
+            self.notify(f"Could not write the query history: {exc}", severity="warning")
+
+    def _record(self, run: RunView, **fields: Any) -> None:
+        if run.history_id is None or run.reopened:
+            return
+        try:
+            self.history.update(run.history_id, **fields)
+        except Exception as exc:
+            self.notify(f"Could not update the query history: {exc}", severity="warning")
+
+    def _start(self, sql: str, conn_name: str) -> None:
+        run = self._new_run(sql, conn_name)
+        self._record_start(run)
         self.current_run = run.run_id
         grid = self.query_one(ResultGrid)
         grid.clear("Waiting for results…")
@@ -332,15 +377,22 @@ class TrailApp(App[None]):
 
     @work(thread=True, group="query", exit_on_error=False)
     def _query_worker(self, run: RunView, conn_name: str) -> None:
+        self._follow(run, conn_name)
+
+    def _follow(self, run: RunView, conn_name: str) -> None:
+        """(in a worker) Start the query (unless reopening one), poll it to its end, then load its pages."""
         from trailtui.lake.errors import explain
         from trailtui.lake.query import QueryRun
 
         worker = get_current_worker()
         conn = self.connections[conn_name]
-        q = QueryRun(conn.cloudtrail, run.sql)
+        q = QueryRun(conn.cloudtrail, run.sql, query_id=run.query_id if run.reopened else None)
         try:
-            query_id = q.start()
-            self.post_message(QueryStarted(run.run_id, query_id))
+            if run.reopened:  # follow an earlier query: DescribeQuery and GetQueryResults only, no new scan
+                query_id = run.query_id or ""
+            else:
+                query_id = q.start()
+                self.post_message(QueryStarted(run.run_id, query_id))
             backoff = PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling)
             last = None
             cancel_sent = False
@@ -369,11 +421,22 @@ class TrailApp(App[None]):
     def on_query_started(self, message: QueryStarted) -> None:
         run = self.runs[message.run_id]
         run.query_id = message.query_id
+        self._record(run, query_id=message.query_id, status="QUEUED")
         self._show_status()
 
     def on_query_state_changed(self, message: QueryStateChanged) -> None:
         run = self.runs[message.run_id]
         run.state = message.state
+        st = message.state.statistics
+        self._record(
+            run,
+            status=message.state.status,
+            error=message.state.error,
+            events_matched=st.events_matched,
+            events_scanned=st.events_scanned,
+            bytes_scanned=st.bytes_scanned,
+            execution_ms=st.execution_ms,
+        )
         if message.state.status in END_STATES and run.ended is None:
             run.ended = time.monotonic()
             if message.state.status == "FAILED":
@@ -389,6 +452,8 @@ class TrailApp(App[None]):
         run.total = page.total
         run.loaded += len(page.rows)
         run.complete = message.done
+        if run.loaded == len(page.rows):  # the first page tells the row count
+            self._record(run, row_count=page.total)
         if message.run_id == self.current_run:
             grid = self.query_one(ResultGrid)
             if not page.columns and run.loaded == 0:
@@ -403,6 +468,7 @@ class TrailApp(App[None]):
         run.error = message.reason
         run.ended = run.ended or time.monotonic()
         run.complete = True
+        self._record(run, status="ERROR" if run.state is None else run.state.status, error=message.reason)
         if message.run_id == self.current_run:
             self.query_one(ResultGrid).clear("No results: see the error above.")
         self._show_status()
@@ -431,6 +497,26 @@ class TrailApp(App[None]):
         self.notify("Cancelling the query…")
 
     # -- focus, keys, commands ----------------------------------------------------------------------------
+    _MAIN_SCREEN_ACTIONS = frozenset(
+        {
+            "run_query",
+            "cancel_query",
+            "focus_pane",
+            "insert_store_id",
+            "history",
+            "save_query",
+            "open_saved",
+            "export",
+            "copy_sql",
+            "command_line",
+            "help",
+        }
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The main screen's keys do nothing while a dialog is open; the dialog's own keys apply instead."""
+        return not (action in self._MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen))
+
     def action_focus_pane(self, pane: str) -> None:
         target = {"stores": "#store-tree", "editor": "#editor", "results": "#grid"}[pane]
         self.query_one(target).focus()
@@ -499,7 +585,7 @@ class TrailApp(App[None]):
             self.copy_to_clipboard(grid.row_as_json(message.row))
             self.notify("Copied the row (JSON) to the clipboard.")
         elif message.what == "event":
-            self.notify("Event drill-down needs an eventID column in the result.", severity="warning")
+            self._drill_down(message)
 
     def _filter_account(self, message: ResultGrid.Requested) -> None:
         grid = self.query_one(ResultGrid)
@@ -537,6 +623,252 @@ class TrailApp(App[None]):
             self.query_one("#grid").focus()
             event.stop()
 
+    # -- history, library, saving -------------------------------------------------------------------------
+    def action_history(self) -> None:
+        label = self.current_store.name if self.current_store else None
+        self.push_screen(HistoryScreen(self, label), self._history_pick)
+
+    def _history_pick(self, pick: Pick | None) -> None:
+        if pick is None:
+            return
+        if pick.action == "edit" and pick.sql is not None:
+            self._set_editor(pick.sql)
+        elif pick.action == "edit" and pick.query_id:
+            self._reopen(pick.query_id, pick.connection, results=False)
+        elif pick.query_id:
+            self._reopen(pick.query_id, pick.connection)
+
+    def _reopen(self, query_id: str, conn_name: str, results: bool = True) -> None:
+        if conn_name not in self.connections:
+            self.notify(f"The connection {conn_name} is not open; switch to it first.", severity="warning")
+            return
+        run = self._new_run("", conn_name)
+        run.query_id, run.reopened = query_id, True
+        if results:
+            self.current_run = run.run_id
+            self.query_one(ResultGrid).clear("Loading the earlier results…")
+            self._show_status()
+        self._describe_worker(run, conn_name, results)
+
+    @work(thread=True, group="query", exit_on_error=False)
+    def _describe_worker(self, run: RunView, conn_name: str, results: bool) -> None:
+        """Fetch a query's SQL (DescribeQuery); then, to reopen it, follow its status and pages."""
+        from trailtui.lake.errors import explain
+
+        conn = self.connections[conn_name]
+        try:
+            described = conn.cloudtrail.describe_query(QueryId=run.query_id)
+        except Exception as exc:
+            self.post_message(QueryFailed(run.run_id, explain(exc, conn.profile)))
+            return
+        run.sql = described.get("QueryString") or ""
+        if not results:
+            self.call_from_thread(self._set_editor, run.sql)
+            return
+        self._follow(run, conn_name)
+
+    def load_service_queries(self, screen: HistoryScreen) -> None:
+        if self.current_store is None:
+            screen.set_service([])
+            return
+        self._service_worker(screen, self.current_store)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def _service_worker(self, screen: HistoryScreen, store: StoreInfo) -> None:
+        from trailtui.lake.errors import explain
+
+        conn = self.connections.get(store.connection)
+        if conn is None:
+            return
+        try:
+            queries: list[ServiceQuery] = []
+            token = None
+            while True:
+                args: dict[str, Any] = {"EventDataStore": store.arn, "MaxResults": 1000}
+                if token:
+                    args["NextToken"] = token
+                page = conn.cloudtrail.list_queries(**args)
+                queries += [
+                    ServiceQuery(q["QueryId"], q["QueryStatus"], q.get("CreationTime"))
+                    for q in page.get("Queries", [])
+                ]
+                token = page.get("NextToken")
+                if not token:
+                    break
+            self.post_message(ServiceQueriesLoaded(screen, queries))
+        except Exception as exc:
+            self.post_message(ServiceQueriesLoaded(screen, [], explain(exc, conn.profile)))
+
+    def on_service_queries_loaded(self, message: ServiceQueriesLoaded) -> None:
+        if message.error:
+            self.notify(f"ListQueries: {message.error}", severity="error")
+        message.screen.set_service(message.queries)
+
+    def _set_editor(self, sql: str) -> None:
+        editor = self.query_one("#editor", SqlEditor)
+        editor.replace(sql, (0, 0), editor.document.end)  # undoable with ctrl+z
+        editor.focus()
+
+    def action_open_saved(self) -> None:
+        queries = saved_queries(self.where.saved_queries) + samples()
+        self.push_screen(LibraryScreen(queries), self._library_pick)
+
+    def _library_pick(self, query: QueryFile | None) -> None:
+        if query is None:
+            return
+        store = self.current_store
+        if store is None:
+            self._set_editor(query.sql)
+            return
+        start, end = time_window(store.first_event, store.last_event)
+        self._set_editor(query.filled(store.id, start, end))
+
+    def action_save_query(self) -> None:
+        sql = self.query_one("#editor", SqlEditor).text
+        if not sql.strip():
+            self.notify("The editor is empty.", severity="warning")
+            return
+        self.push_screen(
+            PromptScreen("Save the query as (a name):", placeholder="failed console logins"),
+            lambda name: self._save(name, sql),
+        )
+
+    def _save(self, name: str | None, sql: str) -> None:
+        if not name or not name.strip():
+            return
+        try:
+            path = save_query(self.where.saved_queries, name, sql)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}")
+
+    def action_copy_sql(self) -> None:
+        sql = self.query_one("#editor", SqlEditor).statement
+        self.copy_to_clipboard(sql)
+        self.notify(f"Copied the SQL ({len(sql):,} characters) to the clipboard.")
+
+    # -- drill-down to the whole event ----------------------------------------------------------------------
+    def _drill_down(self, message: ResultGrid.Requested) -> None:
+        lower = [c.lower() for c in message.columns]
+        if "eventid" not in lower:
+            self.notify("Drill-down needs an eventID column in the result.", severity="warning")
+            return
+        event_id = message.row[lower.index("eventid")]
+        run = self.runs.get(self.current_run or -1)
+        if not event_id or run is None:
+            return
+        store = _first_store_id(run.sql) or run.store_id
+        if store is None:
+            self.notify("Cannot tell which store this row came from.", severity="warning")
+            return
+        where = f"eventID = '{event_id.replace(chr(39), chr(39) * 2)}'"
+        if "eventtime" in lower and message.row[lower.index("eventtime")]:
+            when = message.row[lower.index("eventtime")] or ""
+            bounds = _second_around(when)
+            if bounds:
+                where += f" AND eventTime >= '{bounds[0]}' AND eventTime <= '{bounds[1]}'"
+        sql = f"SELECT eventjson FROM {store} WHERE {where} LIMIT 1"
+        self.notify("Fetching the whole event…")
+        self._drill_worker(sql, event_id, run.connection_key)
+
+    @work(thread=True, group="drill", exit_on_error=False)
+    def _drill_worker(self, sql: str, event_id: str, conn_name: str) -> None:
+        from trailtui.lake.errors import explain
+        from trailtui.lake.query import QueryRun
+
+        conn = self.connections[conn_name]
+        entry = self.history.started(sql, conn_name, store=_first_store_id(sql))
+        try:
+            q = QueryRun(conn.cloudtrail, sql)
+            self.history.update(entry, query_id=q.start())
+            state = q.wait(backoff=PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling))
+            page = q.page() if state.status == "FINISHED" else None
+            self.history.update(
+                entry, status=state.status, row_count=page.total if page else 0, error=state.error
+            )
+            if page is None or not page.rows:
+                self.post_message(
+                    EventLoaded(event_id, None, state.error or "No event with this eventID was found.")
+                )
+                return
+            self.post_message(EventLoaded(event_id, page.rows[0][0]))
+        except Exception as exc:
+            self.history.update(entry, status="ERROR", error=str(exc))
+            self.post_message(EventLoaded(event_id, None, explain(exc, conn.profile)))
+
+    def on_event_loaded(self, message: EventLoaded) -> None:
+        if message.error:
+            self.notify(f"Event {message.event_id}: {message.error}", severity="error")
+            return
+        self.push_screen(DetailScreen(f"event {message.event_id}", message.eventjson))
+
+    # -- export ---------------------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        run = self.runs.get(self.current_run or -1)
+        if run is None or not run.query_id or run.status not in ("FINISHED", "TIMED_OUT", "CANCELLED"):
+            self.notify("Nothing to export yet: run a query first.", severity="warning")
+            return
+        default = str(Path.home() / f"trailtui-{run.query_id[:8]}.csv")
+        self.push_screen(
+            PromptScreen("Export the whole result to (.csv, .json or .jsonl):", default),
+            lambda path: self._export(path, run),
+        )
+
+    def _export(self, path: str | None, run: RunView) -> None:
+        if not path:
+            return
+        target = Path(path).expanduser()
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "json", "jsonl"):
+            self.notify("Name the file .csv, .json or .jsonl to choose the format.", severity="error")
+            return
+        self.notify(f"Exporting to {target}…")
+        self._export_worker(run, target, fmt)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export_worker(self, run: RunView, target: Path, fmt: str) -> None:
+        from trailtui.lake.errors import explain
+        from trailtui.lake.export import ResultWriter
+        from trailtui.lake.query import QueryRun
+
+        conn = self.connections[run.connection_key]
+        tmp = target.with_name(target.name + ".part")
+        try:
+            q = QueryRun(conn.cloudtrail, query_id=run.query_id)
+            state = q.describe()
+            with open(tmp, "w", newline="", encoding="utf-8") as out:
+                writer = ResultWriter(out, fmt)
+                last = None
+                for n, page in enumerate(q.pages(PAGE_SIZE)):  # streamed: one page in memory at a time
+                    writer.write(page)
+                    last = page
+                    if n % 10 == 9:
+                        self.post_message(ExportProgress(str(target), writer.rows, False))
+                writer.finish(
+                    state.status,
+                    {
+                        "ResultsCount": writer.rows,
+                        "TotalResultsCount": last.total if last else 0,
+                        "BytesScanned": state.statistics.bytes_scanned,
+                    },
+                    state.error,
+                )
+            tmp.replace(target)
+            self.post_message(ExportProgress(str(target), writer.rows, True))
+        except Exception as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            self.post_message(ExportProgress(str(target), 0, True, explain(exc, conn.profile)))
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        if message.error:
+            self.notify(f"Export to {message.path} failed: {message.error}", severity="error")
+        elif message.done:
+            self.notify(f"Exported {message.rows:,} rows to {message.path}")
+        else:
+            self.notify(f"Exporting… {message.rows:,} rows so far", timeout=2)
+
     # -- leaving ------------------------------------------------------------------------------------------
     async def action_quit(self) -> None:
         self.action_quit_app()
@@ -557,6 +889,27 @@ class TrailApp(App[None]):
         if self.local_lake is not None:
             with contextlib.suppress(Exception):  # closing on the way out; nothing left to tell
                 self.local_lake.close()
+
+
+def _first_store_id(sql: str) -> str | None:
+    from trailtui.tui.sqlhighlight import STORE_ID
+
+    m = STORE_ID.search(sql)
+    return m.group().rsplit("/", 1)[-1] if m else None
+
+
+def _second_around(when: str) -> tuple[str, str] | None:
+    """A Lake timestamp, as the one-second window around it (for a bounded drill-down query)."""
+    from datetime import datetime, timedelta
+
+    try:
+        t = datetime.strptime(when[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return (
+        (t - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        (t + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 def _quiet_cancel(client: Any, query_id: str) -> None:

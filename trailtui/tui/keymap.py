@@ -62,6 +62,14 @@ KEYMAP: tuple[Key, ...] = (
         priority=True,
         show=False,
     ),
+    Key(
+        "f9",
+        "copy_sql",
+        "Copy SQL",
+        "Copy the editor's SQL to the clipboard (OSC 52, works over SSH).",
+        priority=True,
+        show=False,
+    ),
     Key("f1,question_mark", "help", "Help", "Show every key."),
     Key(
         "colon",
@@ -118,4 +126,3 @@ def bindings(context: str) -> list[BindingType]:
         for k in KEYMAP
         if k.context == context
     ]
-

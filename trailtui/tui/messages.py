@@ -78,3 +78,32 @@ class QueryFailed(Message):
         super().__init__()
         self.run_id = run_id
         self.reason = reason
+
+
+class ServiceQueriesLoaded(Message):
+    """ListQueries for the current store, for the history screen that asked."""
+
+    def __init__(self, screen: Any, queries: list[Any], error: str | None = None) -> None:
+        super().__init__()
+        self.screen = screen
+        self.queries = queries
+        self.error = error
+
+
+class EventLoaded(Message):
+    """The whole event (eventjson) of a result row, from the drill-down query."""
+
+    def __init__(self, event_id: str, eventjson: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.eventjson = eventjson
+        self.error = error
+
+
+class ExportProgress(Message):
+    def __init__(self, path: str, rows: int, done: bool, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.rows = rows
+        self.done = done
+        self.error = error

@@ -54,6 +54,9 @@ class RunView:
     total: int | None = None
     cancel_requested: bool = False
     complete: bool = False  # every page loaded, or nothing more will come (error, failed, cancelled early)
+    history_id: int | None = None
+    store_id: str | None = None
+    reopened: bool = False  # following an earlier query's results, not a new query
 
     @property
     def status(self) -> str:

@@ -1,0 +1,314 @@
+"""History, saved and sample queries, drill-down, export and clipboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_tui import make_app, ready, run_sql, wait_for
+from trailtui.cli import main
+from trailtui.lake.export import ResultWriter, neutralise_formula
+from trailtui.lake.history import History
+from trailtui.lake.library import samples, save_query, saved_queries, time_window
+from trailtui.lake.query import QueryRun
+from trailtui.local.demo import BACKDOOR_USER, DEMO_STORE_ID, INCIDENT_IP
+from trailtui.local.service import LocalLake
+from trailtui.paths import locations
+from trailtui.tui.detail import DetailScreen
+from trailtui.tui.dialogs import PromptScreen
+from trailtui.tui.editor import SqlEditor
+from trailtui.tui.grid import ResultGrid
+from trailtui.tui.history import HistoryScreen
+from trailtui.tui.library import LibraryScreen
+
+EVENTS_SQL = (
+    f"SELECT eventID, eventTime, eventName, sourceIPAddress FROM {DEMO_STORE_ID} "
+    f"WHERE eventTime >= '2026-11-20 00:00:00' AND eventTime < '2026-11-27 00:00:00' "
+    f"AND sourceIPAddress = '{INCIDENT_IP}' ORDER BY eventTime"
+)
+
+
+# -- the history store ---------------------------------------------------------------------------------------
+
+
+def test_history_start_update_search_and_cap(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite", cap=5)
+    first = h.started("SELECT 1 FROM a", "local", store="store-a")
+    assert h.get(first).status == "STARTING" and h.get(first).ended is None
+    h.update(first, query_id="q-1", status="FINISHED", row_count=3, bytes_scanned=10)
+    e = h.get(first)
+    assert (e.status, e.row_count, e.query_id) == ("FINISHED", 3, "q-1") and e.ended is not None
+    for i in range(7):
+        h.started(f"SELECT {i} FROM b WHERE x = 'needle{i}'", "aws")
+    assert h.count() == 5 and h.get(first) is None  # the oldest went first
+    assert [e.sql for e in h.search("needle6")] == ["SELECT 6 FROM b WHERE x = 'needle6'"]
+    assert len(h.search("AWS")) == 5  # the connection is searched too, case-insensitively
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from trailtui.lake.history import History
+h = History(Path(sys.argv[1]), cap=100000)
+for i in range(int(sys.argv[3])):
+    n = h.started(f"SELECT {i} FROM writer{sys.argv[2]}", "local")
+    h.update(n, status="FINISHED", row_count=i)
+    print(n, flush=True)
+"""
+
+
+def test_two_processes_write_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    History(db)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(w), "150"], stdout=subprocess.PIPE)
+        for w in range(2)
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    h = History(db)
+    assert h.count() == 300 and h.check() == "ok"
+    assert all(e.status == "FINISHED" for e in h.search(limit=1000))
+
+
+def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    History(db)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db), "0", "100000"], stdout=subprocess.PIPE, text=True
+    )
+    acknowledged = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        acknowledged.append(int(line))
+        if len(acknowledged) >= 300:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    h = History(db)
+    assert h.check() == "ok"
+    assert all(h.get(n) is not None for n in acknowledged)
+
+
+# -- the TUI ---------------------------------------------------------------------------------------------------
+
+
+async def test_history_is_written_on_start_and_reopening_issues_no_new_query(demo_lake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        started = []
+        local = app.connections["local"].cloudtrail
+        local.meta.events.register("before-call.cloudtrail.StartQuery", lambda **kw: started.append(1))
+        app.query_one(SqlEditor).text = EVENTS_SQL
+        await pilot.press("ctrl+j")
+        entry = app.history.search()[0]
+        assert entry.sql == EVENTS_SQL and entry.status in ("STARTING", "QUEUED", "RUNNING", "FINISHED")
+        run = app.runs[app.current_run]
+        await wait_for(pilot, lambda: run.complete)
+        entry = app.history.get(entry.id)
+        assert (
+            entry.status == "FINISHED"
+            and entry.query_id == run.query_id
+            and entry.row_count == run.total > 40
+        )
+        assert entry.events_scanned and entry.bytes_scanned and entry.ended
+        rows_before = list(app.query_one(ResultGrid).rows)
+        app.query_one(SqlEditor).text = "-- something else"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("ctrl+o")  # reopen the results by QueryId
+        await wait_for(
+            pilot, lambda: app.runs[app.current_run].reopened and app.runs[app.current_run].complete
+        )
+        assert app.query_one(ResultGrid).rows == rows_before
+        assert started == [1]  # one StartQuery for the original run, none for reopening
+        assert len(app.local_lake.engine.queries.list_for_store(DEMO_STORE_ID, None, None, None)) == 1
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("enter")  # the SQL back into the editor
+        await wait_for(pilot, lambda: app.query_one(SqlEditor).text == EVENTS_SQL)
+
+
+async def test_service_list_from_list_queries(demo_lake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        run = await run_sql(pilot, EVENTS_SQL)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        screen = app.screen
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: any(q.query_id == run.query_id for q in screen.service))
+        await pilot.press("enter")  # DescribeQuery gives back the SQL
+        await wait_for(pilot, lambda: app.query_one(SqlEditor).text == EVENTS_SQL)
+
+
+async def test_drill_down_opens_the_whole_event(demo_lake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await run_sql(pilot, EVENTS_SQL)
+        grid = app.query_one(ResultGrid)
+        event_id = grid.current_row[0]
+        await pilot.press("f4", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        assert app.screen.kind == "json"
+        event = json.loads(app.screen.value)
+        assert event["eventID"] == event_id and event["sourceIPAddress"] == INCIDENT_IP
+        drill = app.history.search("eventjson")[0]
+        assert "eventTime >=" in drill.sql and drill.status == "FINISHED"  # bounded by its eventTime
+
+
+async def test_save_and_open_queries(demo_lake: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        app.query_one(SqlEditor).text = "SELECT 42 FROM x"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*"my / query", "enter")
+        saved = saved_queries(locations().saved_queries)
+        assert [q.name for q in saved] == ["my / query"] and saved[0].sql.strip() == "SELECT 42 FROM x"
+        assert saved[0].path.name == "my - query.sql"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await pilot.press(*"tampering", "enter")
+        text = app.query_one(SqlEditor).text
+        assert "StopLogging" in text and DEMO_STORE_ID in text and "$START" not in text
+
+
+async def test_export_from_the_explorer(demo_lake: Any, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        run = await run_sql(
+            pilot, f"SELECT eventID, eventName FROM {DEMO_STORE_ID} ORDER BY eventID LIMIT 2300"
+        )
+        target = tmp_path / "out.jsonl"
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        app.screen.query_one("#prompt-input").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.exists())
+        lines = target.read_text().splitlines()
+        assert len(lines) == run.total == 2300
+        assert [json.loads(line)[0]["eventID"] for line in lines] == [
+            r[0] for r in app.query_one(ResultGrid).rows
+        ]
+
+
+async def test_copy_keys_use_the_clipboard(demo_lake: Any) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await run_sql(pilot, EVENTS_SQL)
+        row = app.query_one(ResultGrid).current_row
+        await pilot.press("f4", "y", "Y", "f9")
+        assert copied[0] == row[0]
+        assert json.loads(copied[1]) == [
+            {"eventID": row[0]},
+            {"eventTime": row[1]},
+            {"eventName": row[2]},
+            {"sourceIPAddress": row[3]},
+        ]
+        assert copied[2] == EVENTS_SQL
+
+
+# -- samples and export ----------------------------------------------------------------------------------------
+
+
+def test_every_sample_query_runs_on_the_demo(demo_lake: Any) -> None:
+    library = samples()
+    assert len(library) >= 20 and all(q.description and "$START" in q.sql for q in library)
+    lake = LocalLake()
+    surfaced = []
+    try:
+        store = next(s for s in lake.engine.stores() if s.id == DEMO_STORE_ID)
+        start, end = time_window(store.first_event, store.last_event)
+        for q in library:
+            run = QueryRun(lake.client(), q.filled(store.id, start, end))
+            run.start()
+            state = run.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+            assert state.status == "FINISHED", (q.name, state.error)
+            text = json.dumps([p.rows for p in run.pages()])
+            if INCIDENT_IP in text or BACKDOOR_USER in text:
+                surfaced.append(q.name)
+    finally:
+        lake.close()
+    assert len(surfaced) >= 5, surfaced
+    assert {"CloudTrail tampering", "Administrator rights granted", "Unusual source addresses"} <= set(
+        surfaced
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_of_a_multi_page_result_matches_the_source(demo_lake: Any, fmt: str) -> None:
+    lake = LocalLake()
+    try:
+        run = QueryRun(
+            lake.client(),
+            f"SELECT eventID, eventName, errorCode, userIdentity FROM {DEMO_STORE_ID} "
+            "ORDER BY eventID LIMIT 2500",
+        )
+        run.start()
+        state = run.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+        source = [row for page in run.pages(1000) for row in page.raw_rows()]
+        out = io.StringIO()
+        writer = ResultWriter(out, fmt)
+        for page in run.pages(1000):
+            writer.write(page)
+        writer.finish(
+            state.status, {"ResultsCount": writer.rows, "TotalResultsCount": 2500, "BytesScanned": 1}
+        )
+    finally:
+        lake.close()
+    text = out.getvalue()
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["QueryResultRows"] == source and doc["QueryStatus"] == "FINISHED"
+    elif fmt == "jsonl":
+        assert [json.loads(line) for line in text.splitlines()] == source
+    else:
+        parsed = list(csv.reader(io.StringIO(text)))
+        assert parsed[0] == ["eventID", "eventName", "errorCode", "userIdentity"]
+        assert [r[0] for r in parsed[1:]] == [row[0]["eventID"] for row in source]
+        assert len(parsed) == 2501
+
+
+def test_csv_neutralises_formulas() -> None:
+    for value in ('=HYPERLINK("http://evil")', "+1", "-2+3", "@SUM(A1)", "\t=x", "\uff1dcmd"):
+        assert neutralise_formula(value) == "'" + value
+    assert neutralise_formula("plain") == "plain" and neutralise_formula(None) == ""
+
+
+def test_history_command(demo_lake: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--format", "csv", f"SELECT count(*) FROM {DEMO_STORE_ID}"]) == 0
+    assert main(["query", f"SELECT nope FROM {DEMO_STORE_ID}"]) == 1
+    capsys.readouterr()
+    assert main(["history", "--format", "json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["status"] for e in entries] == ["ERROR", "FINISHED"]
+    assert entries[1]["row_count"] == 1 and entries[1]["query_id"]
+    assert main(["history", "--search", "nope"]) == 0
+    table = capsys.readouterr().out
+    assert "ERROR" in table and "FINISHED" not in table
+
+
+def test_saved_query_files_are_plain(tmp_path: Path) -> None:
+    path = save_query(tmp_path, "Root activity", "SELECT 1", "who used root")
+    assert path.read_text() == "-- name: Root activity\n-- description: who used root\nSELECT 1\n"
+    (q,) = saved_queries(tmp_path)
+    assert (q.name, q.description, q.sql) == ("Root activity", "who used root", "SELECT 1\n")

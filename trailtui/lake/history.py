@@ -1,0 +1,175 @@
+"""Query history: every query the user runs, on any connection, in SQLite (WAL) in the state directory.
+
+An entry is written when the query starts and updated when it ends, never only on quit, so a crash loses
+nothing acknowledged. Several trailtui processes share the file: SQLite's WAL mode and a busy timeout let
+them write at once without corrupting or losing entries. Entries beyond the cap are pruned, oldest first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CAP = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sql TEXT NOT NULL,
+    connection TEXT NOT NULL,
+    profile TEXT,
+    region TEXT,
+    account TEXT,
+    store TEXT,
+    query_id TEXT,
+    status TEXT NOT NULL,
+    events_matched INTEGER,
+    events_scanned INTEGER,
+    bytes_scanned INTEGER,
+    execution_ms INTEGER,
+    row_count INTEGER,
+    error TEXT,
+    started REAL NOT NULL,
+    ended REAL
+);
+CREATE INDEX IF NOT EXISTS history_started ON history (started);
+CREATE INDEX IF NOT EXISTS history_query ON history (query_id);
+"""
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    sql: str
+    connection: str
+    profile: str | None
+    region: str | None
+    account: str | None
+    store: str | None
+    query_id: str | None
+    status: str
+    events_matched: int | None
+    events_scanned: int | None
+    bytes_scanned: int | None
+    execution_ms: int | None
+    row_count: int | None
+    error: str | None
+    started: float
+    ended: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_FIELDS = tuple(HistoryEntry.__dataclass_fields__)
+
+
+class History:
+    def __init__(self, path: Path, cap: int = DEFAULT_CAP) -> None:
+        self.path = path
+        self.cap = cap
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn().executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        con = self._conn()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def started(
+        self,
+        sql: str,
+        connection: str,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        account: str | None = None,
+        store: str | None = None,
+        query_id: str | None = None,
+        status: str = "STARTING",
+    ) -> int:
+        """Record a query as it starts; returns the entry's id."""
+        with self._tx() as con:
+            cur = con.execute(
+                "INSERT INTO history (sql, connection, profile, region, account, store, query_id, status, started) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sql, connection, profile, region, account, store, query_id, status, time.time()),
+            )
+            entry_id = int(cur.lastrowid or 0)
+            self._prune(con)
+        return entry_id
+
+    def update(self, entry_id: int, **fields: Any) -> None:
+        """Record what is known now (query_id, status, statistics, row_count, error); an end status sets
+        the end time."""
+        if not fields:
+            return
+        unknown = set(fields) - set(_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown history fields: {sorted(unknown)}")
+        sets = [f"{k} = ?" for k in fields]
+        args = list(fields.values())
+        if fields.get("status") in ("FINISHED", "FAILED", "CANCELLED", "TIMED_OUT", "ERROR"):
+            sets.append("ended = coalesce(ended, ?)")
+            args.append(time.time())
+        args.append(entry_id)
+        with self._tx() as con:
+            con.execute(f"UPDATE history SET {', '.join(sets)} WHERE id = ?", args)
+
+    def _prune(self, con: sqlite3.Connection) -> None:
+        con.execute(
+            "DELETE FROM history WHERE id IN (SELECT id FROM history ORDER BY started DESC, id DESC LIMIT -1 OFFSET ?)",
+            (self.cap,),
+        )
+
+    def get(self, entry_id: int) -> HistoryEntry | None:
+        row = (
+            self._conn()
+            .execute(f"SELECT {', '.join(_FIELDS)} FROM history WHERE id = ?", (entry_id,))
+            .fetchone()
+        )
+        return HistoryEntry(*row) if row else None
+
+    def search(self, text: str = "", limit: int = 500) -> list[HistoryEntry]:
+        """Newest first; `text` matches the SQL, the store, the query ID, the status or the error."""
+        sql = f"SELECT {', '.join(_FIELDS)} FROM history"
+        args: list[Any] = []
+        if text:
+            like = f"%{text.lower()}%"
+            sql += (
+                " WHERE lower(sql) LIKE ? OR lower(coalesce(store, '')) LIKE ? OR lower(coalesce(query_id, ''))"
+                " LIKE ? OR lower(status) LIKE ? OR lower(coalesce(error, '')) LIKE ?"
+                " OR lower(connection) LIKE ?"
+            )
+            args = [like] * 6
+        sql += " ORDER BY started DESC, id DESC LIMIT ?"
+        args.append(limit)
+        return [HistoryEntry(*row) for row in self._conn().execute(sql, args).fetchall()]
+
+    def count(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM history").fetchone()[0])
+
+    def check(self) -> str:
+        return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,167 @@
+"""The history screen (ctrl+r): the local history, searchable, and the service's own list (ListQueries)
+for the current store. Enter puts a query's SQL in the editor; `o` reopens its results by QueryId, with no
+new query (and so no new scan to pay for)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trailtui.lake.history import HistoryEntry
+from trailtui.tui.safe import safe_text
+from trailtui.tui.status import STATUS_STYLE, human_bytes
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What the user chose: `edit` the SQL, or `open` the results of a query ID on a connection."""
+
+    action: str
+    sql: str | None
+    query_id: str | None
+    connection: str
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    query_id: str
+    status: str
+    created: Any
+
+
+def _when(t: float | datetime | None) -> str:
+    if t is None:
+        return "-"
+    dt = t if isinstance(t, datetime) else datetime.fromtimestamp(t)
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def entry_label(e: HistoryEntry) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{_when(e.started)}  ", style="dim")
+    text.append(f"{e.status:<9}", style=STATUS_STYLE.get(e.status, ""))
+    text.append(f" {e.connection:<8} ", style="cyan")
+    rows = f"{e.row_count:,} rows" if e.row_count is not None else ""
+    scanned = human_bytes(e.bytes_scanned) if e.bytes_scanned else ""
+    text.append(f"{rows:>12} {scanned:>9}  ", style="dim")
+    text.append_text(safe_text(" ".join(e.sql.split())))
+    return text
+
+
+class HistoryScreen(ModalScreen[Pick | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("enter", "pick('edit')", "To editor", priority=True),
+        Binding("ctrl+o", "pick('open')", "Reopen results", priority=True),
+        Binding("tab", "switch", "History / service", priority=True),
+    ]
+    DEFAULT_CSS = """
+    HistoryScreen { align: center middle; }
+    HistoryScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
+    HistoryScreen #history-title { height: 1; padding: 0 1; background: $primary-darken-2; text-style: bold; }
+    HistoryScreen OptionList { height: 1fr; }
+    """
+
+    def __init__(self, app_ref: Any, store_label: str | None) -> None:
+        super().__init__()
+        self.owner = app_ref
+        self.store_label = store_label
+        self.mode = "local"
+        self.entries: list[HistoryEntry] = []
+        self.service: list[ServiceQuery] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title(), id="history-title")
+            yield Input(placeholder="search the SQL, store, query ID, status or error", id="history-search")
+            yield OptionList(id="history-list")
+        yield Footer()
+
+    def _title(self) -> Text:
+        if self.mode == "local":
+            return Text("Query history (this machine)   Tab: the service's list for the current store")
+        title = Text("Queries of the last 7 days known to the service (ListQueries) for ")
+        title.append_text(safe_text(self.store_label or "the current store", "bold"))
+        return title
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.refresh_list)  # after layout, when the list knows its width
+        self.query_one(Input).focus()
+
+    def refresh_list(self) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        width = max(40, (options.size.width or self.app.size.width) - 3)
+        if self.mode == "local":
+            self.entries = self.owner.history.search(self.query_one(Input).value)
+            labels = [entry_label(e) for e in self.entries]
+            for label in labels:
+                label.truncate(width, overflow="ellipsis")  # one line per query
+            options.add_options(
+                [Option(label, id=str(e.id)) for label, e in zip(labels, self.entries, strict=True)]
+            )
+            if not self.entries:
+                options.add_option(Option(Text("No queries yet.", style="italic"), disabled=True))
+        else:
+            for q in self.service:
+                label = Text(no_wrap=True)
+                label.append(f"{_when(q.created)}  ", style="dim")
+                label.append(f"{q.status:<9}", style=STATUS_STYLE.get(q.status, ""))
+                label.append(f"  {q.query_id}")
+                options.add_option(Option(label, id=q.query_id))
+            if not self.service:
+                options.add_option(
+                    Option(Text("Loading, or none in the last 7 days…", style="italic"), disabled=True)
+                )
+        options.highlighted = 0 if options.option_count else None
+
+    def set_service(self, queries: list[ServiceQuery]) -> None:
+        self.service = queries
+        if self.mode == "service":
+            self.refresh_list()
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        if self.mode == "local":
+            self.refresh_list()
+
+    def action_switch(self) -> None:
+        self.mode = "service" if self.mode == "local" else "local"
+        self.query_one("#history-title", Static).update(self._title())
+        self.query_one(Input).display = self.mode == "local"
+        if self.mode == "service":
+            self.owner.load_service_queries(self)
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(Input).focus()
+        self.refresh_list()
+
+    def key_down(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_pick(self, action: str) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None:
+            return
+        if self.mode == "local":
+            if index >= len(self.entries):
+                return
+            e = self.entries[index]
+            if action == "open" and not e.query_id:
+                self.notify("This query never got a query ID (it failed to start).", severity="warning")
+                return
+            self.dismiss(Pick(action, e.sql, e.query_id, e.connection))
+        else:
+            if index >= len(self.service):
+                return
+            q = self.service[index]
+            self.dismiss(Pick(action, None, q.query_id, self.owner.current_connection_name()))
