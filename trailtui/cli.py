@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
         "opens the explorer on the local lake (building a demo organization on first run).",
     )
     p.add_argument("--version", action="version", version=f"trailtui {__version__}")
+    p.add_argument("--profile", help="open the explorer on this AWS profile (as botocore resolves it)")
+    p.add_argument("--region", help="and this Region (default: the profile's)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = sub.add_parser("import", help="import trail log files or folders into a local store")
@@ -64,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         help="inject faults for clients' tests, e.g. throttle=0.2,seed=1 (see docs/serve.md)",
     )
     sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
+    sv.add_argument(
+        "--no-demo", action="store_true", help="serve an empty lake as it is (no demo on first run)"
+    )
 
     hi = sub.add_parser("history", help="show the query history")
     hi.add_argument("--format", choices=("table", "json"), default="table")
@@ -132,7 +137,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command is None:
             from trailtui.tui.app import run_app
 
-            return run_app()
+            return run_app(profile=args.profile, region=args.region)
         if args.command == "stores":
             from trailtui.commands.stores import run_stores
 

@@ -50,4 +50,5 @@ def open_aws(
         sts,
         profile=profile,
         endpoint_url=endpoint_url,
+        extra={"session": session},
     )

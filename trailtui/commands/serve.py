@@ -63,7 +63,7 @@ def run_serve(args: Any) -> int:
             "pair can query your logs",
             file=sys.stderr,
         )
-    open_lake()  # a fresh lake gets the demo
+    open_lake(build_demo_if_empty=not args.no_demo)  # a fresh lake gets the demo, unless asked not to
     lake = LocalLake(account_id=args.account_id, region=args.region)
     key, secret, generated = _credentials(args.access_key_id, args.secret_access_key)
     try:

@@ -19,6 +19,14 @@ def error_message(exc: BaseException) -> str:
     return str(exc)
 
 
+_NOT_CLOUDTRAIL = {"GetCallerIdentity": "sts", "ListAccountAliases": "iam"}
+
+
+def _service_of(exc: BaseException) -> str:
+    """The IAM prefix of the failed call: every call trailtui makes is CloudTrail's, but for two."""
+    return _NOT_CLOUDTRAIL.get(getattr(exc, "operation_name", "") or "", "cloudtrail")
+
+
 def explain(exc: BaseException, profile: str | None = None) -> str:
     """One or two sentences that say what went wrong and what to do about it."""
     name = type(exc).__name__
@@ -45,6 +53,10 @@ def explain(exc: BaseException, profile: str | None = None) -> str:
     ):
         return f"Cannot reach the endpoint: {msg}"
     if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
+        operation = getattr(exc, "operation_name", None)
+        service = _service_of(exc)
+        if operation and f":{operation}" not in msg:
+            return f"Access denied: {msg} (this needs the {service}:{operation} permission)"
         return f"Access denied: {msg}"
     if code in ("UnrecognizedClientException", "InvalidSignatureException", "InvalidClientTokenId"):
         return f"The credentials were rejected ({code}): {msg}"

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from trailtui.aws.memory import ProfileMemory
 from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.history import History
 from trailtui.lake.library import QueryFile, samples, save_query, saved_queries, time_window
@@ -29,6 +30,7 @@ from trailtui.lake.results import END_STATES
 from trailtui.lake.text import sanitize
 from trailtui.paths import Locations, locations
 from trailtui.settings import load_settings
+from trailtui.tui.accounts import ORG_HINT, AccountsMixin
 from trailtui.tui.detail import DetailScreen
 from trailtui.tui.dialogs import CommandLine, ConfirmScreen, HelpScreen, PromptScreen
 from trailtui.tui.editor import SqlEditor
@@ -50,7 +52,6 @@ from trailtui.tui.messages import (
     StoresFailed,
     StoresLoaded,
 )
-from trailtui.tui.safe import safe_text
 from trailtui.tui.status import QueryStatusBar, RunView
 from trailtui.tui.stores import StoresPane
 
@@ -76,7 +77,7 @@ class ContextBar(Static):
     """
 
 
-class TrailApp(App[None]):
+class TrailApp(AccountsMixin, App[None]):
     TITLE = "trailtui"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings("app")
@@ -87,6 +88,8 @@ class TrailApp(App[None]):
         local_lake: Any = None,
         aws_stores: bool = True,
         poll: PollBackoff | None = None,
+        profile: str | None = None,
+        region: str | None = None,
     ) -> None:
         super().__init__()
         self.where = where or locations()
@@ -100,6 +103,11 @@ class TrailApp(App[None]):
         self._next_run = 1
         self._lock = threading.Lock()
         self.settings = load_settings(self.where)
+        self.memory = ProfileMemory(self.where.state / "profiles.json")
+        self.identities: dict[str, Any] = {}
+        self.aws_key_current: str | None = None
+        self.requested = (profile, region)
+        self.current_conn = LOCAL
         self.history = History(self.where.history_db, self.settings.history_cap)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -129,9 +137,11 @@ class TrailApp(App[None]):
         stores = self.query_one(StoresPane)
         stores.show_loading(LOCAL, "local lake")
         self._open_local()
-        if self.show_aws:
-            stores.show_loading("aws", "AWS (default profile)")
-            self._load_aws()
+        profile, region = self.requested
+        if profile or region:
+            self.switch_aws(profile, region)  # `trailtui --profile NAME --region NAME` opens on that profile
+        elif self.show_aws:
+            self._open_default_aws()
         self._update_context()
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning")
@@ -209,38 +219,17 @@ class TrailApp(App[None]):
         except Exception as exc:
             self.post_message(StoresFailed(name, explain(exc, conn.profile)))
 
-    @work(thread=True, group="aws", exit_on_error=False)
-    def _load_aws(self) -> None:
-        from trailtui.connections import open_aws
-
-        try:
-            import boto3
-
-            session = boto3.session.Session()
-            if session.get_credentials() is None:
-                self.post_message(
-                    StoresFailed(
-                        "aws",
-                        "no AWS credentials found\n(aws configure / aws sso login;\n"
-                        "the local lake needs none)",
-                    )
-                )
-                return
-            self.connections["aws"] = open_aws(None, session.region_name)
-        except Exception as exc:
-            from trailtui.lake.errors import explain
-
-            self.post_message(StoresFailed("aws", explain(exc)))
-            return
-        self._load_stores("aws")
+    def _open_default_aws(self) -> None:
+        """The default profile's stores (as botocore picks it), beside the local lake, without making them
+        current. Resolved in the worker, so botocore stays off the first-paint path."""
+        self.switch_aws(None, None, make_current=False)
 
     def _connection_label(self, name: str) -> str:
-        conn = self.connections.get(name)
         if name == LOCAL:
             return "local lake"
-        if conn is None:
-            return "AWS (default profile)"
-        return f"AWS {conn.name} ({conn.region})"
+        conn = self.connections.get(name)
+        profile, _, region = name[4:].rpartition("@")
+        return f"AWS {profile} ({conn.region if conn is not None else region})"
 
     def on_lake_ready(self, _: LakeReady) -> None:
         self._update_context()
@@ -265,22 +254,43 @@ class TrailApp(App[None]):
             sanitize(str(message)), title=sanitize(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def _group_of(self, connection: str) -> str | None:
+        """The stores pane group of a connection; None for a profile the user has since left."""
+        if connection == LOCAL:
+            return LOCAL
+        return "aws" if connection == self.aws_key_current else None
+
     def on_stores_loaded(self, message: StoresLoaded) -> None:
+        group = self._group_of(message.connection)
+        if group is None:
+            return
         pane = self.query_one(StoresPane)
-        pane.set_stores(message.connection, self._connection_label(message.connection), message.stores)
-        if self.current_store is None and message.connection == LOCAL and message.stores:
-            demo = next((s for s in message.stores if s.id == DEMO_STORE_ID), message.stores[0])
-            self.current_store = demo
-            pane.show_details(demo)
+        pane.set_stores(group, self._connection_label(message.connection), message.stores)
+        if not message.stores and group == "aws":
+            pane.set_failed(group, self._connection_label(message.connection), ORG_HINT)
+        if message.connection == self.current_conn and self.current_store is None and message.stores:
+            profile = LOCAL if group == LOCAL else self._current_profile() or ""
+            state = self.memory.get(profile)
+            preferred = state.store or (DEMO_STORE_ID if group == LOCAL else None)
+            store = next((s for s in message.stores if s.id == preferred), message.stores[0])
+            self.current_store = store
+            pane.show_details(store)
+            if state.editor and group != LOCAL:
+                self._set_editor(state.editor)
             self._update_context()
 
     def on_stores_failed(self, message: StoresFailed) -> None:
-        self.query_one(StoresPane).set_failed(
-            message.connection, self._connection_label(message.connection), message.reason
-        )
+        group = self._group_of(message.connection)
+        if group is not None:
+            self.query_one(StoresPane).set_failed(
+                group, self._connection_label(message.connection), message.reason
+            )
 
     @on(StoresPane.StoreChosen)
     def _store_chosen(self, message: StoresPane.StoreChosen) -> None:
+        if message.store.connection != self.current_conn:
+            self._remember_current()
+            self.current_conn = message.store.connection
         self.current_store = message.store
         self._update_context()
         self.notify(
@@ -288,22 +298,7 @@ class TrailApp(App[None]):
         )
 
     def _update_context(self) -> None:
-        text = Text()
-        text.append(" trailtui ", style="bold reverse")
-        store = self.current_store
-        conn_name = store.connection if store else LOCAL
-        conn = self.connections.get(conn_name)
-        text.append("  ")
-        text.append_text(safe_text(self._connection_label(conn_name), "bold"))
-        if conn is not None and conn.is_local:
-            text.append(f"  account {conn.local.api.account_id}  {conn.region}", style="")
-        if store is not None:
-            text.append("  store ")
-            text.append_text(safe_text(store.name, "bold cyan"))
-        running = sum(1 for r in self.runs.values() if r.active)
-        if running:
-            text.append(f"  {running} running", style="yellow")
-        self.query_one("#context", ContextBar).update(text)
+        self.query_one("#context", ContextBar).update(self.context_text())
 
     # -- running queries ----------------------------------------------------------------------------------
     def action_run_query(self) -> None:
@@ -313,7 +308,7 @@ class TrailApp(App[None]):
             self.notify("The editor is empty.", severity="warning")
             return
         self._save_editor()
-        conn_name = self.current_store.connection if self.current_store else LOCAL
+        conn_name = self.current_conn
         if conn_name not in self.connections:
             self.notify("The connection is still opening; try again in a moment.", severity="warning")
             return
@@ -332,7 +327,7 @@ class TrailApp(App[None]):
         self._start(sql, conn_name)
 
     def current_connection_name(self) -> str:
-        return self.current_store.connection if self.current_store else LOCAL
+        return self.current_conn
 
     def _new_run(self, sql: str, conn_name: str) -> RunView:
         run = RunView(self._next_run, sql, self._connection_label(conn_name), conn_name)
@@ -543,6 +538,22 @@ class TrailApp(App[None]):
         arg = arg.strip()
         if verb in ("q", "quit"):
             self.action_quit_app()
+        elif verb == "profile":
+            from trailtui.aws.profiles import list_profiles
+
+            if arg and arg in {p.name for p in list_profiles()}:
+                self.switch_aws(arg)
+            else:
+                self.action_switch_profile(arg)
+        elif verb == "region":
+            from trailtui.aws.profiles import regions
+
+            if arg in regions():
+                self.switch_aws(self._current_profile(), arg)
+            else:
+                self.action_switch_region(arg)
+        elif verb == "local":
+            self.switch_local()
         elif verb == "store" and arg:
             if self.query_one(StoresPane).select_store_by(arg) is None:
                 self.notify(f"No store {arg} is loaded.", severity="error")
@@ -917,6 +928,6 @@ def _quiet_cancel(client: Any, query_id: str) -> None:
         client.cancel_query(QueryId=query_id)
 
 
-def run_app(where: Locations | None = None) -> int:
-    TrailApp(where).run()
+def run_app(where: Locations | None = None, profile: str | None = None, region: str | None = None) -> int:
+    TrailApp(where, profile=profile, region=region).run()
     return 0

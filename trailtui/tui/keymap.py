@@ -70,6 +70,21 @@ KEYMAP: tuple[Key, ...] = (
         priority=True,
         show=False,
     ),
+    Key(
+        "f10",
+        "switch_profile",
+        "Profile",
+        "Switch the AWS profile (fuzzy picker, most recent first).",
+        priority=True,
+    ),
+    Key(
+        "f11",
+        "switch_region",
+        "Region",
+        "Switch the AWS Region of the current profile.",
+        priority=True,
+        show=False,
+    ),
     Key("f1,question_mark", "help", "Help", "Show every key."),
     Key(
         "colon",

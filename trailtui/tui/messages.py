@@ -107,3 +107,28 @@ class ExportProgress(Message):
         self.rows = rows
         self.done = done
         self.error = error
+
+
+class IdentityLoaded(Message):
+    """STS GetCallerIdentity (and the account alias) of a connection."""
+
+    def __init__(self, connection: str, identity: Any) -> None:
+        super().__init__()
+        self.connection = connection
+        self.identity = identity
+
+
+class IdentityFailed(Message):
+    def __init__(self, connection: str, reason: str) -> None:
+        super().__init__()
+        self.connection = connection
+        self.reason = reason
+
+
+class ConnectionOpened(Message):
+    """An AWS connection opened; `key` is its real name once its Region is known."""
+
+    def __init__(self, placeholder: str, key: str) -> None:
+        super().__init__()
+        self.placeholder = placeholder
+        self.key = key
