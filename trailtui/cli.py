@@ -21,8 +21,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="and this Region (default: the profile's)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = sub.add_parser("import", help="import trail log files or folders into a local store")
-    imp.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders (walked recursively)")
+    imp = sub.add_parser(
+        "import", help="import trail logs (files, folders, or s3://BUCKET[/PREFIX]) into a local store"
+    )
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="log files, folders (walked recursively), or s3://BUCKET[/PREFIX]",
+    )
+    imp.add_argument("--since", metavar="YYYY-MM-DD", help="S3: only log folders of this day and later")
+    imp.add_argument("--until", metavar="YYYY-MM-DD", help="S3: only log folders of this day and earlier")
+    imp.add_argument("--accounts", metavar="ID,...", help="S3: only these accounts")
+    imp.add_argument("--regions", metavar="NAME,...", help="S3: only these Regions")
+    imp.add_argument("--profile", help="S3: the AWS profile to read the bucket with")
+    imp.add_argument("--region", help="S3: the bucket's Region (default: the profile's)")
     imp.add_argument(
         "--store", default="trail-logs", help="store name, created if missing (default: %(default)s)"
     )
@@ -101,7 +114,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "import":
             from trailtui.commands.importing import run_import
 
-            return run_import(args.paths, args.store)
+            return run_import(args)
         if args.command == "demo":
             from trailtui.commands.demo import run_demo
             from trailtui.local.demo import DEFAULT_EVENTS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from trailtui.commands.common import human_duration, open_lake
 from trailtui.commands.progress import ProgressLine
@@ -36,14 +36,60 @@ def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | 
         print("The import was interrupted; run the same command again to complete it.", file=err)
 
 
-def run_import(paths: list[str], store: str) -> int:
+def run_import(args: Any) -> int:
     lake = open_lake(build_demo_if_empty=False)
-    progress = ProgressLine()
+    local = [p for p in args.paths if not p.startswith("s3://")]
+    remote = [p for p in args.paths if p.startswith("s3://")]
+    status = 0
+    if local:
+        progress = ProgressLine()
+        try:
+            report = import_paths(lake, local, args.store, progress)
+        finally:
+            progress.done()
+        print_report(report)
+        status = 130 if report.interrupted else (0 if report.ok else 1)
+    for uri in remote:
+        if status == 130:
+            break
+        status = max(status, _import_s3(lake, uri, args))
+    return status
+
+
+def _import_s3(lake: Any, uri: str, args: Any) -> int:
+    from trailtui.aws.session import aws_client, aws_session
+    from trailtui.lake.errors import explain
+    from trailtui.local.s3import import S3ImportError, S3Plan, import_s3, parse_day, parse_list, parse_s3_uri
+
     try:
-        report = import_paths(lake, paths, store, progress)
+        bucket, prefix = parse_s3_uri(uri)
+        plan = S3Plan(
+            bucket,
+            prefix,
+            parse_day(args.since),
+            parse_day(args.until),
+            parse_list(args.accounts),
+            parse_list(args.regions),
+        )
+        s3 = aws_client(aws_session(args.profile, args.region), "s3")
+    except S3ImportError as exc:
+        print(f"trailtui import: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"trailtui import: {sanitize(explain(exc, args.profile))}", file=sys.stderr)
+        return 1
+    progress = ProgressLine(label=f"Importing {sanitize(uri)}", unit="objects")
+    try:
+        report = import_s3(lake, s3, plan, args.store, progress, scratch=lake.locations.cache)
+    except S3ImportError as exc:
+        print(f"trailtui import: {sanitize(str(exc))}", file=sys.stderr)
+        return 1
     finally:
         progress.done()
+    already = sum(1 for p in report.skipped if p.reason.startswith("already imported"))
+    report.skipped = [p for p in report.skipped if not p.reason.startswith("already imported")]
     print_report(report)
+    print(f"  S3 objects already imported (skipped): {already:,}\n  S3 list calls: {plan.list_calls:,}")
     if report.interrupted:
         return 130
     return 0 if report.ok else 1

@@ -12,9 +12,10 @@ from trailtui.local.importer import ImportProgress
 
 
 class ProgressLine:
-    def __init__(self, out: TextIO | None = None, label: str = "Importing") -> None:
+    def __init__(self, out: TextIO | None = None, label: str = "Importing", unit: str = "files") -> None:
         self.out = out or sys.stderr
         self.label = label
+        self.unit = unit
         self.enabled = self.out.isatty()
         self._last = 0.0
 
@@ -32,7 +33,7 @@ class ProgressLine:
         filled = int(frac * width)
         bar = "#" * filled + "-" * (width - filled)
         text = (
-            f"\r{self.label} [{bar}] {frac:4.0%}  files {p.files_done}/{p.files_total}  "
+            f"\r{self.label} [{bar}] {frac:4.0%}  {self.unit} {p.files_done}/{p.files_total}  "
             f"{human_bytes(p.bytes_done)}  events +{p.events_added:,} ({rate:,.0f}/s)"
             + (f"  ETA {human_duration(eta)}" if eta else "")
         )

@@ -554,6 +554,8 @@ class TrailApp(AccountsMixin, App[None]):
                 self.action_switch_region(arg)
         elif verb == "local":
             self.switch_local()
+        elif verb == "import" and arg:
+            self._import_command(arg)
         elif verb == "store" and arg:
             if self.query_one(StoresPane).select_store_by(arg) is None:
                 self.notify(f"No store {arg} is loaded.", severity="error")
@@ -879,6 +881,77 @@ class TrailApp(AccountsMixin, App[None]):
             self.notify(f"Exported {message.rows:,} rows to {message.path}")
         else:
             self.notify(f"Exporting… {message.rows:,} rows so far", timeout=2)
+
+    # -- importing from the explorer ----------------------------------------------------------------------
+    def _import_command(self, arg: str) -> None:
+        """`:import PATH|s3://BUCKET[/PREFIX] [--store NAME] [--since D] [--until D] [--accounts ..] [--regions ..]`"""
+        import argparse
+        import shlex
+
+        parser = argparse.ArgumentParser(prog=":import", add_help=False, exit_on_error=False)
+        parser.add_argument("source")
+        parser.add_argument("--store", default="trail-logs")
+        for opt in ("--since", "--until", "--accounts", "--regions", "--profile", "--region"):
+            parser.add_argument(opt)
+        try:
+            args = parser.parse_args(shlex.split(arg))
+        except (argparse.ArgumentError, ValueError, SystemExit) as exc:
+            self.notify(f":import: {exc}", severity="error")
+            return
+        if self.local_lake is None:
+            self.notify("The local lake is still opening; try again in a moment.", severity="warning")
+            return
+        self.notify(f"Importing {args.source} into {args.store}…")
+        self._import_worker(args)
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def _import_worker(self, args: Any) -> None:
+        from trailtui.lake.errors import explain
+        from trailtui.local.importer import import_paths
+
+        last = [0.0]
+
+        def progress(p: Any) -> None:
+            if time.monotonic() - last[0] > 2:
+                last[0] = time.monotonic()
+                self.post_message(
+                    Notice(
+                        f"Importing: {p.files_done:,}/{p.files_total:,} files, "
+                        f"{p.events_added:,} events added"
+                    )
+                )
+
+        try:
+            if args.source.startswith("s3://"):
+                from trailtui.aws.session import aws_client, aws_session
+                from trailtui.local.s3import import S3Plan, import_s3, parse_day, parse_list, parse_s3_uri
+
+                bucket, prefix = parse_s3_uri(args.source)
+                plan = S3Plan(
+                    bucket,
+                    prefix,
+                    parse_day(args.since),
+                    parse_day(args.until),
+                    parse_list(args.accounts),
+                    parse_list(args.regions),
+                )
+                s3 = aws_client(aws_session(args.profile, args.region), "s3")
+                report = import_s3(self.local_lake.file, s3, plan, args.store, progress, self.where.cache)
+            else:
+                report = import_paths(self.local_lake.file, [args.source], args.store, progress)
+        except Exception as exc:
+            self.post_message(Notice(f"Import failed: {explain(exc)}", "error"))
+            return
+        rejected = f", {len(report.rejected)} files rejected" if report.rejected else ""
+        self.post_message(
+            Notice(
+                f"Imported {report.events_added:,} events into {report.store.name} "
+                f"({report.duplicates:,} duplicates skipped{rejected}).",
+                "warning" if report.rejected else "information",
+            )
+        )
+        self.local_lake.engine.invalidate_stores()
+        self._load_stores(LOCAL)
 
     # -- leaving ------------------------------------------------------------------------------------------
     async def action_quit(self) -> None:
