@@ -331,3 +331,12 @@ def test_many_clients_at_once(start_server: Any) -> None:
 
     with ThreadPoolExecutor(50) as pool:
         assert sum(pool.map(worker, range(50))) == 1000
+
+
+def test_fault_query_delay(start_server: Any) -> None:
+    ct = client(start_server("query-delay=1.5"))
+    started = time.monotonic()
+    qid = ct.start_query(QueryStatement=SEED)["QueryId"]
+    assert ct.describe_query(QueryId=qid)["QueryStatus"] in ("QUEUED", "RUNNING")
+    assert _wait(ct, qid)["QueryStatus"] == "FINISHED"
+    assert time.monotonic() - started >= 1.5

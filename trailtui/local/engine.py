@@ -67,6 +67,7 @@ class _Run:
     timed_out: threading.Event
     con: duckdb.DuckDBPyConnection | None = None
     forced_end: tuple[str, str] | None = None
+    min_seconds: float = 0.0  # fault injection: run at least this long
 
 
 # Queries executing in this process, across engines: an active record owned by this process but not here
@@ -120,7 +121,11 @@ class QueryEngine:
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     def start(
-        self, sql: str, account_id: str | None = None, forced_end: tuple[str, str] | None = None
+        self,
+        sql: str,
+        account_id: str | None = None,
+        forced_end: tuple[str, str] | None = None,
+        min_seconds: float = 0.0,
     ) -> QueryRecord:
         """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
         injection for clients' tests (`serve --faults`)."""
@@ -137,7 +142,14 @@ class QueryEngine:
             query_id = str(uuid.uuid4())
             store_ids = [by_table[t].id for t in translation.store_tables]
             record = self.queries.create(query_id, sql, store_ids, account_id)
-            run = _Run(query_id, translation, threading.Event(), threading.Event(), forced_end=forced_end)
+            run = _Run(
+                query_id,
+                translation,
+                threading.Event(),
+                threading.Event(),
+                forced_end=forced_end,
+                min_seconds=min_seconds,
+            )
             self._runs[query_id] = run
             with _RUNNING_LOCK:
                 _RUNNING_HERE.add(query_id)
@@ -277,6 +289,9 @@ class QueryEngine:
                         break
             except Exception:
                 pass
+        remaining = run.min_seconds - (time.monotonic() - started)
+        if remaining > 0:  # an injected slow query: wait, but stop at once if cancelled or timed out
+            run.cancel_requested.wait(remaining)
         stats = self._statistics(con, t, started, written)
         if run.timed_out.is_set():
             self.queries.finish_if_active(

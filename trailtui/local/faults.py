@@ -11,6 +11,7 @@ A fault plan is a comma-separated list, for example
     deny=Op+Op         those operations fail with AccessDeniedException
     fail-queries=P     a started query ends FAILED (P of them)
     timeout-queries=P  a started query ends TIMED_OUT, its partial results readable (P of them)
+    query-delay=S      every query runs at least S seconds (a slow query, for clients' polling tests)
     seed=N             the random sequence (default 0): the same plan and seed give the same faults
 
 Decisions are drawn from one seeded generator in the order requests arrive, so a sequential client sees
@@ -50,6 +51,7 @@ class FaultPlan:
     deny: frozenset[str] = frozenset()
     fail_queries: float = 0.0
     timeout_queries: float = 0.0
+    query_delay: float = 0.0
     seed: int = 0
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _calls: int = 0
@@ -69,6 +71,7 @@ class FaultPlan:
             or self.deny
             or self.fail_queries
             or self.timeout_queries
+            or self.query_delay
         )
 
     def before_request(self, operation: str, principal_arn: str) -> float:
@@ -132,6 +135,8 @@ def parse_faults(spec: str) -> FaultPlan:
                 kwargs["expire_after"] = int(value)
             elif key == "deny":
                 kwargs["deny"] = frozenset(op.strip() for op in value.split("+") if op.strip())
+            elif key == "query-delay":
+                kwargs["query_delay"] = float(value)
             elif key == "seed":
                 kwargs["seed"] = int(value)
             else:

@@ -1,0 +1,113 @@
+"""Polling: how many DescribeQuery calls a 10-second query costs the explorer against `serve` with 50 ms of
+latency injected, and how long after the query ends its first rows are on screen. Reference, same run: a
+fixed-interval poller (every 250 ms, the most a poll may wait at first) following the same kind of query."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.lake1m import lake_home
+
+KEY, SECRET = "AKIAPOLLBENCH", "poll-bench-secret"
+
+
+def _serve(home: Path) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "trailtui", "serve", "--port", "0", "--access-key-id", KEY,
+                             "--secret-access-key", SECRET, "--faults", "latency=50,query-delay=10"],
+                            stdout=subprocess.PIPE, text=True, env=dict(os.environ, TRAILTUI_HOME=str(home)))
+    assert proc.stdout is not None
+    url = next(line.split()[2] for line in proc.stdout if line.startswith("Listening on"))
+    return proc, url
+
+
+async def _explorer(store: str) -> tuple[int, float, float, str]:
+    from trailtui.paths import locations
+    from trailtui.tui import app as tui_app
+    from trailtui.tui.app import TrailApp
+    from trailtui.tui.editor import SqlEditor
+
+    shown: list[float] = []
+
+    class Timed(TrailApp):
+        CSS_PATH = str(Path(tui_app.__file__).parent / "app.tcss")
+
+        def on_results_arrived(self, message: Any) -> None:
+            super().on_results_arrived(message)
+            if not shown:
+                shown.append(time.time())  # the first page is in the grid, drawn at the next refresh
+
+    app = Timed(locations(), aws_stores=False, profile="bench", region="us-east-1")
+    calls: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.current_store is None:
+            await pilot.pause(0.05)
+        conn = app.connections[app.current_conn]
+        conn.cloudtrail.meta.events.register("before-call.cloudtrail.DescribeQuery", lambda **_: calls.append(time.time()))
+        # Bounded by eventTime, or the explorer would (rightly) ask before running it on an AWS connection.
+        app.query_one(SqlEditor).text = (f"SELECT eventName, count(*) FROM {store} "
+                                         "WHERE eventTime > '2026-10-01' GROUP BY 1")
+        await pilot.press("ctrl+j")
+        while app.current_run is None or not app.runs[app.current_run].complete:
+            await pilot.pause(0.05)
+        query_id = app.runs[app.current_run].query_id or ""
+    return len(calls), shown[0], calls[-1] - calls[-2] if len(calls) > 1 else 0.0, query_id
+
+
+def _fixed_poller(url: str, store: str) -> int:
+    import boto3
+
+    ct = boto3.client("cloudtrail", endpoint_url=url, region_name="us-east-1", aws_access_key_id=KEY,
+                      aws_secret_access_key=SECRET)
+    qid = ct.start_query(QueryStatement=f"SELECT eventName, count(*) FROM {store} GROUP BY 1")["QueryId"]
+    calls = 0
+    while True:
+        calls += 1
+        if ct.describe_query(QueryId=qid)["QueryStatus"] not in ("QUEUED", "RUNNING"):
+            return calls
+        time.sleep(0.25)
+
+
+def run() -> list[tuple[str, float, float]]:
+    home, _ = lake_home(200_000)
+    proc, url = _serve(home)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp) / "config"
+            config.write_text(f"[profile bench]\nregion = us-east-1\nendpoint_url = {url}\n")
+            creds = Path(tmp) / "credentials"
+            creds.write_text(f"[bench]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+            os.environ.update(AWS_CONFIG_FILE=str(config), AWS_SHARED_CREDENTIALS_FILE=str(creds),
+                              TRAILTUI_HOME=str(Path(tmp) / "client-home"), AWS_EC2_METADATA_DISABLED="true")
+            import boto3
+
+            ct = boto3.client("cloudtrail", endpoint_url=url, region_name="us-east-1", aws_access_key_id=KEY,
+                              aws_secret_access_key=SECRET)
+            store = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"].rsplit("/", 1)[1]
+            describes, shown_at, last_gap, query_id = asyncio.run(_explorer(store))
+            fixed = _fixed_poller(url, store)
+    finally:
+        proc.terminate()
+        proc.wait()
+    with sqlite3.connect(home / "state" / "local-queries.sqlite") as db:
+        (ended,) = db.execute("SELECT end_time FROM queries WHERE query_id = ?", (query_id,)).fetchone()
+    return [
+        ("DescribeQuery calls for a 10 s query (vs every 250 ms)", describes, fixed),
+        ("query end to first rows on screen, s (vs last poll interval)", shown_at - ended, last_gap),
+    ]
+
+
+def main() -> None:
+    for name, value, ref in run():
+        print(f"{name:62} {value:8.2f} {ref:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
