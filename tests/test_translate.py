@@ -108,3 +108,12 @@ def test_trino_functions_duckdb_lacks_are_rewritten() -> None:
     sql = t.duckdb_sql.upper()
     assert "ANY_MATCH" not in sql and "JSON_ARRAY_GET" not in sql
     assert "LIST_FILTER" in sql and "'$[0]'" in t.duckdb_sql and "'$[#-1]'" in t.duckdb_sql
+
+
+def test_comma_joined_stores_in_from() -> None:
+    t = translate(
+        f"SELECT a.eventName FROM {SID} a, {OTHER} b WHERE a.eventid = b.eventid AND 2 - 1 IN (1, 2)", resolve
+    )
+    assert t.store_tables == ["events_a", "events_b"]
+    out = quote_store_ids(f"SELECT x FROM {SID} a, (SELECT 1 FROM {OTHER}) b WHERE y = 1-2")
+    assert f'FROM "{SID}" a, (SELECT 1 FROM "{OTHER}") b WHERE y = 1-2' in out

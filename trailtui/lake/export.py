@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -16,6 +17,16 @@ from trailtui.lake.results import ResultPage
 
 FORMATS = ("csv", "json", "jsonl")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+_LINE_BREAKING = re.compile("[\x80-\x9f\u2028\u2029]")
+
+
+def _json(value: object) -> str:
+    """Compact JSON that keeps text readable, with C1 controls and U+2028/U+2029 escaped: line-based tools
+    (and JSON Lines readers that split with str.splitlines, which breaks at NEL) would otherwise cut a row
+    in two. They can only occur inside strings, where an escape is always valid JSON."""
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def neutralise_formula(value: str | None) -> str:
@@ -47,9 +58,9 @@ class ResultWriter:
             if self._csv:
                 self._csv.writerow([neutralise_formula(next(iter(cell.values()))) for cell in row])
             elif self.fmt == "json":
-                self.out.write(("," if self.rows else "") + "\n    " + json.dumps(row, ensure_ascii=False))
+                self.out.write(("," if self.rows else "") + "\n    " + _json(row))
             else:
-                self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                self.out.write(_json(row) + "\n")
             self.rows += 1
 
     def finish(self, status: str, statistics: dict[str, Any], error: str | None = None) -> None:

@@ -15,11 +15,43 @@ _KEYWORDS = ("from", "join")
 TIME_COLUMNS = frozenset({"eventtime"})
 
 
+_FROM_LIST_ENDS = frozenset(
+    [
+        "where",
+        "group",
+        "order",
+        "having",
+        "limit",
+        "union",
+        "except",
+        "intersect",
+        "on",
+        "using",
+        "window",
+        "qualify",
+        "offset",
+        "fetch",
+        "select",
+        "join",
+        "inner",
+        "left",
+        "right",
+        "full",
+        "cross",
+        "natural",
+        "lateral",
+    ]
+)
+
+
 def quote_store_ids(sql: str) -> str:
-    """Quote hyphenated tokens and ARNs that follow FROM or JOIN, outside strings and comments."""
+    """Quote hyphenated tokens and ARNs that name tables (after FROM or JOIN, and after the commas of a FROM
+    list), outside strings and comments."""
     out: list[str] = []
     i, n = 0, len(sql)
     expect_table = False
+    depth = 0
+    from_depth: int | None = None  # the parenthesis depth of the FROM list we are in, if any
     while i < n:
         ch = sql[i]
         if ch == "'" or ch == '"':
@@ -58,14 +90,25 @@ def quote_store_ids(sql: str) -> str:
                 out.append('"' + m.group() + '"')
                 i = m.end()
                 continue
-        if ch.isalpha() and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
-            m = _WORD.match(sql, i)
-            assert m
-            word = m.group()
-            out.append(word)
+        m = _WORD.match(sql, i) if i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_") else None
+        if m:
+            word = m.group().lower()
+            out.append(m.group())
             i = m.end()
-            expect_table = word.lower() in _KEYWORDS
+            expect_table = word in _KEYWORDS
+            if word == "from":
+                from_depth = depth
+            elif word in _FROM_LIST_ENDS and from_depth == depth:
+                from_depth = None
             continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if from_depth is not None and depth < from_depth:
+                from_depth = None
+        elif ch == "," and from_depth == depth:
+            expect_table = True  # the next item of a FROM list
         out.append(ch)
         i += 1
     return "".join(out)

@@ -11,9 +11,13 @@ named with its reason and every other file is still imported.
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
+import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +113,8 @@ def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
     """The batch, light: source, record text, checksum, eventID and eventTime (one parse per record)."""
     return (
         f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS "
-        "SELECT src, j, md5(j) AS h, ke[1] AS id, try_cast(ke[2] AS TIMESTAMP) AS ts FROM ("
+        "SELECT src, j, ke[1] AS id, try_cast(ke[2] AS TIMESTAMP) AS ts, "
+        "CASE WHEN ke[1] IS NULL THEN 'md5:' || md5(j) ELSE ke[1] END AS k FROM ("
         "  SELECT src, j, json_extract_string(j, ['$.eventID', '$.eventTime']) AS ke "
         f"  FROM ({_reader_sql(fmt, gzipped)}))"
     )
@@ -117,8 +122,7 @@ def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
 
 # A record needs a time to be placed in a store. One without eventID (very old records, synthetic
 # fixtures) is kept and deduplicated by the checksum of its text instead.
-_KEY_STAGED = "coalesce(id, 'md5:' || h)"
-_KEY_STORED = "coalesce(eventid, 'md5:' || eventjsonchecksum)"
+_KEY_STORED = "CASE WHEN eventid IS NULL THEN 'md5:' || md5(eventjson) ELSE eventid END"
 
 
 def _insert_sql(table: str) -> str:
@@ -129,11 +133,11 @@ def _insert_sql(table: str) -> str:
     # A duplicate delivery carries the same eventTime, so only the batch's time span of the store is
     # compared, which DuckDB's zone maps reduce to a few row groups.
     return (
-        f"INSERT INTO {table} SELECT {cols}, j, h FROM ("
-        f"  SELECT json_transform(j, '{structure}') AS t, ts, j, h FROM {_STAGE} WHERE rowid IN ("
-        f"    SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND {_KEY_STAGED} NOT IN ("
+        f"INSERT INTO {table} SELECT {cols}, j FROM ("
+        f"  SELECT json_transform(j, '{structure}') AS t, ts, j FROM {_STAGE} WHERE rowid IN ("
+        f"    SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND k NOT IN ("
         f"      SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
-        f"    GROUP BY {_KEY_STAGED}))"
+        f"    GROUP BY k))"
     )
 
 
@@ -248,10 +252,49 @@ class Importer:
             raise
         except Exception as exc:
             if len(batch) == 1:
+                if batch[0].file.format is LogFormat.LINES and self._import_good_lines(batch[0], report):
+                    return
                 report.rejected.append(Passed(batch[0].file.display, _clean_error(exc)))
                 return
             for single in batch:
                 self._import_batch([single], report)
+
+    def _import_good_lines(self, source: RecordSource, report: ImportReport) -> bool:
+        """A JSON Lines file that DuckDB refused holds one record per line, so the good lines can still be
+        imported: parse each line here, import the good ones, and name the bad ones. False if none is good."""
+        good, bad = [], []
+        try:
+            opener = gzip.open if source.file.gzipped else open
+            with opener(source.file.path, "rb") as fh:
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        if not isinstance(json.loads(line), dict):
+                            raise ValueError("not an object")
+                        good.append(line.rstrip(b"\r\n"))
+                    except ValueError:
+                        bad.append(n)
+        except (OSError, EOFError, zlib.error):
+            return False
+        if not good:
+            return False
+        with tempfile.TemporaryDirectory(prefix="trailtui-lines-") as tmp:
+            clean = Path(tmp) / "good-lines.jsonl"
+            clean.write_bytes(b"\n".join(good) + b"\n")
+            st = clean.stat()
+            repaired = RecordSource(
+                LogFile(clean, LogFormat.LINES, False, st.st_size, st.st_mtime_ns), source.source, source.etag
+            )
+            before = len(report.warnings)
+            self._commit_batch([repaired], report)
+            for i in range(before, len(report.warnings)):
+                report.warnings[i] = Passed(source.file.display, report.warnings[i].reason)
+        shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
+        report.warnings.append(
+            Passed(source.file.display, f"{len(bad)} malformed line(s) skipped (line {shown})")
+        )
+        return True
 
     def _commit_batch(self, batch: list[RecordSource], report: ImportReport) -> None:
         with self.lake.writer() as con:

@@ -96,6 +96,8 @@ class LakeFile:
             con = _retry_open(lambda: duckdb.connect(str(self.path)), wait)
             try:
                 _session_defaults(con)
+                # Rows of an import batch may land in any order: DuckDB then writes row groups in parallel.
+                con.execute("SET preserve_insertion_order = false")
                 for ddl in CATALOG_DDL:
                     con.execute(ddl)
                 yield con

@@ -32,18 +32,18 @@ def java_double(v: float) -> str:
         return "Infinity" if v > 0 else "-Infinity"
     if v == 0:
         return "-0.0" if math.copysign(1.0, v) < 0 else "0.0"
+    # Python's repr holds the shortest digits that read back as the same double, as Java's does; only the
+    # layout differs: plain notation in [1e-3, 1e7), else one digit, a point, the rest and E<exponent>.
+    sign, digits, exponent = Decimal(repr(v)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    point = len(digits) + int(exponent)  # where the decimal point falls after the first `point` digits
+    prefix = "-" if sign else ""
     if 1e-3 <= abs(v) < 1e7:
-        text = repr(v)
-        if "e" in text:  # repr may still choose exponent form for some values in range
-            text = f"{v:.17f}".rstrip("0")
-        return text if "." in text else text + ".0"
-    mantissa, exp = f"{v:.16e}".split("e")
-    digits = repr(float(mantissa))  # shortest form of the mantissa
-    if "e" in digits:
-        digits = mantissa.rstrip("0")
-    if "." not in digits:
-        digits += ".0"
-    return f"{digits}E{int(exp)}"
+        if point <= 0:
+            return f"{prefix}0.{'0' * -point}{text}"
+        whole, frac = text[:point].ljust(point, "0"), text[point:]
+        return f"{prefix}{whole}.{frac or '0'}"
+    return f"{prefix}{text[0]}.{text[1:] or '0'}E{point - 1}"
 
 
 def _timestamp(v: dt.datetime) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ def _walk(root: Path, skipped: list[Passed]) -> Iterator[Path]:
                     subfolders.append(path)
                 elif entry.is_file():
                     yield path
+                elif not entry.is_symlink() and _is_log_name(entry.name):
+                    skipped.append(Passed(str(path), "not a regular file"))
                 elif entry.is_symlink():
                     skipped.append(Passed(str(path), "broken symlink"))
             except OSError as exc:
@@ -128,6 +131,8 @@ def sniff(path: Path) -> LogFile | Passed:
     """
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end: never open one
+            return Passed(str(path), "not a regular file")
         head, gzipped = _read_head(path)
     except PermissionError:
         return Passed(str(path), "permission denied")

@@ -302,8 +302,22 @@ class _Namer:
         return names
 
 
+MAX_STATEMENT = 10_000  # Lake's limit on QueryStatement, in characters
+
+
 def translate(sql: str, resolve: StoreResolver) -> Translation:
     """Translate a Lake query to DuckDB SQL over the attached lake, or raise a Lake error."""
+    if len(sql) > MAX_STATEMENT:
+        raise InvalidQueryStatement(
+            f"The query statement is {len(sql):,} characters; the limit is {MAX_STATEMENT:,}."
+        )
+    try:
+        return _translate(sql, resolve)
+    except RecursionError:
+        raise InvalidQueryStatement("The query is nested too deeply to analyse.") from None
+
+
+def _translate(sql: str, resolve: StoreResolver) -> Translation:
     from sqlglot import exp
 
     tree = _parse(sql)

@@ -1,0 +1,145 @@
+"""The CLI and the explorer against `serve --faults`: they stay usable, retry within bounds, explain what
+happened, and keep the QueryId in the history so results can be reopened."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_tui import make_app, wait_for
+from trailtui.cli import main
+from trailtui.lake.history import History
+from trailtui.local.demo import DEMO_STORE_ID
+from trailtui.local.faults import parse_faults
+from trailtui.local.server import Credentials, make_server
+from trailtui.local.service import LocalLake
+from trailtui.paths import locations
+from trailtui.tui.editor import SqlEditor
+
+KEY, SECRET = "AKIAFAULTSTEST0001", "faults-test-secret"
+SQL = f"SELECT eventName, count(*) AS n FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' GROUP BY 1 ORDER BY 2 DESC"
+
+
+@pytest.fixture
+def faulty(demo_lake: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
+    made = []
+
+    def start(plan: str) -> str:
+        lake = LocalLake()
+        server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(plan))
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        made.append((server, lake))
+        return server.url
+
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(k, v)
+    yield start
+    for server, lake in made:
+        server.shutdown()
+        server.server_close()
+        lake.close()
+
+
+def history() -> History:
+    return History(locations().history_db)
+
+
+def cli(url: str, capsys: pytest.CaptureFixture[str], sql: str = SQL) -> tuple[int, str, str]:
+    code = main(["query", "--format", "csv", "--endpoint-url", url, sql])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "plan", ["throttle=0.3,seed=4", "5xx=0.3,seed=4", "drop=0.3,seed=4", "latency=100-300"]
+)
+def test_cli_rides_out_transient_faults(faulty: Any, capsys: pytest.CaptureFixture[str], plan: str) -> None:
+    code, out, err = cli(faulty(plan), capsys)
+    assert code == 0, err
+    assert out.startswith("eventName,n") and len(out.splitlines()) > 5
+    assert history().search()[0].status == "FINISHED"
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected", "status"),
+    [
+        ("fail-queries=1", "ended FAILED: Query exhausted resources", "FAILED"),
+        ("timeout-queries=1", "ended TIMED_OUT", "TIMED_OUT"),
+        ("expire-after=2", "aws sso login", "ERROR"),
+        ("deny=StartQuery", "cloudtrail:StartQuery", "ERROR"),
+        ("throttle=1", "throttling", "ERROR"),
+    ],
+)
+def test_cli_explains_lasting_faults(
+    faulty: Any, capsys: pytest.CaptureFixture[str], plan: str, expected: str, status: str
+) -> None:
+    started = time.monotonic()
+    code, out, err = cli(faulty(plan), capsys)
+    assert code == 1 and expected in err, err
+    assert time.monotonic() - started < 30  # retries are bounded
+    entry = history().search()[0]
+    assert entry.status == status
+    if status in ("FAILED", "TIMED_OUT"):
+        assert entry.query_id  # kept, so the results can be reopened later
+    if status == "TIMED_OUT":
+        assert out.startswith("eventName,n")  # partial results are shown
+
+
+async def _run_in_explorer(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    config = tmp_path / "aws-config"
+    config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {url}\n")
+    creds = tmp_path / "aws-credentials"  # a named profile takes its keys from here, not the environment
+    creds.write_text(f"[lake]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    app = make_app()
+    app.requested = ("lake", "us-east-1")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.current_store is not None)
+        app.query_one(SqlEditor).text = SQL
+        await pilot.press("ctrl+j")
+        await wait_for(
+            pilot, lambda: app.current_run is not None and app.runs[app.current_run].complete, timeout=60
+        )
+        run = app.runs[app.current_run]
+        app.query_one(SqlEditor).text = "-- still usable"
+        assert app.query_one(SqlEditor).text == "-- still usable"
+        return run, app
+
+
+async def test_explorer_survives_throttling_and_drops(
+    faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, _ = await _run_in_explorer(faulty("throttle=0.2,drop=0.1,latency=50,seed=9"), tmp_path, monkeypatch)
+    assert run.status == "FINISHED" and run.loaded > 5
+
+
+async def test_explorer_failed_query_keeps_its_id(
+    faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, app = await _run_in_explorer(faulty("fail-queries=1"), tmp_path, monkeypatch)
+    assert run.status == "FAILED" and "exhausted" in (run.state.error or "")
+    entry = app.history.get(run.history_id)
+    assert entry.status == "FAILED" and entry.query_id == run.query_id
+
+
+async def test_explorer_expired_session_mid_poll(
+    faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sts, iam, list, get are the first four calls; StartQuery the fifth; then the session expires.
+    run, app = await _run_in_explorer(faulty("expire-after=5,query-delay=1"), tmp_path, monkeypatch)
+    assert run.error and "aws sso login --profile lake" in run.error
+    entry = app.history.get(run.history_id)
+    assert entry.query_id == run.query_id and entry.error  # reopen it once signed in again
