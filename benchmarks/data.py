@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from trailtui.local.demo import DemoGenerator, write_trail_logs
+from trailtui.local.demo import SEED, DemoGenerator, write_trail_logs
 
 DATA = Path(os.environ.get("TRAILTUI_BENCH_DATA", Path(__file__).parent / ".data"))
 ANCHOR = datetime(2026, 11, 1)
@@ -17,7 +17,13 @@ def trail_logs(events: int) -> tuple[Path, list[Path]]:
     root = DATA / f"logs-{events}"
     done = root / ".complete"
     if not done.exists():
-        gen = DemoGenerator(ANCHOR, events)
-        write_trail_logs(gen.events(), root)
+        # A million events at a time, each chunk the 30 days before the previous one with its own seed
+        # (distinct eventIDs): five million dicts at once would not fit in memory.
+        chunk, start, n = 1_000_000, 0, 0
+        while start < events:
+            size = min(chunk, events - start)
+            gen = DemoGenerator(ANCHOR - timedelta(days=30 * n), size, seed=SEED + n)
+            write_trail_logs(gen.events(), root)
+            start, n = start + size, n + 1
         done.write_text("ok")
     return root, sorted(root.rglob("*.json.gz"))
