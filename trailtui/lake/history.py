@@ -8,13 +8,12 @@ them write at once without corrupting or losing entries. Entries beyond the cap 
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from trailtui.sqlitefile import SqliteFile
 
 DEFAULT_CAP = 10_000
 
@@ -70,33 +69,10 @@ class HistoryEntry:
 _FIELDS = tuple(HistoryEntry.__dataclass_fields__)
 
 
-class History:
+class History(SqliteFile):
     def __init__(self, path: Path, cap: int = DEFAULT_CAP) -> None:
-        self.path = path
+        super().__init__(path, _SCHEMA)
         self.cap = cap
-        self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn().executescript(_SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        con: sqlite3.Connection | None = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-            self._local.con = con
-        return con
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        con = self._conn()
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
 
     def started(
         self,

@@ -12,12 +12,12 @@ import json
 import os
 import socket
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from trailtui.sqlitefile import SqliteFile
 
 RETENTION_SECONDS = 7 * 24 * 3600  # Lake keeps results and query history for 7 days
 
@@ -82,37 +82,12 @@ def _row_to_record(row: sqlite3.Row) -> QueryRecord:
     return QueryRecord(**values)
 
 
-class QueryStore:
+class QueryStore(SqliteFile):
     """Query records and their rendered results, in one SQLite file per lake."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self._conn() as con:
-            con.executescript(_SCHEMA)
+        super().__init__(path, _SCHEMA)
         self.host = socket.gethostname()
-
-    def _conn(self) -> sqlite3.Connection:
-        con: sqlite3.Connection | None = getattr(self._local, "con", None)
-        if con is None:
-            # One connection per thread: sqlite3 connections must not cross threads.
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-            self._local.con = con
-        return con
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        con = self._conn()
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
 
     def create(self, query_id: str, sql: str, store_ids: list[str], account_id: str | None) -> QueryRecord:
         now = time.time()
