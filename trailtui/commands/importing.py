@@ -59,18 +59,10 @@ def run_import(args: Any) -> int:
 def _import_s3(lake: Any, uri: str, args: Any) -> int:
     from trailtui.aws.session import aws_client, aws_session
     from trailtui.lake.errors import explain
-    from trailtui.local.s3import import S3ImportError, S3Plan, import_s3, parse_day, parse_list, parse_s3_uri
+    from trailtui.local.s3import import S3ImportError, import_s3, plan_from_text
 
     try:
-        bucket, prefix = parse_s3_uri(uri)
-        plan = S3Plan(
-            bucket,
-            prefix,
-            parse_day(args.since),
-            parse_day(args.until),
-            parse_list(args.accounts),
-            parse_list(args.regions),
-        )
+        plan = plan_from_text(uri, args.since, args.until, args.accounts, args.regions)
         s3 = aws_client(aws_session(args.profile, args.region), "s3")
     except S3ImportError as exc:
         print(f"trailtui import: {exc}", file=sys.stderr)

@@ -309,3 +309,13 @@ def parse_list(text: str | None) -> set[str] | None:
     if not text:
         return None
     return {part.strip() for part in text.split(",") if part.strip()}
+
+
+def plan_from_text(
+    uri: str, since: str | None, until: str | None, accounts: str | None, regions: str | None
+) -> S3Plan:
+    """The plan for an import as a user types it (CLI flags or the :import command)."""
+    bucket, prefix = parse_s3_uri(uri)
+    return S3Plan(
+        bucket, prefix, parse_day(since), parse_day(until), parse_list(accounts), parse_list(regions)
+    )

@@ -924,17 +924,9 @@ class TrailApp(AccountsMixin, App[None]):
         try:
             if args.source.startswith("s3://"):
                 from trailtui.aws.session import aws_client, aws_session
-                from trailtui.local.s3import import S3Plan, import_s3, parse_day, parse_list, parse_s3_uri
+                from trailtui.local.s3import import import_s3, plan_from_text
 
-                bucket, prefix = parse_s3_uri(args.source)
-                plan = S3Plan(
-                    bucket,
-                    prefix,
-                    parse_day(args.since),
-                    parse_day(args.until),
-                    parse_list(args.accounts),
-                    parse_list(args.regions),
-                )
+                plan = plan_from_text(args.source, args.since, args.until, args.accounts, args.regions)
                 s3 = aws_client(aws_session(args.profile, args.region), "s3")
                 report = import_s3(self.local_lake.file, s3, plan, args.store, progress, self.where.cache)
             else:
