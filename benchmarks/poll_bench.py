@@ -7,41 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.lake1m import lake_home
-
-KEY, SECRET = "AKIAPOLLBENCH", "poll-bench-secret"
-
-
-def _serve(home: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trailtui",
-            "serve",
-            "--port",
-            "0",
-            "--access-key-id",
-            KEY,
-            "--secret-access-key",
-            SECRET,
-            "--faults",
-            "latency=50,query-delay=10",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ, TRAILTUI_HOME=str(home)),
-    )
-    assert proc.stdout is not None
-    url = next(line.split()[2] for line in proc.stdout if line.startswith("Listening on"))
-    return proc, url
+from benchmarks.serving import KEY, SECRET, serving
 
 
 async def _explorer(store: str) -> tuple[int, float, float, str]:
@@ -70,9 +42,9 @@ async def _explorer(store: str) -> tuple[int, float, float, str]:
             "before-call.cloudtrail.DescribeQuery", lambda **_: calls.append(time.time())
         )
         # Bounded by eventTime, or the explorer would (rightly) ask before running it on an AWS connection.
-        app.query_one(SqlEditor).text = (
-            f"SELECT eventName, count(*) FROM {store} WHERE eventTime > '2026-10-01' GROUP BY 1"
-        )
+        app.query_one(
+            SqlEditor
+        ).text = f"SELECT eventName, count(*) FROM {store} WHERE eventTime > '2026-10-01' GROUP BY 1"
         await pilot.press("ctrl+j")
         while app.current_run is None or not app.runs[app.current_run].complete:
             await pilot.pause(0.05)
@@ -101,34 +73,29 @@ def _fixed_poller(url: str, store: str) -> int:
 
 def run() -> list[tuple[str, float, float]]:
     home, _ = lake_home(200_000)
-    proc, url = _serve(home)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            config = Path(tmp) / "config"
-            config.write_text(f"[profile bench]\nregion = us-east-1\nendpoint_url = {url}\n")
-            creds = Path(tmp) / "credentials"
-            creds.write_text(f"[bench]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-            os.environ.update(
-                AWS_CONFIG_FILE=str(config),
-                AWS_SHARED_CREDENTIALS_FILE=str(creds),
-                TRAILTUI_HOME=str(Path(tmp) / "client-home"),
-                AWS_EC2_METADATA_DISABLED="true",
-            )
-            import boto3
+    with serving(home, faults="latency=50,query-delay=10") as url, tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config"
+        config.write_text(f"[profile bench]\nregion = us-east-1\nendpoint_url = {url}\n")
+        creds = Path(tmp) / "credentials"
+        creds.write_text(f"[bench]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+        os.environ.update(
+            AWS_CONFIG_FILE=str(config),
+            AWS_SHARED_CREDENTIALS_FILE=str(creds),
+            TRAILTUI_HOME=str(Path(tmp) / "client-home"),
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        import boto3
 
-            ct = boto3.client(
-                "cloudtrail",
-                endpoint_url=url,
-                region_name="us-east-1",
-                aws_access_key_id=KEY,
-                aws_secret_access_key=SECRET,
-            )
-            store = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"].rsplit("/", 1)[1]
-            describes, shown_at, last_gap, query_id = asyncio.run(_explorer(store))
-            fixed = _fixed_poller(url, store)
-    finally:
-        proc.terminate()
-        proc.wait()
+        ct = boto3.client(
+            "cloudtrail",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id=KEY,
+            aws_secret_access_key=SECRET,
+        )
+        store = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"].rsplit("/", 1)[1]
+        describes, shown_at, last_gap, query_id = asyncio.run(_explorer(store))
+        fixed = _fixed_poller(url, store)
     with sqlite3.connect(home / "state" / "local-queries.sqlite") as db:
         (ended,) = db.execute("SELECT end_time FROM queries WHERE query_id = ?", (query_id,)).fetchone()
     return [

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from benchmarks.lake1m import lake_home
+from benchmarks.serving import KEY, SECRET, serving
 
-KEY, SECRET = "AKIABENCHSERVE", "bench-secret"
 CLIENTS, CALLS, PROCESSES = 50, 200, 5
 
 
@@ -91,27 +88,7 @@ class _Fixed(BaseHTTPRequestHandler):
 
 def run() -> list[tuple[str, float, float]]:
     home, _ = lake_home(200_000)
-    env = dict(os.environ, TRAILTUI_HOME=str(home))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trailtui",
-            "serve",
-            "--port",
-            "0",
-            "--access-key-id",
-            KEY,
-            "--secret-access-key",
-            SECRET,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert server.stdout is not None
-        url = next(line.split()[2] for line in server.stdout if line.startswith("Listening on"))
+    with serving(home) as url:
         ct = _client(url)
         store = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"].rsplit("/", 1)[1]
         qid = ct.start_query(QueryStatement=f"SELECT eventName, count(*) FROM {store} GROUP BY 1")["QueryId"]
@@ -120,9 +97,6 @@ def run() -> list[tuple[str, float, float]]:
         _Fixed.body = json.dumps(ct.describe_query(QueryId=qid), default=str).encode()
         rps, errors = load(url, qid)
         assert errors == 0, f"{errors} calls failed"
-    finally:
-        server.terminate()
-        server.wait()
     fixed = ThreadingHTTPServer(("127.0.0.1", 0), _Fixed)
     fixed.daemon_threads = True
     threading.Thread(target=fixed.serve_forever, daemon=True).start()
