@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import time
 from collections.abc import Callable
@@ -153,6 +154,25 @@ async def test_invalid_query_shows_the_error(demo_lake: Any) -> None:
         assert run.status == "ERROR" and "InvalidQueryStatementException" in run.error
         assert "InvalidQueryStatementException" in str(pilot.app.query_one(QueryStatusBar).render())
         assert not pilot.app.query_one(ResultGrid).rows
+
+
+async def test_a_query_asked_for_while_the_lake_opens_runs_when_it_is_ready(demo_lake: LakeFile) -> None:
+    # Another process (here: this test) holds the lake while the explorer starts, as the first-run demo
+    # build or an import does; ctrl+j meanwhile must not be lost.
+    with contextlib.ExitStack() as held:
+        held.enter_context(demo_lake.writer())
+        async with make_app().run_test(size=(120, 40)) as pilot:
+            app = pilot.app
+            app.query_one(SqlEditor).text = BOUNDED
+            await pilot.press("ctrl+j")
+            await pilot.pause(0.3)
+            assert "local" not in app.connections and app.current_run is None
+            assert any("runs as soon as it is ready" in n.message for n in app._notifications)
+            held.close()  # the other process lets go of the lake
+            await wait_for(pilot, lambda: app.current_run is not None and app.runs[app.current_run].complete)
+            run = app.runs[app.current_run]
+            assert run.status == "FINISHED" and run.total == 2500
+            assert len(app.query_one(ResultGrid).rows) == 2500
 
 
 async def test_cancel_and_typing_stays_responsive(demo_lake: Any) -> None:

@@ -57,10 +57,12 @@ class AccountsMixin(_AppBase):
     memory: ProfileMemory
     settings: Settings
     runs: dict[int, RunView]
+    run_when_open: str | None
 
     if TYPE_CHECKING:  # provided by TrailApp
 
         def _update_context(self) -> None: ...
+        def run_if_waiting(self, opened: str) -> None: ...
         def _load_stores(self, name: str) -> None: ...
         def _set_editor(self, sql: str) -> None: ...
 
@@ -157,7 +159,10 @@ class AccountsMixin(_AppBase):
             self.aws_key_current = message.key
         if self.current_conn == message.placeholder:
             self.current_conn = message.key
+        if self.run_when_open == message.placeholder:
+            self.run_when_open = message.key
         self._update_context()
+        self.run_if_waiting(message.key)
 
     def on_identity_loaded(self, message: IdentityLoaded) -> None:
         self.identities[message.connection] = message.identity

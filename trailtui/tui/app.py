@@ -108,6 +108,8 @@ class TrailApp(AccountsMixin, App[None]):
         self.aws_key_current: str | None = None
         self.requested = (profile, region)
         self.current_conn = LOCAL
+        # A run asked for before its connection opened (the first start builds the demo meanwhile).
+        self.run_when_open: str | None = None
         self.history = History(self.where.history_db, self.settings.history_cap)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -233,6 +235,12 @@ class TrailApp(AccountsMixin, App[None]):
 
     def on_lake_ready(self, _: LakeReady) -> None:
         self._update_context()
+        self.run_if_waiting(LOCAL)
+
+    def run_if_waiting(self, opened: str) -> None:
+        """Run the query asked for while `opened` was opening, if the user is still on that connection."""
+        if self.run_when_open == opened and self.current_conn == opened:
+            self.action_run_query()
 
     def _post_notice(self, text: str) -> None:
         self.post_message(Notice(text))
@@ -310,8 +318,11 @@ class TrailApp(AccountsMixin, App[None]):
         self._save_editor()
         conn_name = self.current_conn
         if conn_name not in self.connections:
-            self.notify("The connection is still opening; try again in a moment.", severity="warning")
+            self.run_when_open = conn_name
+            what = "The local lake" if conn_name == LOCAL else "The connection"
+            self.notify(f"{what} is still opening; the query runs as soon as it is ready.")
             return
+        self.run_when_open = None
         if not self.connections[conn_name].is_local:
             from trailtui.lake.sqltext import has_time_bound
 
