@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.lake1m import lake_home
-from benchmarks.serving import KEY, SECRET, serving
+from benchmarks.serving import KEY, SECRET, cloudtrail_client, serving
 
 
 async def _explorer(store: str) -> tuple[int, float, float, str]:
@@ -52,16 +52,7 @@ async def _explorer(store: str) -> tuple[int, float, float, str]:
     return len(calls), shown[0], calls[-1] - calls[-2] if len(calls) > 1 else 0.0, query_id
 
 
-def _fixed_poller(url: str, store: str) -> int:
-    import boto3
-
-    ct = boto3.client(
-        "cloudtrail",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id=KEY,
-        aws_secret_access_key=SECRET,
-    )
+def _fixed_poller(ct: Any, store: str) -> int:
     qid = ct.start_query(QueryStatement=f"SELECT eventName, count(*) FROM {store} GROUP BY 1")["QueryId"]
     calls = 0
     while True:
@@ -84,18 +75,10 @@ def run() -> list[tuple[str, float, float]]:
             TRAILTUI_HOME=str(Path(tmp) / "client-home"),
             AWS_EC2_METADATA_DISABLED="true",
         )
-        import boto3
-
-        ct = boto3.client(
-            "cloudtrail",
-            endpoint_url=url,
-            region_name="us-east-1",
-            aws_access_key_id=KEY,
-            aws_secret_access_key=SECRET,
-        )
+        ct = cloudtrail_client(url)
         store = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"].rsplit("/", 1)[1]
         describes, shown_at, last_gap, query_id = asyncio.run(_explorer(store))
-        fixed = _fixed_poller(url, store)
+        fixed = _fixed_poller(ct, store)
     with sqlite3.connect(home / "state" / "local-queries.sqlite") as db:
         (ended,) = db.execute("SELECT end_time FROM queries WHERE query_id = ?", (query_id,)).fetchone()
     return [

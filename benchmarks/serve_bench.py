@@ -13,21 +13,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from benchmarks.lake1m import lake_home
-from benchmarks.serving import KEY, SECRET, serving
+from benchmarks.serving import cloudtrail_client, serving
 
 CLIENTS, CALLS, PROCESSES = 50, 200, 5
 
 
 def _client(url: str) -> Any:
-    import boto3
     from botocore.config import Config
 
-    return boto3.session.Session(
-        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
-    ).client(
-        "cloudtrail",
-        endpoint_url=url,
-        config=Config(retries={"mode": "standard", "max_attempts": 1}, max_pool_connections=CLIENTS),
+    return cloudtrail_client(
+        url, Config(retries={"mode": "standard", "max_attempts": 1}, max_pool_connections=CLIENTS)
     )
 
 

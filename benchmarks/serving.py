@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 KEY, SECRET = "AKIABENCHSERVE", "bench-secret"
 
@@ -28,3 +29,12 @@ def serving(home: Path, faults: str | None = None) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait()
+
+
+def cloudtrail_client(url: str, config: Any = None) -> Any:
+    """A boto3 CloudTrail client signed with the server's key, for `url`."""
+    import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
+    ).client("cloudtrail", endpoint_url=url, config=config)
