@@ -231,16 +231,21 @@ def _wait(ct: Any, qid: str) -> dict[str, Any]:
         time.sleep(0.05)
 
 
+def _outcomes(ct: Any, calls: int) -> list[str]:
+    """ListEventDataStores `calls` times: "ok" or the error code of each."""
+    seq = []
+    for _ in range(calls):
+        try:
+            ct.list_event_data_stores()
+            seq.append("ok")
+        except ClientError as exc:
+            seq.append(exc.response["Error"]["Code"])
+    return seq
+
+
 def test_fault_throttling_is_retried_by_botocore(start_server: Any) -> None:
     url = start_server("throttle=0.5,seed=3")
-    plain = client(url)
-    codes = []
-    for _ in range(12):
-        try:
-            plain.list_event_data_stores()
-            codes.append("ok")
-        except ClientError as exc:
-            codes.append(exc.response["Error"]["Code"])
+    codes = _outcomes(client(url), 12)
     assert "ThrottlingException" in codes and "ok" in codes
     patient = client(url, retries={"mode": "standard", "total_max_attempts": 10})
     for _ in range(5):
@@ -248,17 +253,7 @@ def test_fault_throttling_is_retried_by_botocore(start_server: Any) -> None:
 
 
 def test_fault_plan_is_deterministic(start_server: Any) -> None:
-    outcomes = []
-    for _ in range(2):
-        ct = client(start_server("throttle=0.4,5xx=0.2,seed=11"))
-        seq = []
-        for _ in range(15):
-            try:
-                ct.list_event_data_stores()
-                seq.append("ok")
-            except ClientError as exc:
-                seq.append(exc.response["Error"]["Code"])
-        outcomes.append(seq)
+    outcomes = [_outcomes(client(start_server("throttle=0.4,5xx=0.2,seed=11")), 15) for _ in range(2)]
     assert outcomes[0] == outcomes[1]
     assert {"ThrottlingException"} <= set(outcomes[0])
 
