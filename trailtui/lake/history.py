@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from trailtui.lake.results import END_STATES
 from trailtui.sqlitefile import SqliteFile
 
 DEFAULT_CAP = 10_000
@@ -107,7 +108,9 @@ class History(SqliteFile):
             raise ValueError(f"unknown history fields: {sorted(unknown)}")
         sets = [f"{k} = ?" for k in fields]
         args = list(fields.values())
-        if fields.get("status") in ("FINISHED", "FAILED", "CANCELLED", "TIMED_OUT", "ERROR"):
+        if fields.get("status") in END_STATES | {
+            "ERROR"
+        }:  # ERROR: ended without a Lake status (refused, or a call failed)
             sets.append("ended = coalesce(ended, ?)")
             args.append(time.time())
         args.append(entry_id)

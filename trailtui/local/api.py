@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from trailtui.lake.results import READABLE_STATES
 from trailtui.local import LOCAL_ACCOUNT_ID, LOCAL_REGION
 from trailtui.local.catalog import STORE_NAME_RE, StoreExistsError, StoreRecord, create_store
 from trailtui.local.engine import QueryEngine
@@ -293,7 +294,7 @@ class CloudTrailLakeApi:
         offset = self._read_token(p.get("NextToken"), r.query_id)
         out: dict[str, Any] = {"QueryStatus": r.status}
         rows: list[list[dict[str, str | None]]] = []
-        readable = r.status in ("FINISHED", "TIMED_OUT", "CANCELLED")
+        readable = r.status in READABLE_STATES
         if readable and offset > r.total_rows:
             raise InvalidNextToken("The NextToken is beyond the end of the results.")
         if readable and r.columns is not None:

@@ -26,7 +26,7 @@ from trailtui.aws.memory import ProfileMemory
 from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.history import History
 from trailtui.lake.library import QueryFile, samples, save_query, saved_queries, time_window
-from trailtui.lake.results import END_STATES
+from trailtui.lake.results import END_STATES, READABLE_STATES
 from trailtui.lake.text import sanitize
 from trailtui.paths import Locations, locations
 from trailtui.settings import load_settings
@@ -417,7 +417,7 @@ class TrailApp(AccountsMixin, App[None]):
                 if state.status in END_STATES:
                     break
                 time.sleep(backoff.next_wait())
-            if worker.is_cancelled or last not in ("FINISHED", "TIMED_OUT", "CANCELLED"):
+            if worker.is_cancelled or last not in READABLE_STATES:
                 return
             for page in q.pages(PAGE_SIZE, should_stop=lambda: worker.is_cancelled):
                 self.post_message(ResultsArrived(run.run_id, page, done=not page.next_token))
@@ -830,7 +830,7 @@ class TrailApp(AccountsMixin, App[None]):
     # -- export ---------------------------------------------------------------------------------------------
     def action_export(self) -> None:
         run = self.runs.get(self.current_run or -1)
-        if run is None or not run.query_id or run.status not in ("FINISHED", "TIMED_OUT", "CANCELLED"):
+        if run is None or not run.query_id or run.status not in READABLE_STATES:
             self.notify("Nothing to export yet: run a query first.", severity="warning")
             return
         default = str(Path.home() / f"trailtui-{run.query_id[:8]}.csv")
