@@ -108,9 +108,8 @@ class History(SqliteFile):
             raise ValueError(f"unknown history fields: {sorted(unknown)}")
         sets = [f"{k} = ?" for k in fields]
         args = list(fields.values())
-        if fields.get("status") in END_STATES | {
-            "ERROR"
-        }:  # ERROR: ended without a Lake status (refused, or a call failed)
+        # ERROR: the query ended without a Lake status (refused, or a call failed).
+        if fields.get("status") in END_STATES | {"ERROR"}:
             sets.append("ended = coalesce(ended, ?)")
             args.append(time.time())
         args.append(entry_id)
