@@ -1,4 +1,4 @@
-"""What the subcommands share: the lake in effect, terminal detection, human-readable figures."""
+"""What the subcommands share: the lake in effect and durations as people read them."""
 
 from __future__ import annotations
 
@@ -17,14 +17,6 @@ def open_lake(build_demo_if_empty: bool = True, out: TextIO | None = None) -> La
 
         ensure_demo(lake, notify=lambda msg: print(msg, file=out or sys.stderr, flush=True))
     return lake
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(n) < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} PB"
 
 
 def human_duration(seconds: float) -> str:

@@ -7,8 +7,9 @@ import sys
 import time
 from typing import TextIO
 
-from trailtui.commands.common import human_bytes, human_duration
+from trailtui.commands.common import human_duration
 from trailtui.local.importer import ImportProgress
+from trailtui.units import human_bytes
 
 
 class ProgressLine:

@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 
 from trailtui.lake.history import HistoryEntry
 from trailtui.tui.safe import safe_text
-from trailtui.tui.status import STATUS_STYLE, human_bytes
+from trailtui.tui.status import STATUS_STYLE
+from trailtui.units import human_bytes
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widgets import Static
 
-from trailtui.lake.results import QueryState
+from trailtui.lake.results import QueryState, QueryStatistics
 from trailtui.tui.safe import safe_text
+from trailtui.units import human_bytes
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STATUS_STYLE = {
@@ -24,16 +25,8 @@ STATUS_STYLE = {
 }
 
 
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} PB"
-
-
-def cost_text(bytes_scanned: int) -> str:
-    cost = bytes_scanned / 1e9 * 0.005
+def cost_text(statistics: QueryStatistics) -> str:
+    cost = statistics.estimated_cost
     return "<$0.0001" if 0 < cost < 0.0001 else f"${cost:.4f}"
 
 
@@ -126,7 +119,7 @@ class QueryStatusBar(Static):
             s = state.statistics
             bottom.append(
                 f"matched {s.events_matched:,}  scanned {s.events_scanned:,}  "
-                f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s.bytes_scanned)}  "
+                f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
                 f"exec {s.execution_ms:,} ms"
             )
         elif run.cancel_requested:
