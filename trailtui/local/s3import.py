@@ -24,15 +24,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from trailtui.local.importer import Importer, ImportProgress, ImportReport, RecordSource
+from trailtui.local.importer import BATCH_BYTES, Importer, ImportProgress, ImportReport, RecordSource
 from trailtui.local.lakefile import LakeFile
 from trailtui.local.sources import LogFile, Passed, sniff
 
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 ORG_RE = re.compile(r"^o-[a-z0-9]{10,32}$")
 DOWNLOAD_WORKERS = 8
+# A download batch is as big as one import batch (the importer's limits), so what is on disk at once stays
+# bounded and each batch commits whole.
 BATCH_OBJECTS = 400
-BATCH_BYTES = 48 * 1024 * 1024
 
 
 class S3ImportError(RuntimeError):
