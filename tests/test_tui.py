@@ -175,6 +175,21 @@ async def test_a_query_asked_for_while_the_lake_opens_runs_when_it_is_ready(demo
             assert len(app.query_one(ResultGrid).rows) == 2500
 
 
+async def test_a_waiting_query_is_dropped_with_a_reason_if_its_connection_fails(demo_lake: LakeFile) -> None:
+    from trailtui.tui.messages import StoresFailed
+
+    with demo_lake.writer():
+        async with make_app().run_test(size=(120, 40)) as pilot:
+            app = pilot.app
+            await pilot.press("ctrl+j")
+            await pilot.pause(0.3)
+            assert app.run_when_open == "local"
+            app.post_message(StoresFailed("local", "cannot open the local lake: test"))  # as _open_local does
+            await pilot.pause(0.3)
+            assert app.run_when_open is None and app.current_run is None
+            assert any("was not run" in n.message for n in app._notifications)
+
+
 async def test_cancel_and_typing_stays_responsive(demo_lake: Any) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         app = await ready(pilot)

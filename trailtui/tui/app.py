@@ -288,6 +288,11 @@ class TrailApp(AccountsMixin, App[None]):
             self._update_context()
 
     def on_stores_failed(self, message: StoresFailed) -> None:
+        if self.run_when_open == message.connection and message.connection not in self.connections:
+            self.run_when_open = None  # it will not open: the query waiting for it is not run
+            self.notify(
+                "The query was not run: its connection did not open (see the stores pane).", severity="error"
+            )
         group = self._group_of(message.connection)
         if group is not None:
             self.query_one(StoresPane).set_failed(
