@@ -44,17 +44,6 @@ def list_profiles() -> list[ProfileInfo]:
     return out
 
 
-def default_profile() -> str | None:
-    """The profile botocore would use with no --profile (AWS_PROFILE, else `default` if it exists)."""
-    import botocore.session
-
-    session = botocore.session.Session()
-    name = session.get_config_variable("profile")
-    if name:
-        return str(name)
-    return "default" if "default" in session.available_profiles else None
-
-
 def regions(service: str = "cloudtrail") -> list[str]:
     import botocore.session
 

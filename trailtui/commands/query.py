@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -153,7 +152,3 @@ def _report_state(state: QueryState, err: TextIO) -> None:
     print(f"query {state.query_id} ended {state.status}{detail}", file=err)
     if state.status in ("TIMED_OUT", "CANCELLED") and s.events_scanned:
         print("partial results follow", file=err)
-
-
-def describe_json(state: QueryState) -> str:
-    return json.dumps({"QueryId": state.query_id, "QueryStatus": state.status}, indent=2)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
 from typing import IO, Any
 
 from trailtui.lake.results import ResultPage
@@ -73,19 +72,3 @@ class ResultWriter:
             tail["ErrorMessage"] = error
         rest = json.dumps(tail, ensure_ascii=False, indent=2)[2:]  # the members and the closing brace
         self.out.write(("\n  ]" if self.rows else "]") + ",\n" + rest + "\n")
-
-
-def write_all(out: IO[str], fmt: str, pages: Iterable[ResultPage]) -> int:
-    writer = ResultWriter(out, fmt)
-    last: ResultPage | None = None
-    for page in pages:
-        writer.write(page)
-        last = page
-    if last is not None:
-        stats = {
-            "ResultsCount": writer.rows,
-            "TotalResultsCount": last.total,
-            "BytesScanned": last.bytes_scanned,
-        }
-        writer.finish(last.status, stats, last.error)
-    return writer.rows

@@ -41,10 +41,6 @@ def sanitize(value: object, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-def is_clean(text: str) -> bool:
-    return _UNSAFE.search(text) is None
-
-
 def truncate(text: str, width: int) -> str:
     """Cut to `width` characters with an ellipsis, for one-line display."""
     if width <= 0:

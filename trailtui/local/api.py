@@ -31,7 +31,6 @@ from trailtui.local.errors import (
     InvalidNextToken,
     InvalidParameter,
     InvalidQueryStatus,
-    LakeError,
     QueryIdNotFound,
     UnknownOperation,
     UnsupportedOperation,
@@ -348,7 +347,3 @@ class CloudTrailLakeApi:
         if offset + size < len(records):
             out["NextToken"] = self._make_token(scope, offset + size)
         return out
-
-
-def error_body(exc: LakeError) -> bytes:
-    return json.dumps(exc.to_wire()).encode()

@@ -19,7 +19,7 @@ import json
 import random
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -954,7 +954,3 @@ def ensure_demo(lake: LakeFile, notify: OnDemo | None = None) -> ImportReport | 
     if notify:
         notify("Building the demo organization (first run)...")
     return build_demo(lake)
-
-
-def iter_demo_events(anchor: datetime, count: int = DEFAULT_EVENTS) -> Iterator[dict[str, Any]]:
-    yield from DemoGenerator(anchor, count).events()

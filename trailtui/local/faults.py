@@ -24,7 +24,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from trailtui.local.errors import LakeError, _error
+from trailtui.local.errors import _error
 
 Throttling = _error("ThrottlingException")
 InternalFailure500 = _error("InternalFailure", 500)
@@ -147,7 +147,3 @@ def parse_faults(spec: str) -> FaultPlan:
             raise FaultSpecError(f"bad value in {part!r}: {exc}") from None
     plan = FaultPlan(**kwargs)  # type: ignore[arg-type]
     return plan
-
-
-def is_lake_error(exc: BaseException) -> bool:
-    return isinstance(exc, LakeError)
