@@ -14,7 +14,6 @@ from typing import Any
 
 ACCESS_KEY_ENV = "TRAILTUI_SERVE_ACCESS_KEY_ID"
 SECRET_KEY_ENV = "TRAILTUI_SERVE_SECRET_ACCESS_KEY"
-DEFAULT_PORT = 8743
 
 
 def _is_loopback(host: str) -> bool:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     import duckdb
 
 DEFAULT_RETENTION_DAYS = 2557  # Lake's default for EXTENDABLE_RETENTION_PRICING (7 years)
-STORE_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 STORE_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]{3,128}$")  # Lake's EventDataStoreName pattern and length
 
 

@@ -19,7 +19,6 @@ from trailtui.local.errors import InternalFailure, InvalidParameter, LakeError
 log = logging.getLogger("trailtui.local")
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-TARGET_PREFIX = "CloudTrail_20131101."
 Reply = tuple[int, dict[str, str], bytes]
 
 

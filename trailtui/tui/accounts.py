@@ -37,10 +37,6 @@ ORG_HINT = (
 )
 
 
-class _NoAws(Exception):
-    """Nothing to connect to: said as it is."""
-
-
 def aws_key(profile: str | None, region: str | None) -> str:
     return f"aws:{profile or 'default'}@{region or '?'}"
 
