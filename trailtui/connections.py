@@ -36,11 +36,15 @@ def open_local(local_lake: Any | None = None) -> Connection:
 
 
 def open_aws(
-    profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    session: Any = None,
 ) -> Connection:
+    """Clients for an AWS profile and Region (`session`, if given, is the boto3 session already made for them)."""
     from trailtui.aws.session import aws_client, aws_session
 
-    session = aws_session(profile, region)
+    session = session or aws_session(profile, region)
     ct = aws_client(session, "cloudtrail", endpoint_url)
     sts = aws_client(session, "sts", endpoint_url if endpoint_url else None)
     return Connection(

@@ -43,6 +43,9 @@ def explain(exc: BaseException, profile: str | None = None) -> str:
         return (
             "No AWS credentials were found. Configure a profile (aws configure) or choose one with --profile."
         )
+    if name == "NoRegionError":
+        where = f"to profile {profile} in ~/.aws/config" if profile else "to your AWS config (aws configure)"
+        return f"No AWS Region is set. Add one {where}, set AWS_REGION, or choose one with --region."
     if name == "ProfileNotFound":
         return f"{msg}. List profiles with: aws configure list-profiles"
     if name in (

@@ -123,16 +123,19 @@ class AccountsMixin(_AppBase):
     @work(thread=True, group="aws", exit_on_error=False)
     def _open_aws(self, key: str, profile: str | None, region: str | None) -> None:
         from trailtui.aws.identity import fetch_identity
+        from trailtui.aws.session import aws_client, aws_session
         from trailtui.connections import open_aws
         from trailtui.lake.errors import explain
 
         try:
-            conn = open_aws(profile, region)
-            if profile is None and conn.extra["session"].get_credentials() is None:
+            session = aws_session(profile, region)
+            # Credentials first: with no AWS set-up at all, "no credentials" is the news, not "no Region".
+            if profile is None and session.get_credentials() is None:
                 raise RuntimeError(
                     "no AWS profile or credentials found\n(aws configure / aws sso login;\n"
                     "the local lake needs none)"
                 )
+            conn = open_aws(profile, region, session=session)
         except Exception as exc:
             self.post_message(StoresFailed(key, explain(exc, profile)))
             self.post_message(IdentityFailed(key, explain(exc, profile)))
@@ -142,9 +145,7 @@ class AccountsMixin(_AppBase):
         self.post_message(ConnectionOpened(key, real_key))
         key = real_key
         try:
-            from trailtui.aws.session import aws_client, aws_session
-
-            iam = aws_client(aws_session(profile, conn.region), "iam", conn.endpoint_url)
+            iam = aws_client(session, "iam", conn.endpoint_url)
             self.post_message(IdentityLoaded(key, fetch_identity(conn.sts, iam)))
         except Exception as exc:
             self.post_message(IdentityFailed(key, explain(exc, profile)))
