@@ -130,8 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             try:
                 return run_query(sql, args.format, args.output, conn)
             finally:
-                if conn.local is not None:
-                    conn.local.close()
+                conn.close()
         if args.command == "serve":
             from trailtui.commands.serve import run_serve
 

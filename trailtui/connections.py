@@ -1,38 +1,136 @@
-"""A connection: the CloudTrail (and STS) clients trailtui uses, for the local lake or an AWS profile.
+"""The engines behind the `Connection` seam (trailtui.lake.connection): the local lake and AWS profiles.
 
-Both kinds are boto3 clients; only how they were made differs. The TUI and the CLI hold a Connection and
-never ask which kind it is to run a query.
+Both hand out boto3 CloudTrail clients; only how they were made differs. What only one kind can do (the
+local lake's store figures and imports, an AWS profile's IAM alias) is a method of the seam, so the
+explorer and the CLI never ask which kind they hold, and never reach past it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from trailtui.lake.connection import (
+    ConnectionKey,
+    ImportOutcome,
+    ImportProgress,
+    ImportRequest,
+    ImportUnsupported,
+    StoreFigures,
+)
+
+if TYPE_CHECKING:
+    from trailtui.local.service import LocalLake
+    from trailtui.paths import Locations
 
 LOCAL = "local"
 
 
-@dataclass
-class Connection:
-    name: str  # "local", or the AWS profile name ("default" for the default chain)
-    region: str
-    cloudtrail: Any
-    sts: Any
+class LocalConnection:
+    """The embedded local lake, served in process through boto3."""
+
+    bills_scans = False
     profile: str | None = None
-    endpoint_url: str | None = None
-    local: Any = None  # the LocalLake, for a local connection
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, lake: LocalLake) -> None:
+        self._lake = lake
+        self.key = ConnectionKey.local()
+        self.region: str = lake.api.region
+        self.cloudtrail: Any = lake.client("cloudtrail")
+        self.sts: Any = lake.client("sts")
 
     @property
-    def is_local(self) -> bool:
-        return self.local is not None
+    def account_id(self) -> str | None:
+        return self._lake.api.account_id
+
+    def store_figures(self) -> dict[str, StoreFigures]:
+        return {
+            s.id: StoreFigures(s.event_count, s.first_event, s.last_event)
+            for s in self._lake.engine.stores(max_age=0)
+        }
+
+    def stores_changed(self) -> None:
+        self._lake.engine.invalidate_stores()
+
+    def identity_clients(self) -> tuple[Any, Any]:
+        return self.sts, None
+
+    def import_logs(self, request: ImportRequest, progress: ImportProgress | None = None) -> ImportOutcome:
+        from trailtui.local.importer import import_paths
+
+        def report_progress(p: Any) -> None:
+            if progress is not None:
+                progress(p.files_done, p.files_total, p.events_added)
+
+        lake_file = self._lake.file
+        if request.source.startswith("s3://"):
+            from trailtui.aws.session import aws_client, aws_session
+            from trailtui.local.s3import import import_s3, plan_from_text
+
+            plan = plan_from_text(
+                request.source, request.since, request.until, request.accounts, request.regions
+            )
+            s3 = aws_client(aws_session(request.profile, request.region), "s3")
+            report = import_s3(
+                lake_file, s3, plan, request.store, report_progress, self._lake.locations.cache
+            )
+        else:
+            report = import_paths(lake_file, [request.source], request.store, report_progress)
+        self.stores_changed()
+        return ImportOutcome(report.store.name, report.events_added, report.duplicates, len(report.rejected))
+
+    def explain(self, exc: BaseException) -> str:
+        from trailtui.lake.errors import explain
+
+        return explain(exc)
+
+    def close(self) -> None:
+        self._lake.close()
 
 
-def open_local(local_lake: Any | None = None) -> Connection:
+class AwsConnection:
+    """An AWS profile in one Region: CloudTrail Lake itself (or any CloudTrail endpoint)."""
+
+    bills_scans = True
+    account_id: str | None = None  # learnt from STS by the caller
+
+    def __init__(self, profile: str | None, session: Any, endpoint_url: str | None = None) -> None:
+        from trailtui.aws.session import aws_client
+
+        self.profile = profile
+        self._session = session
+        self.endpoint_url = endpoint_url
+        self.cloudtrail: Any = aws_client(session, "cloudtrail", endpoint_url)
+        self.sts: Any = aws_client(session, "sts", endpoint_url)
+        self.region: str = self.cloudtrail.meta.region_name
+        self.key = ConnectionKey.aws(profile or session.profile_name or "default", self.region)
+
+    def store_figures(self) -> dict[str, StoreFigures]:
+        return {}  # Lake tells counts only through a query, which costs money
+
+    def stores_changed(self) -> None:
+        pass
+
+    def identity_clients(self) -> tuple[Any, Any]:
+        from trailtui.aws.session import aws_client
+
+        return self.sts, aws_client(self._session, "iam", self.endpoint_url)
+
+    def import_logs(self, request: ImportRequest, progress: ImportProgress | None = None) -> ImportOutcome:
+        raise ImportUnsupported("imports go into the local lake; switch to it with :local")
+
+    def explain(self, exc: BaseException) -> str:
+        from trailtui.lake.errors import explain
+
+        return explain(exc, self.profile)
+
+    def close(self) -> None:
+        pass
+
+
+def open_local(local_lake: LocalLake | None = None, where: Locations | None = None) -> LocalConnection:
     from trailtui.local.service import LocalLake
 
-    lake = local_lake or LocalLake()
-    return Connection(LOCAL, lake.api.region, lake.client("cloudtrail"), lake.client("sts"), local=lake)
+    return LocalConnection(local_lake or LocalLake(where))
 
 
 def open_aws(
@@ -40,19 +138,8 @@ def open_aws(
     region: str | None = None,
     endpoint_url: str | None = None,
     session: Any = None,
-) -> Connection:
+) -> AwsConnection:
     """Clients for an AWS profile and Region (`session`, if given, is the boto3 session already made for them)."""
-    from trailtui.aws.session import aws_client, aws_session
+    from trailtui.aws.session import aws_session
 
-    session = session or aws_session(profile, region)
-    ct = aws_client(session, "cloudtrail", endpoint_url)
-    sts = aws_client(session, "sts", endpoint_url if endpoint_url else None)
-    return Connection(
-        profile or session.profile_name or "default",
-        ct.meta.region_name,
-        ct,
-        sts,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        extra={"session": session},
-    )
+    return AwsConnection(profile, session or aws_session(profile, region), endpoint_url)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TextIO
 
-from trailtui.connections import Connection
-from trailtui.lake.errors import explain
-from trailtui.lake.export import ResultWriter
+from trailtui.lake.connection import Connection
+from trailtui.lake.export import export_query, write_results
 from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
 from trailtui.lake.results import READABLE_STATES, QueryState, ResultPage
+from trailtui.lake.run import HistoryRecord, LakeQuery, execute, store_of
 from trailtui.lake.text import sanitize
 from trailtui.paths import locations
 from trailtui.settings import load_settings
@@ -47,6 +46,30 @@ def _print_table(pages: list[ResultPage], out: TextIO) -> int:
     return len(rows)
 
 
+class _CliEvents:
+    """What the CLI hears of its query: only the ID (to cancel it on ctrl+c) and a failure's reason."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.query_id: str | None = None
+        self.reason: str | None = None
+
+    def started(self, query_id: str) -> None:
+        self.query_id = query_id
+
+    def state(self, state: QueryState) -> None:
+        pass
+
+    def page(self, page: ResultPage, done: bool) -> None:
+        pass
+
+    def failed(self, reason: str) -> None:
+        self.reason = reason
+
+    def warning(self, text: str) -> None:
+        print(f"trailtui: {sanitize(text)}", file=self.err)
+
+
 def run_query(
     sql: str,
     fmt: str,
@@ -57,50 +80,34 @@ def run_query(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    run = QueryRun(conn.cloudtrail, sql)
-    history = _history()
-    entry = history.started(
-        sql,
-        "local" if conn.is_local else conn.name,
-        profile=conn.profile,
-        region=conn.region,
-        store=_store_of(sql),
-    )
+    events = _CliEvents(err)
+    record = HistoryRecord(_history(), events.warning)
+    query = LakeQuery(sql, conn.key, store_of(sql))
     try:
-        history.update(entry, query_id=run.start(), status="QUEUED")
-        state = run.wait()
-        s = state.statistics
-        history.update(
-            entry,
-            status=state.status,
-            error=state.error,
-            events_matched=s.events_matched,
-            events_scanned=s.events_scanned,
-            bytes_scanned=s.bytes_scanned,
-            execution_ms=s.execution_ms,
-        )
+        state = execute(conn, query, events, record=record, read_pages=False)
     except KeyboardInterrupt:
-        if run.query_id:
+        if events.query_id:
             with contextlib.suppress(Exception):
-                run.cancel()
-            print(f"cancelled query {run.query_id}", file=err)
-        history.update(entry, status="CANCELLED")
+                conn.cloudtrail.cancel_query(QueryId=events.query_id)
+            print(f"cancelled query {events.query_id}", file=err)
+        record.update(status="CANCELLED")
         return 130
-    except Exception as exc:
-        message = explain(exc, conn.profile)
-        history.update(entry, status="ERROR", error=message)
-        print(f"trailtui: {sanitize(message)}", file=err)
+    if state is None:
+        print(f"trailtui: {sanitize(events.reason or 'the query failed')}", file=err)
         return 1
     _report_state(state, err)
     if state.status not in READABLE_STATES:
         return 1
-    target: IO[str] = open(output, "w", newline="", encoding="utf-8") if output else out  # noqa: SIM115
-    try:
-        rows = _write(run, fmt, target, state, to_terminal=output is None and out.isatty())
-    finally:
-        if output:
-            target.close()
-    history.update(entry, row_count=rows)
+    run = QueryRun(conn.cloudtrail, query_id=state.query_id)
+    if output:
+        try:
+            rows = export_query(conn.cloudtrail, state.query_id, Path(output), fmt)
+        except Exception as exc:  # the partial file is gone; say why
+            print(f"trailtui: could not write {output}: {sanitize(conn.explain(exc))}", file=err)
+            return 1
+    else:
+        rows = _write(run, fmt, out, state, to_terminal=out.isatty())
+    record.update(row_count=rows)
     if output:
         print(f"wrote {rows:,} rows to {output}", file=err)
     return 0 if state.status == "FINISHED" else 1
@@ -111,11 +118,6 @@ def _history() -> History:
     return History(where.history_db, load_settings(where).history_cap)
 
 
-def _store_of(sql: str) -> str | None:
-    m = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", sql)
-    return m.group() if m else None
-
-
 def _write(run: QueryRun, fmt: str, target: IO[str], state: QueryState, to_terminal: bool) -> int:
     if fmt == "table":
         return _print_table(list(run.pages()), target)  # type: ignore[arg-type]
@@ -123,25 +125,10 @@ def _write(run: QueryRun, fmt: str, target: IO[str], state: QueryState, to_termi
         import io
 
         buffer = io.StringIO()
-        rows = _stream(run, fmt, buffer, state)
+        rows = write_results(run.pages(), buffer, fmt, state)
         target.write(sanitize(buffer.getvalue(), keep_newlines=True))
         return rows
-    return _stream(run, fmt, target, state)
-
-
-def _stream(run: QueryRun, fmt: str, target: IO[str], state: QueryState) -> int:
-    writer = ResultWriter(target, fmt)
-    last: ResultPage | None = None
-    for page in run.pages():
-        writer.write(page)
-        last = page
-    stats: dict[str, Any] = {
-        "ResultsCount": writer.rows,
-        "TotalResultsCount": last.total if last else 0,
-        "BytesScanned": state.statistics.bytes_scanned,
-    }
-    writer.finish(state.status, stats, state.error)
-    return writer.rows
+    return write_results(run.pages(), target, fmt, state)
 
 
 def _report_state(state: QueryState, err: TextIO) -> None:

@@ -7,12 +7,15 @@ cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's adv
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import IO, Any
 
-from trailtui.lake.results import ResultPage
+from trailtui.lake.results import QueryState, ResultPage
 
 FORMATS = ("csv", "json", "jsonl")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -72,3 +75,62 @@ class ResultWriter:
             tail["ErrorMessage"] = error
         rest = json.dumps(tail, ensure_ascii=False, indent=2)[2:]  # the members and the closing brace
         self.out.write(("\n  ]" if self.rows else "]") + ",\n" + rest + "\n")
+
+
+def write_results(
+    pages: Iterable[ResultPage],
+    out: IO[str],
+    fmt: str,
+    state: QueryState,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Stream `pages` to `out` (one page in memory at a time); returns the rows written. `progress` hears
+    the running row count every ten pages."""
+    writer = ResultWriter(out, fmt)
+    last: ResultPage | None = None
+    for n, page in enumerate(pages):
+        writer.write(page)
+        last = page
+        if progress is not None and n % 10 == 9:
+            progress(writer.rows)
+    writer.finish(
+        state.status,
+        {
+            "ResultsCount": writer.rows,
+            "TotalResultsCount": last.total if last else 0,
+            "BytesScanned": state.statistics.bytes_scanned,
+        },
+        state.error,
+    )
+    return writer.rows
+
+
+def export_query(
+    client: Any,
+    query_id: str,
+    target: Path,
+    fmt: str | None = None,
+    progress: Callable[[int], object] | None = None,
+    page_size: int = 1000,
+) -> int:
+    """Write a query's whole result to `target` (format from its suffix unless given); returns the rows.
+
+    The rows go to `target.part`, renamed to `target` only when every page is written, so a failure (a
+    network error, a full disk, an interrupt) never leaves a truncated file that looks complete."""
+    from trailtui.lake.query import QueryRun
+
+    fmt = fmt or target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"name the file .csv, .json or .jsonl to choose the format (not {target.name})")
+    run = QueryRun(client, query_id=query_id)
+    state = run.describe()
+    tmp = target.with_name(target.name + ".part")
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as out:
+            rows = write_results(run.pages(page_size), out, fmt, state, progress)
+        tmp.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return rows

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.results import END_STATES
 from trailtui.sqlitefile import SqliteFile
 
@@ -63,6 +64,11 @@ class HistoryEntry:
     started: float
     ended: float | None
 
+    @property
+    def key(self) -> ConnectionKey:
+        """The connection the query ran on (entries of older versions named AWS profiles bare)."""
+        return ConnectionKey.parse(self.connection, self.region)
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -78,7 +84,7 @@ class History(SqliteFile):
     def started(
         self,
         sql: str,
-        connection: str,
+        connection: ConnectionKey,
         *,
         profile: str | None = None,
         region: str | None = None,
@@ -92,7 +98,7 @@ class History(SqliteFile):
             cur = con.execute(
                 "INSERT INTO history (sql, connection, profile, region, account, store, query_id, status, started) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sql, connection, profile, region, account, store, query_id, status, time.time()),
+                (sql, str(connection), profile, region, account, store, query_id, status, time.time()),
             )
             entry_id = int(cur.lastrowid or 0)
             self._prune(con)

@@ -13,6 +13,10 @@ _TABLE_TOKEN = re.compile(
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = ("from", "join")
 TIME_COLUMNS = frozenset({"eventtime"})
+STORE_ID = re.compile(
+    r"arn:aws[a-z-]*:cloudtrail:[a-z0-9-]*:\d*:eventdatastore/[A-Za-z0-9-]+"
+    r"|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
 
 
 _FROM_LIST_ENDS = frozenset(
@@ -112,6 +116,12 @@ def quote_store_ids(sql: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def first_store_id(sql: str) -> str | None:
+    """The first event data store the SQL names (an ID, or the ID of an ARN)."""
+    m = STORE_ID.search(sql)
+    return m.group().rsplit("/", 1)[-1] if m else None
 
 
 def has_time_bound(sql: str) -> bool:

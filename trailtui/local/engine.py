@@ -68,6 +68,10 @@ class _Run:
     con: duckdb.DuckDBPyConnection | None = None
     forced_end: tuple[str, str] | None = None
     min_seconds: float = 0.0  # fault injection: run at least this long
+    # The stores as StartQuery saw them. The worker holds the lake's shared lock while it runs; reading the
+    # catalog again then would take the lock a second time, and a writer waiting at the turnstile in between
+    # would wait for us while we wait for it.
+    stores: tuple[StoreRecord, ...] = ()
 
 
 # Queries executing in this process, across engines: an active record owned by this process but not here
@@ -109,8 +113,7 @@ class QueryEngine:
     def invalidate_stores(self) -> None:
         self._stores_cache = None
 
-    def _resolver(self) -> Any:
-        stores = self.stores()
+    def _resolver(self, stores: list[StoreRecord]) -> Any:
         by_key = {s.id.lower(): s for s in stores} | {s.name: s for s in stores}
 
         def resolve(ref: str) -> str | None:
@@ -129,7 +132,8 @@ class QueryEngine:
     ) -> QueryRecord:
         """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
         injection for clients' tests (`serve --faults`)."""
-        resolve, by_table = self._resolver()
+        stores = self.stores()
+        resolve, by_table = self._resolver(stores)
         translation = translate(sql, resolve)  # raises InvalidQueryStatement / EventDataStoreNotFound
         self._bind(translation)
         self._reap_orphans()
@@ -149,6 +153,7 @@ class QueryEngine:
                 threading.Event(),
                 forced_end=forced_end,
                 min_seconds=min_seconds,
+                stores=tuple(stores),
             )
             self._runs[query_id] = run
             with _RUNNING_LOCK:
@@ -292,7 +297,7 @@ class QueryEngine:
         remaining = run.min_seconds - (time.monotonic() - started)
         if remaining > 0:  # an injected slow query: wait, but stop at once if cancelled or timed out
             run.cancel_requested.wait(remaining)
-        stats = self._statistics(con, t, started, written)
+        stats = self._statistics(con, run, started, written)
         if run.timed_out.is_set():
             self.queries.finish_if_active(
                 qid,
@@ -331,8 +336,9 @@ class QueryEngine:
         return duck_names
 
     def _statistics(
-        self, con: duckdb.DuckDBPyConnection, t: Translation, started: float, rows: int
+        self, con: duckdb.DuckDBPyConnection, run: _Run, started: float, rows: int
     ) -> dict[str, int]:
+        t = run.translation
         stats = {"execution_ms": int((time.monotonic() - started) * 1000), "total_rows": rows}
         try:
             profile = json.loads(con.get_profiling_information(format="json"))
@@ -344,14 +350,14 @@ class QueryEngine:
             # A table may be scanned twice (late materialisation re-reads the rows a top-N kept): count
             # its largest scan, not the sum.
             name = (scan.get("extra_info") or {}).get("Table", "")
-            read = scan_bytes(scan, self._column_bytes(con, name))
+            read = scan_bytes(scan, self._column_bytes(con, name, run.stores))
             prev = per_table.get(name, (0, 0, 0))
             per_table[name] = (
                 max(prev[0], int(scan.get("rows_scanned") or 0)),
                 max(prev[1], out_rows),
                 max(prev[2], read),
             )
-        sizes = {f"lake.main.{s.table_name}": s.event_count for s in self.stores()}
+        sizes = {f"lake.main.{s.table_name}": s.event_count for s in run.stores}
         scanned = sum(min(rows, sizes.get(name, rows)) for name, (rows, _, _) in per_table.items())
         matched = sum(min(m, sizes.get(name, m)) for name, (_, m, _) in per_table.items())
         stats.update(
@@ -361,9 +367,11 @@ class QueryEngine:
         )
         return stats
 
-    def _column_bytes(self, con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+    def _column_bytes(
+        self, con: duckdb.DuckDBPyConnection, table: str, stores: tuple[StoreRecord, ...]
+    ) -> dict[str, int]:
         """Compressed column sizes of a store table, cached until the store changes."""
-        counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in self.stores()}
+        counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in stores}
         key = (table, counts.get(table))
         cached = self._sizes_cache.get(key)
         if cached is None:

@@ -123,7 +123,7 @@ class AccountsMixin(_AppBase):
     @work(thread=True, group="aws", exit_on_error=False)
     def _open_aws(self, key: str, profile: str | None, region: str | None) -> None:
         from trailtui.aws.identity import fetch_identity
-        from trailtui.aws.session import aws_client, aws_session
+        from trailtui.aws.session import aws_session
         from trailtui.connections import open_aws
         from trailtui.lake.errors import explain
 
@@ -140,13 +140,13 @@ class AccountsMixin(_AppBase):
             self.post_message(StoresFailed(key, explain(exc, profile)))
             self.post_message(IdentityFailed(key, explain(exc, profile)))
             return
-        real_key = aws_key(profile or conn.name, conn.region)
+        real_key = str(conn.key)
         self.connections[real_key] = conn
         self.post_message(ConnectionOpened(key, real_key))
         key = real_key
         try:
-            iam = aws_client(session, "iam", conn.endpoint_url)
-            self.post_message(IdentityLoaded(key, fetch_identity(conn.sts, iam)))
+            sts, iam = conn.identity_clients()
+            self.post_message(IdentityLoaded(key, fetch_identity(sts, iam)))
         except Exception as exc:
             self.post_message(IdentityFailed(key, explain(exc, profile)))
         self._load_stores(key)
@@ -207,7 +207,7 @@ class AccountsMixin(_AppBase):
         if key == LOCAL:
             text.append("local lake", style="bold")
             if conn is not None:
-                text.append(f"  account {conn.local.api.account_id}  {conn.region}")
+                text.append(f"  account {conn.account_id}  {conn.region}")
         else:
             profile = key[4:].rsplit("@", 1)[0]
             look = self.settings.profiles.get(profile)

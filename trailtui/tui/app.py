@@ -192,7 +192,6 @@ class TrailApp(AccountsMixin, App[None]):
 
     def _load_stores(self, name: str) -> None:
         """(in a worker) ListEventDataStores + GetEventDataStore, posting the result or the reason."""
-        from trailtui.lake.errors import explain
 
         conn = self.connections[name]
         try:
@@ -207,19 +206,18 @@ class TrailApp(AccountsMixin, App[None]):
                 token = page.get("NextToken")
                 if not token:
                     break
-            if conn.is_local:
-                figures = {s.id: s for s in conn.local.engine.stores(max_age=0)}
-                for s in stores:
-                    rec = figures.get(s.id)
-                    if rec is not None:
-                        s.event_count, s.first_event, s.last_event = (
-                            rec.event_count,
-                            rec.first_event,
-                            rec.last_event,
-                        )
+            figures = conn.store_figures()
+            for s in stores:
+                rec = figures.get(s.id)
+                if rec is not None:
+                    s.event_count, s.first_event, s.last_event = (
+                        rec.event_count,
+                        rec.first_event,
+                        rec.last_event,
+                    )
             self.post_message(StoresLoaded(name, stores))
         except Exception as exc:
-            self.post_message(StoresFailed(name, explain(exc, conn.profile)))
+            self.post_message(StoresFailed(name, conn.explain(exc)))
 
     def _open_default_aws(self) -> None:
         """The default profile's stores (as botocore picks it), beside the local lake, without making them
@@ -328,7 +326,7 @@ class TrailApp(AccountsMixin, App[None]):
             self.notify(f"{what} is still opening; the query runs as soon as it is ready.")
             return
         self.run_when_open = None
-        if not self.connections[conn_name].is_local:
+        if self.connections[conn_name].bills_scans:
             from trailtui.lake.sqltext import has_time_bound
 
             if not has_time_bound(sql):
@@ -352,33 +350,8 @@ class TrailApp(AccountsMixin, App[None]):
         self.runs[run.run_id] = run
         return run
 
-    def _record_start(self, run: RunView, query_id: str | None = None) -> None:
-        conn = self.connections.get(run.connection_key)
-        account = conn.local.api.account_id if conn is not None and conn.is_local else None
-        try:
-            run.history_id = self.history.started(
-                run.sql,
-                run.connection_key,
-                profile=getattr(conn, "profile", None),
-                region=getattr(conn, "region", None),
-                account=account,
-                store=run.store_id,
-                query_id=query_id,
-            )
-        except Exception as exc:  # a locked or broken history must not stop the query
-            self.notify(f"Could not write the query history: {exc}", severity="warning")
-
-    def _record(self, run: RunView, **fields: Any) -> None:
-        if run.history_id is None or run.reopened:
-            return
-        try:
-            self.history.update(run.history_id, **fields)
-        except Exception as exc:
-            self.notify(f"Could not update the query history: {exc}", severity="warning")
-
     def _start(self, sql: str, conn_name: str) -> None:
         run = self._new_run(sql, conn_name)
-        self._record_start(run)
         self.current_run = run.run_id
         grid = self.query_one(ResultGrid)
         grid.clear("Waiting for results…")
@@ -392,62 +365,31 @@ class TrailApp(AccountsMixin, App[None]):
 
     def _follow(self, run: RunView, conn_name: str) -> None:
         """(in a worker) Start the query (unless reopening one), poll it to its end, then load its pages."""
-        from trailtui.lake.errors import explain
-        from trailtui.lake.query import QueryRun
+        from trailtui.lake.run import HistoryRecord, LakeQuery, execute, store_of
 
         worker = get_current_worker()
         conn = self.connections[conn_name]
-        q = QueryRun(conn.cloudtrail, run.sql, query_id=run.query_id if run.reopened else None)
-        try:
-            if run.reopened:  # follow an earlier query: DescribeQuery and GetQueryResults only, no new scan
-                query_id = run.query_id or ""
-            else:
-                query_id = q.start()
-                self.post_message(QueryStarted(run.run_id, query_id))
-            backoff = PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling)
-            last = None
-            cancel_sent = False
-            while not worker.is_cancelled:
-                if run.cancel_requested and not cancel_sent:
-                    cancel_sent = True
-                    try:
-                        conn.cloudtrail.cancel_query(QueryId=query_id)
-                    except Exception as exc:  # the query may have just ended: say so, keep following it
-                        self.post_message(Notice(f"Cancel: {explain(exc, conn.profile)}", "warning"))
-                state = q.describe()
-                if state.status != last:
-                    last = state.status
-                    backoff.reset()
-                    self.post_message(QueryStateChanged(run.run_id, state))
-                if state.status in END_STATES:
-                    break
-                time.sleep(backoff.next_wait())
-            if worker.is_cancelled or last not in READABLE_STATES:
-                return
-            for page in q.pages(PAGE_SIZE, should_stop=lambda: worker.is_cancelled):
-                self.post_message(ResultsArrived(run.run_id, page, done=not page.next_token))
-        except Exception as exc:
-            self.post_message(QueryFailed(run.run_id, explain(exc, conn.profile)))
+        query = LakeQuery(
+            run.sql, conn.key, store_of(run.sql, run.store_id), run.query_id if run.reopened else None
+        )
+        execute(
+            conn,
+            query,
+            _RunEvents(self.post_message, run.run_id),
+            record=HistoryRecord(self.history, lambda text: self.post_message(Notice(text, "warning"))),
+            backoff=PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling),
+            should_stop=lambda: worker.is_cancelled,
+            cancel_requested=lambda: run.cancel_requested,
+        )
 
     def on_query_started(self, message: QueryStarted) -> None:
         run = self.runs[message.run_id]
         run.query_id = message.query_id
-        self._record(run, query_id=message.query_id, status="QUEUED")
         self._show_status()
 
     def on_query_state_changed(self, message: QueryStateChanged) -> None:
         run = self.runs[message.run_id]
         run.state = message.state
-        st = message.state.statistics
-        self._record(
-            run,
-            status=message.state.status,
-            error=message.state.error,
-            events_matched=st.events_matched,
-            events_scanned=st.events_scanned,
-            bytes_scanned=st.bytes_scanned,
-            execution_ms=st.execution_ms,
-        )
         if message.state.status in END_STATES and run.ended is None:
             run.ended = time.monotonic()
             if message.state.status == "FAILED":
@@ -463,8 +405,6 @@ class TrailApp(AccountsMixin, App[None]):
         run.total = page.total
         run.loaded += len(page.rows)
         run.complete = message.done
-        if run.loaded == len(page.rows):  # the first page tells the row count
-            self._record(run, row_count=page.total)
         if message.run_id == self.current_run:
             grid = self.query_one(ResultGrid)
             if not page.columns and run.loaded == 0:
@@ -479,7 +419,6 @@ class TrailApp(AccountsMixin, App[None]):
         run.error = message.reason
         run.ended = run.ended or time.monotonic()
         run.complete = True
-        self._record(run, status="ERROR" if run.state is None else run.state.status, error=message.reason)
         if message.run_id == self.current_run:
             self.query_one(ResultGrid).clear("No results: see the error above.")
         self._show_status()
@@ -803,28 +742,25 @@ class TrailApp(AccountsMixin, App[None]):
 
     @work(thread=True, group="drill", exit_on_error=False)
     def _drill_worker(self, sql: str, event_id: str, conn_name: str) -> None:
-        from trailtui.lake.errors import explain
-        from trailtui.lake.query import QueryRun
+        from trailtui.lake.run import HistoryRecord, LakeQuery, execute, store_of
 
         conn = self.connections[conn_name]
-        entry = self.history.started(sql, conn_name, store=_first_store_id(sql))
-        try:
-            q = QueryRun(conn.cloudtrail, sql)
-            self.history.update(entry, query_id=q.start())
-            state = q.wait(backoff=PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling))
-            page = q.page() if state.status == "FINISHED" else None
-            self.history.update(
-                entry, status=state.status, row_count=page.total if page else 0, error=state.error
-            )
-            if page is None or not page.rows:
-                self.post_message(
-                    EventLoaded(event_id, None, state.error or "No event with this eventID was found.")
-                )
-                return
-            self.post_message(EventLoaded(event_id, page.rows[0][0]))
-        except Exception as exc:
-            self.history.update(entry, status="ERROR", error=str(exc))
-            self.post_message(EventLoaded(event_id, None, explain(exc, conn.profile)))
+        found = _DrillEvents()
+        state = execute(
+            conn,
+            LakeQuery(sql, conn.key, store_of(sql)),
+            found,
+            record=HistoryRecord(self.history, lambda text: self.post_message(Notice(text, "warning"))),
+            backoff=PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling),
+            page_size=1,
+        )
+        if found.error:
+            self.post_message(EventLoaded(event_id, None, found.error))
+        elif found.eventjson is None:
+            why = (state.error if state else None) or "No event with this eventID was found."
+            self.post_message(EventLoaded(event_id, None, why))
+        else:
+            self.post_message(EventLoaded(event_id, found.eventjson))
 
     def on_event_loaded(self, message: EventLoaded) -> None:
         if message.error:
@@ -857,38 +793,20 @@ class TrailApp(AccountsMixin, App[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export_worker(self, run: RunView, target: Path, fmt: str) -> None:
-        from trailtui.lake.errors import explain
-        from trailtui.lake.export import ResultWriter
-        from trailtui.lake.query import QueryRun
+        from trailtui.lake.export import export_query
 
         conn = self.connections[run.connection_key]
-        tmp = target.with_name(target.name + ".part")
         try:
-            q = QueryRun(conn.cloudtrail, query_id=run.query_id)
-            state = q.describe()
-            with open(tmp, "w", newline="", encoding="utf-8") as out:
-                writer = ResultWriter(out, fmt)
-                last = None
-                for n, page in enumerate(q.pages(PAGE_SIZE)):  # streamed: one page in memory at a time
-                    writer.write(page)
-                    last = page
-                    if n % 10 == 9:
-                        self.post_message(ExportProgress(str(target), writer.rows, False))
-                writer.finish(
-                    state.status,
-                    {
-                        "ResultsCount": writer.rows,
-                        "TotalResultsCount": last.total if last else 0,
-                        "BytesScanned": state.statistics.bytes_scanned,
-                    },
-                    state.error,
-                )
-            tmp.replace(target)
-            self.post_message(ExportProgress(str(target), writer.rows, True))
+            rows = export_query(
+                conn.cloudtrail,
+                run.query_id or "",
+                target,
+                fmt,
+                progress=lambda n: self.post_message(ExportProgress(str(target), n, False)),
+            )
+            self.post_message(ExportProgress(str(target), rows, True))
         except Exception as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            self.post_message(ExportProgress(str(target), 0, True, explain(exc, conn.profile)))
+            self.post_message(ExportProgress(str(target), 0, True, conn.explain(exc)))
 
     def on_export_progress(self, message: ExportProgress) -> None:
         if message.error:
@@ -914,7 +832,7 @@ class TrailApp(AccountsMixin, App[None]):
         except (argparse.ArgumentError, ValueError, SystemExit) as exc:
             self.notify(f":import: {exc}", severity="error")
             return
-        if self.local_lake is None:
+        if LOCAL not in self.connections:
             self.notify("The local lake is still opening; try again in a moment.", severity="warning")
             return
         self.notify(f"Importing {args.source} into {args.store}…")
@@ -922,43 +840,39 @@ class TrailApp(AccountsMixin, App[None]):
 
     @work(thread=True, group="import", exit_on_error=False)
     def _import_worker(self, args: Any) -> None:
-        from trailtui.lake.errors import explain
-        from trailtui.local.importer import import_paths
+        from trailtui.lake.connection import ImportRequest
 
         last = [0.0]
 
-        def progress(p: Any) -> None:
+        def progress(done: int, total: int, added: int) -> None:
             if time.monotonic() - last[0] > 2:
                 last[0] = time.monotonic()
-                self.post_message(
-                    Notice(
-                        f"Importing: {p.files_done:,}/{p.files_total:,} files, "
-                        f"{p.events_added:,} events added"
-                    )
-                )
+                self.post_message(Notice(f"Importing: {done:,}/{total:,} files, {added:,} events added"))
 
+        conn = self.connections[LOCAL]
+        request = ImportRequest(
+            args.source,
+            args.store,
+            args.since,
+            args.until,
+            args.accounts,
+            args.regions,
+            args.profile,
+            args.region,
+        )
         try:
-            if args.source.startswith("s3://"):
-                from trailtui.aws.session import aws_client, aws_session
-                from trailtui.local.s3import import import_s3, plan_from_text
-
-                plan = plan_from_text(args.source, args.since, args.until, args.accounts, args.regions)
-                s3 = aws_client(aws_session(args.profile, args.region), "s3")
-                report = import_s3(self.local_lake.file, s3, plan, args.store, progress, self.where.cache)
-            else:
-                report = import_paths(self.local_lake.file, [args.source], args.store, progress)
+            report = conn.import_logs(request, progress)
         except Exception as exc:
-            self.post_message(Notice(f"Import failed: {explain(exc)}", "error"))
+            self.post_message(Notice(f"Import failed: {conn.explain(exc)}", "error"))
             return
-        rejected = f", {len(report.rejected)} files rejected" if report.rejected else ""
+        rejected = f", {report.rejected} files rejected" if report.rejected else ""
         self.post_message(
             Notice(
-                f"Imported {report.events_added:,} events into {report.store.name} "
+                f"Imported {report.events_added:,} events into {report.store_name} "
                 f"({report.duplicates:,} duplicates skipped{rejected}).",
                 "warning" if report.rejected else "information",
             )
         )
-        self.local_lake.engine.invalidate_stores()
         self._load_stores(LOCAL)
 
     # -- leaving ------------------------------------------------------------------------------------------
@@ -1002,6 +916,49 @@ def _second_around(when: str) -> tuple[str, str] | None:
         (t - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S"),
         (t + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S"),
     )
+
+
+class _RunEvents:
+    """A run's progress, posted to the UI as typed messages."""
+
+    def __init__(self, post: Any, run_id: int) -> None:
+        self.post, self.run_id = post, run_id
+
+    def started(self, query_id: str) -> None:
+        self.post(QueryStarted(self.run_id, query_id))
+
+    def state(self, state: Any) -> None:
+        self.post(QueryStateChanged(self.run_id, state))
+
+    def page(self, page: Any, done: bool) -> None:
+        self.post(ResultsArrived(self.run_id, page, done))
+
+    def failed(self, reason: str) -> None:
+        self.post(QueryFailed(self.run_id, reason))
+
+    def warning(self, text: str) -> None:
+        self.post(Notice(text, "warning"))
+
+
+class _DrillEvents:
+    eventjson: str | None = None
+    error: str | None = None
+
+    def started(self, query_id: str) -> None:
+        pass
+
+    def state(self, state: Any) -> None:
+        pass
+
+    def page(self, page: Any, done: bool) -> None:
+        if page.rows and self.eventjson is None:
+            self.eventjson = page.rows[0][0]
+
+    def failed(self, reason: str) -> None:
+        self.error = reason
+
+    def warning(self, text: str) -> None:
+        pass
 
 
 def _quiet_cancel(client: Any, query_id: str) -> None:

@@ -7,20 +7,15 @@ the SQL lexer would read as numbers and minus signs) is marked as one name.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from pygments.lexers.sql import SqlLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Token, _TokenType
 
+from trailtui.lake.sqltext import STORE_ID
 from trailtui.local.schema import COLUMNS, USER_IDENTITY, Struct
 
 Span = tuple[int, int, str]  # start, end (character offsets in the line), style
-
-STORE_ID = re.compile(
-    r"arn:aws[a-z-]*:cloudtrail:[a-z0-9-]*:\d*:eventdatastore/[A-Za-z0-9-]+"
-    r"|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
-)
 
 
 def _struct_fields(s: Struct) -> set[str]:
