@@ -55,6 +55,23 @@ ESCAPES: list[tuple[str, str]] = [
     ("deep nesting", "SELECT " + "(" * 5000 + "1" + ")" * 5000 + f" FROM {S}"),
     ("huge expression", "SELECT " + "+".join(["1"] * 20000) + f" FROM {S}"),
     ("over the length limit", f"SELECT '{'x' * 10_100}' FROM {S}"),
+    # A table named like a CTE of another scope is not that CTE (issue 19: this read DuckDB's catalog).
+    (
+        "CTE name out of scope",
+        f"SELECT * FROM {S} CROSS JOIN (WITH duckdb_tables AS (SELECT 1 x) SELECT * FROM duckdb_tables) a "
+        "CROSS JOIN duckdb_tables b",
+    ),
+    (
+        "CTE name out of scope, settings",
+        f"SELECT * FROM {S} CROSS JOIN (WITH pg_settings AS (SELECT 1 x) SELECT * FROM pg_settings) a "
+        "CROSS JOIN pg_settings b",
+    ),
+    ("alias shared with a derived table", f"SELECT * FROM {S}, (SELECT 1) b, sqlite_master b"),
+    (
+        "CTE of a later sibling",
+        f"SELECT * FROM {S}, (SELECT * FROM duckdb_settings) a, "
+        "(WITH duckdb_settings AS (SELECT 1 x) SELECT * FROM duckdb_settings) b",
+    ),
 ]
 # Queries that are valid SELECTs but would never end or eat the machine: the limits end them.
 RUNAWAY: list[tuple[str, str]] = [
@@ -91,6 +108,19 @@ def test_thirty_ways_out_are_refused(local: LocalLake) -> None:
             continue
         pytest.fail(f"{name}: the query was accepted")
     assert not Path("/tmp/stolen.csv").exists() and not Path("/tmp/dump").exists()
+
+
+def test_ctes_in_scope_still_work(local: LocalLake) -> None:
+    """CTEs used where they are visible, in any case and nested, are not mistaken for tables."""
+    ct = local.client()
+    for sql in (
+        f"WITH x AS (SELECT eventName FROM {S}) SELECT count(*) FROM X",
+        f"WITH x AS (SELECT eventName FROM {S} LIMIT 2) SELECT count(*) FROM (SELECT * FROM x) a, X b",
+        f"WITH x AS (SELECT 1 AS n) SELECT count(*) FROM {S} WHERE EXISTS (SELECT 1 FROM x)",
+    ):
+        q = QueryRun(ct, sql)
+        q.start()
+        assert q.wait().status == "FINISHED", sql
 
 
 def test_runaway_queries_end_by_their_limits(local: LocalLake) -> None:

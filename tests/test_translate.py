@@ -100,7 +100,7 @@ def test_star_expands_to_lake_columns_and_union_takes_first_names() -> None:
 
 def test_trino_functions_duckdb_lacks_are_rewritten() -> None:
     t = translate(
-        f"SELECT json_array_get(element_at(requestParameters, 'a'), 0), json_array_get(x, -1) FROM {SID} "
+        f"SELECT json_array_get(element_at(requestParameters, 'a'), 0), json_array_get(eventjson, -1) FROM {SID} "
         f"WHERE any_match(resources, r -> r.type = 'AWS::S3::Bucket') "
         f"AND none_match(resources, r -> r.arn IS NULL) AND all_match(resources, r -> r.accountid = '1')",
         resolve,

@@ -257,7 +257,9 @@ class CloudTrailLakeApi:
             raise InvalidParameter("QueryStatement is required.")
         forced = self.faults.query_outcome() if self.faults is not None else None
         delay = self.faults.query_delay if self.faults is not None else 0.0
-        record = self.engine.start(sql, self.account_id, forced_end=forced, min_seconds=delay)
+        record = self.engine.start(
+            sql, self.account_id, forced_end=forced, min_seconds=delay, region=self.region
+        )
         return {"QueryId": record.query_id, "EventDataStoreOwnerAccountId": self.account_id}
 
     def _check_store_param(self, p: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
 from trailtui.local.render import render_row, renderer_for
 from trailtui.local.scancost import column_bytes, scan_bytes
 from trailtui.local.translate import Translation, translate
+from trailtui.local.translate.messages import trino_message
 
 if TYPE_CHECKING:
     import duckdb
@@ -129,12 +130,15 @@ class QueryEngine:
         account_id: str | None = None,
         forced_end: tuple[str, str] | None = None,
         min_seconds: float = 0.0,
+        region: str | None = None,
     ) -> QueryRecord:
         """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
         injection for clients' tests (`serve --faults`)."""
         stores = self.stores()
         resolve, by_table = self._resolver(stores)
-        translation = translate(sql, resolve)  # raises InvalidQueryStatement / EventDataStoreNotFound
+        home = (region, account_id) if region and account_id else None
+        # raises InvalidQueryStatement / EventDataStoreNotFound
+        translation = translate(sql, resolve, home)
         self._bind(translation)
         self._reap_orphans()
         with self._lock:
@@ -248,6 +252,8 @@ class QueryEngine:
         # Profiling first (it is configuration too), then no files, no network, no extensions, and
         # no way to change any of it back.
         con.execute("SET enable_profiling = 'no_output'")
+        # Trino's session zone on Lake is UTC; timestamp-with-zone values are carried as UTC instants.
+        con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
 
@@ -267,7 +273,8 @@ class QueryEngine:
             raise _classify(exc, run) from exc
         description = result.description or []
         names = self._column_names(t, [d[0] for d in description])
-        renderers = [renderer_for(d[1]) for d in description]
+        types = t.types if len(t.types) == len(description) else [None] * len(description)
+        renderers = [renderer_for(d[1], tt) for d, tt in zip(description, types, strict=True)]
         self.queries.set_columns(qid, names)
         written = 0
         size = 0
@@ -472,6 +479,7 @@ def _message(exc: BaseException) -> str:
     if "Out of Memory" in str(exc) or "memory limit" in text.lower():
         return "Query exhausted resources at this scale factor"  # Lake's wording for the same failure
     text = text.splitlines()[0][:1000] if text else type(exc).__name__
+    text = trino_message(text)
     if re.search(r'"eventData"', text, re.IGNORECASE):
         text += (
             " (eventData is a column of AWS Config configuration-item stores; local stores hold "

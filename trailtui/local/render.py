@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import struct
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trailtui.local.translate.types import TrinoType
 
 Renderer = Callable[[Any], str]
 
@@ -26,15 +31,31 @@ def _type_id(t: Any) -> str:
 
 def java_double(v: float) -> str:
     """Java's Double.toString, which Trino uses for DOUBLE: `1.5`, `2.0`, `1.0E10`, `1.2E-5`, `NaN`."""
+    return _java_float(v, repr(v))
+
+
+def java_real(v: float) -> str:
+    """Java's Float.toString, which Trino uses for REAL: the shortest digits that read back as the same
+    32-bit float (`CAST(0.1 AS real)` prints `0.1`, not the double `0.10000000149011612`)."""
+    if math.isnan(v) or math.isinf(v) or v == 0:
+        return java_double(v)
+    for digits in range(1, 10):
+        text = f"{v:.{digits}g}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == v:
+            return _java_float(float(text), text)
+    return java_double(v)
+
+
+def _java_float(v: float, shortest: str) -> str:
     if math.isnan(v):
         return "NaN"
     if math.isinf(v):
         return "Infinity" if v > 0 else "-Infinity"
     if v == 0:
         return "-0.0" if math.copysign(1.0, v) < 0 else "0.0"
-    # Python's repr holds the shortest digits that read back as the same double, as Java's does; only the
+    # `shortest` holds the shortest digits that read back as the same value, as Java's do; only the
     # layout differs: plain notation in [1e-3, 1e7), else one digit, a point, the rest and E<exponent>.
-    sign, digits, exponent = Decimal(repr(v)).as_tuple()
+    sign, digits, exponent = Decimal(shortest).as_tuple()
     text = "".join(map(str, digits)).rstrip("0") or "0"
     point = len(digits) + int(exponent)  # where the decimal point falls after the first `point` digits
     prefix = "-" if sign else ""
@@ -91,9 +112,58 @@ def _nested(v: Any, render: Renderer) -> str:
     return "null" if v is None else render(v)
 
 
-def renderer_for(t: Any) -> Renderer:
-    """A function that renders a non-NULL value of DuckDB type `t` as Lake prints it."""
+def _timestamp_digits(precision: int) -> Renderer:
+    """timestamp(p): Trino prints exactly p fractional digits (none for timestamp(0))."""
+
+    def render(v: dt.datetime) -> str:
+        text = v.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        return text[: 19 + (precision + 1 if precision else 0)].ljust(
+            19 + (precision + 1 if precision else 0), "0"
+        )
+
+    return render
+
+
+def _zoned(precision: int, zone: str | None) -> Renderer:
+    """timestamp(p) with time zone: the wall time in the value's zone, then the zone as Trino names it."""
+    from zoneinfo import ZoneInfo
+
+    digits = _timestamp_digits(precision)
+    label = zone or "UTC"
+    tz: dt.tzinfo
+    m = re.fullmatch(r"([+-])(\d{2}):(\d{2})", label)
+    if m:
+        offset = dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
+        tz = dt.timezone(-offset if m.group(1) == "-" else offset)
+    else:
+        try:
+            tz = ZoneInfo(label)
+        except Exception:
+            tz = dt.UTC
+            label = "UTC"
+
+    def render(v: dt.datetime) -> str:
+        local = v.astimezone(tz) if v.tzinfo is not None else v.replace(tzinfo=dt.UTC).astimezone(tz)
+        return f"{digits(local)} {label}"
+
+    return render
+
+
+def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
+    """A function that renders a non-NULL value of DuckDB type `t` as Lake prints it; `trino`, the value's
+    Trino type where the translator knows it, decides what DuckDB's type cannot (REAL, a timestamp's
+    precision, a timestamp's zone)."""
     kind = _type_id(t)
+    if trino is not None:
+        precision = trino.precision
+        if precision is not None and "with time zone" in trino.name and kind.startswith("timestamp"):
+            return _zoned(precision, trino.zone)
+        if precision is not None and kind.startswith("timestamp"):
+            return _timestamp_digits(precision)
+        if trino.name == "real" and kind in ("float", "double"):
+            return java_real
+    if kind == "float":
+        return java_real
     if kind == "struct":
         fields = [
             (str(name), name.lower() if isinstance(name, str) else str(name), renderer_for(ft))

@@ -1,0 +1,99 @@
+"""CAST with Trino's meaning (Trino documentation: functions/conversion, language/types).
+
+- To an integer type from double/real: rounded half away from zero (DuckDB rounds half to even).
+- To varchar(n): cut to n characters.
+- A timestamp to varchar keeps its fractional digits (`2022-04-06 16:01:09.000` for timestamp(3)).
+- `DECIMAL '137.7'` is decimal(4,1), not DuckDB's default decimal(18,3).
+- A string literal cast to a timestamp gets the literal's own precision (`TIMESTAMP '... 10:00:00'` is
+  timestamp(0)) and, with a zone, that zone as its tag.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from trailtui.local.translate.types import set_zone
+
+_ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
+
+
+def _dt(text: str) -> Any:
+    from sqlglot import exp
+
+    return exp.DataType.build(text, dialect="trino")
+
+
+def _params(t: Any) -> list[str]:
+    return [p.name for p in t.expressions]
+
+
+def _literal_precision(text: str) -> int:
+    m = re.search(r"\d{2}:\d{2}:\d{2}\.(\d+)", text)
+    return min(len(m.group(1)), 12) if m else 0
+
+
+def _timestamp_literal(node: Any, to: Any) -> Any:
+    from sqlglot import exp
+
+    text = node.this.name
+    precision = _literal_precision(text)
+    with_zone = to.this == exp.DataType.Type.TIMESTAMPTZ
+    zone = None
+    m = _ZONE_SUFFIX.search(text.strip())
+    if m and re.search(r"\d{2}:\d{2}", text):
+        zone = m.group(1)
+        with_zone = True
+    if with_zone:
+        body = text.strip()
+        if zone and re.fullmatch(r"[+-]\d{2}:\d{2}", zone):
+            body = body[: m.start()].strip() + zone if m else body  # DuckDB reads offsets without a space
+        node.set("this", exp.Literal.string(body))
+        node.set("to", _dt("TIMESTAMPTZ"))
+        node.type = _dt(f"TIMESTAMP({precision}) WITH TIME ZONE")
+        set_zone(node, zone if zone not in (None, "UTC", "Z") else ("UTC" if zone else None))
+        return node
+    node.set("to", _dt("TIMESTAMP"))
+    node.type = _dt(f"TIMESTAMP({min(precision, 6) if precision else 0})")
+    return node
+
+
+def rewrite_cast(node: Any) -> Any:
+    import sqlglot
+    from sqlglot import exp
+
+    T = exp.DataType.Type
+    to = node.args["to"]
+    src = node.this
+    src_kind = src.type.this if src.type is not None else T.UNKNOWN
+    if isinstance(src, exp.Literal) and src.is_string and to.this == T.DECIMAL and not to.expressions:
+        from trailtui.local.translate.operators import literal_decimal
+
+        p, s = literal_decimal(src.name.strip())
+        node.set("to", _dt(f"DECIMAL({p}, {s})"))
+        node.type = _dt(f"DECIMAL({p}, {s})")
+        return node
+    if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):
+        return _timestamp_literal(node, to)
+    duck = node.sql(dialect="duckdb", identify=True)
+    inner = src.sql(dialect="duckdb", identify=True)
+    if to.this in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT) and src_kind in (T.DOUBLE, T.FLOAT):
+        target = to.sql(dialect="duckdb")
+        fn = "TRY_CAST" if isinstance(node, exp.TryCast) else "CAST"
+        out = sqlglot.parse_one(f"{fn}(round({inner}) AS {target})", read="duckdb")
+        out.type = node.type
+        return out
+    if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.TIMESTAMP, T.DATETIME):
+        digits = _params(src.type)
+        p = int(digits[0]) if digits and digits[0].isdigit() else 3
+        fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
+        out = sqlglot.parse_one(f"strftime({inner}, '{fmt}')", read="duckdb")
+        out.type = _dt("VARCHAR")
+        return out
+    if to.this in (T.VARCHAR, T.CHAR) and to.expressions:
+        n = _params(to)[0]
+        if n.isdigit():
+            out = sqlglot.parse_one(f"substr({duck}, 1, {n})", read="duckdb")
+            out.type = node.type
+            return out
+    return node

@@ -1,0 +1,367 @@
+"""Operators with Trino's meaning for their operand types (Trino documentation: functions/math "Mathematical
+operators", functions/decimal, functions/comparison, functions/array and functions/map "Subscript
+operator", language/types).
+
+- Literals are typed as Trino types them: `2` integer (bigint past 2^31-1), `3.0` decimal(2,1), `1e0`
+  double, `DECIMAL '137.7'` decimal(4,1).
+- `/` on integers truncates toward zero; on decimals it has Trino's precision and scale with HALF_UP
+  rounding, computed exactly on integers; division or modulo of integers or decimals by zero fails the
+  query with "Division by zero" (DuckDB raises it for `//` and `%`; our decimal division raises it too).
+- Comparing varchar with a number or a boolean is refused, as Trino refuses it ("Cannot apply operator"),
+  except Lake's documented coercion of string literals compared with eventTime (and other timestamps).
+- NaN is not equal to, less than or greater than anything, NaN included (DuckDB orders NaN last and
+  equal to itself).
+- `array[i]` out of range and `map[key]` for a missing key fail the query with Trino's messages;
+  `element_at` still gives NULL.
+- `typeof(x)` is Trino's type name; `x AT TIME ZONE 'zone'` keeps the instant and tags the zone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.casts import rewrite_cast
+from trailtui.local.translate.parse import Source
+from trailtui.local.translate.types import set_zone, trino_name
+
+INT_PRECISION = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
+MAX_INT = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
+
+
+def _dt(text: str) -> Any:
+    from sqlglot import exp
+
+    return exp.DataType.build(text, dialect="trino")
+
+
+def kind(node: Any) -> str:
+    t = getattr(node, "type", None)
+    return t.this.name if t is not None else "UNKNOWN"
+
+
+def is_int(node: Any) -> bool:
+    return kind(node) in INT_PRECISION
+
+
+def is_decimal(node: Any) -> bool:
+    return kind(node) == "DECIMAL"
+
+
+def is_float(node: Any) -> bool:
+    return kind(node) in ("FLOAT", "DOUBLE")
+
+
+def is_text(node: Any) -> bool:
+    return kind(node) in ("VARCHAR", "CHAR", "TEXT", "NVARCHAR")
+
+
+def is_numeric(node: Any) -> bool:
+    return is_int(node) or is_decimal(node) or is_float(node)
+
+
+def decimal_params(node: Any) -> tuple[int, int]:
+    """(precision, scale) of a decimal or integer expression (integers as Trino widens them)."""
+    k = kind(node)
+    if k in INT_PRECISION:
+        return INT_PRECISION[k], 0
+    params = [int(p.name) for p in node.type.expressions if p.name.isdigit()]
+    if len(params) >= 2:
+        return params[0], params[1]
+    return (params[0], 0) if params else (38, 0)
+
+
+def literal_decimal(text: str) -> tuple[int, int]:
+    """Trino's decimal(p, s) for a decimal literal: `3.0` is decimal(2,1), `0.1` decimal(1,1)."""
+    whole, _, frac = text.lstrip("+-").partition(".")
+    scale = len(frac)
+    return max(len(whole.lstrip("0")) + scale, 1), scale
+
+
+def _sql(node: Any) -> str:
+    return str(node.sql(dialect="duckdb", identify=True))
+
+
+def _parse_duck(text: str, type_text: str) -> Any:
+    import sqlglot
+
+    node = sqlglot.parse_one(text, read="duckdb")
+    node.type = _dt(type_text)
+    return node
+
+
+def _type_literal(node: Any) -> Any:
+    from sqlglot import exp
+
+    text = node.name
+    if "e" in text.lower():
+        node.type = _dt("DOUBLE")
+        return node
+    if "." in text:
+        p, s = literal_decimal(text)
+        if p > 38:
+            raise InvalidQueryStatement(f"Invalid numeric literal: {text}")
+        if p > 18:  # DuckDB would read it as a double
+            cast = exp.Cast(this=exp.Literal.string(text), to=_dt(f"DECIMAL({p}, {s})"))
+            cast.type = _dt(f"DECIMAL({p}, {s})")
+            return cast
+        node.type = _dt(f"DECIMAL({p}, {s})")
+        return node
+    value = int(text)
+    if value > MAX_BIGINT:
+        raise InvalidQueryStatement(f"Invalid numeric literal: {text}")
+    node.type = _dt("INTEGER" if value <= MAX_INT else "BIGINT")
+    return node
+
+
+def _wider_int(a: Any, b: Any) -> str:
+    order = ["TINYINT", "SMALLINT", "INT", "BIGINT"]
+    k = max(order.index(kind(a)), order.index(kind(b)))
+    return {"INT": "INTEGER"}.get(order[k], order[k])
+
+
+def _unscaled(node: Any, scale: int) -> str:
+    """The decimal's digits as a HUGEINT (value * 10^scale), exactly."""
+    return f"CAST(CAST({_sql(node)} AS DECIMAL(38, {scale})) * {10**scale} AS HUGEINT)"
+
+
+def _decimal_divide(a: Any, b: Any) -> Any:
+    """Trino's decimal division: scale max(s1, s2), precision p1 + s2 + max(0, s2 - s1) (at most 38),
+    rounded HALF_UP, computed on integers so that no binary rounding creeps in."""
+    p1, s1 = decimal_params(a)
+    _p2, s2 = decimal_params(b)
+    s = max(s1, s2)
+    p = min(38, p1 + s2 + max(0, s2 - s1))
+    n = f"({_unscaled(a, s1)} * {10 ** (s + s2 - s1)})"
+    d = _unscaled(b, s2)
+    step = f"0.{'0' * (s - 1)}1" if s else "1"
+    text = (
+        f"CASE WHEN {d} = 0 THEN error('Division by zero') ELSE CAST(CAST("
+        f"sign({n}) * sign({d}) * ((2 * abs({n}) + abs({d})) // (2 * abs({d})))"
+        f" AS DECIMAL(38, 0)) * {step} AS DECIMAL({p}, {s})) END"
+    )
+    return _parse_duck(text, f"DECIMAL({p}, {s})")
+
+
+def _divide(node: Any) -> Any:
+    from sqlglot import exp
+
+    a, b = node.this, node.expression
+    if is_int(a) and is_int(b):
+        out = exp.IntDiv(this=a, expression=b)
+        out.type = _dt(_wider_int(a, b))
+        return out
+    if (is_decimal(a) or is_decimal(b)) and (is_decimal(a) or is_int(a)) and (is_decimal(b) or is_int(b)):
+        return _decimal_divide(a, b)
+    return node
+
+
+def _arithmetic_type(node: Any) -> Any:
+    """Trino's result type of + - * % (functions/decimal: precision and scale of decimal results)."""
+    from sqlglot import exp
+
+    a, b = node.this, node.expression
+    if is_int(a) and is_int(b):
+        node.type = _dt(_wider_int(a, b))
+    elif is_float(a) or is_float(b):
+        if is_numeric(a) and is_numeric(b):
+            node.type = _dt("REAL" if kind(a) != "DOUBLE" and kind(b) != "DOUBLE" else "DOUBLE")
+    elif (is_decimal(a) or is_decimal(b)) and is_numeric(a) and is_numeric(b):
+        p1, s1 = decimal_params(a)
+        p2, s2 = decimal_params(b)
+        s = max(s1, s2)
+        if isinstance(node, exp.Mul):
+            p, s = min(38, p1 + p2), s1 + s2
+        elif isinstance(node, exp.Mod):
+            p = min(p2 - s2, p1 - s1) + s
+        else:
+            p = min(38, 1 + s + max(p1 - s1, p2 - s2))
+        node.type = _dt(f"DECIMAL({p}, {s})")
+    return node
+
+
+def _operator_at(src: Source, node: Any, symbol: str) -> str:
+    """`line L:C: ` of a binary operator: the first `symbol` after its left operand."""
+    from trailtui.local.translate.parse import _start_of
+
+    left_end = max((int(n.meta["end"]) for n in node.this.walk() if n.meta and "end" in n.meta), default=None)
+    if left_end is None:
+        return src.where(node)
+    at = src.parsed.find(symbol, left_end + 1)
+    if at < 0:
+        start = _start_of(node)
+        at = start if start is not None else 0
+    line, col = src.position(at)
+    return f"line {line}:{col}: "
+
+
+_SYMBOLS = {"EQ": "=", "NEQ": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
+
+
+def _is_time(node: Any) -> bool:
+    return kind(node) in ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "DATETIME", "TIMESTAMPLTZ")
+
+
+def _check_comparable(node: Any, src: Source) -> None:
+    from sqlglot import exp
+
+    a, b = node.this, node.expression
+    pairs = ((a, b), (b, a))
+    for x, y in pairs:
+        if is_text(x) and (is_numeric(y) or kind(y) == "BOOLEAN"):
+            if isinstance(x, exp.Literal) and _is_time(y):
+                continue
+            symbol = _SYMBOLS.get(type(node).__name__, "=")
+            if symbol == "<>" and "!=" in src.parsed:
+                symbol = "!="
+            raise InvalidQueryStatement(
+                f"{_operator_at(src, node, symbol)}Cannot apply operator: "
+                f"{trino_name(a.type)} {symbol} {trino_name(b.type)}"
+            )
+
+
+def _nan_safe(node: Any) -> Any:
+    """Trino: NaN compares false with everything. DuckDB: NaN = NaN and NaN is the greatest double."""
+    from sqlglot import exp
+
+    a, b = node.this, node.expression
+    if not (is_float(a) or is_float(b)):
+        return node
+    checks = [x for x in (a, b) if is_float(x) and not isinstance(x, exp.Literal)]
+    if not checks:
+        return node
+    cond = " OR ".join(f"isnan({_sql(x)})" for x in checks)
+    out = _parse_duck(
+        f"CASE WHEN {cond} THEN {'true' if isinstance(node, exp.NEQ) else 'false'} ELSE {_sql(node)} END",
+        "BOOLEAN",
+    )
+    return out
+
+
+def _subscript(node: Any) -> Any:
+    """`array[i]` and `map[key]` fail where Trino fails (element_at gives NULL)."""
+    from sqlglot import exp
+
+    base = node.this
+    if len(node.expressions) != 1:
+        return node
+    key = node.expressions[0]
+    t = base.type
+    if t is None:
+        return node
+    if t.this == exp.DataType.Type.ARRAY:
+        arr = _sql(base)
+        idx = f"(({_sql(key)}) + 1)"  # sqlglot keeps the index 0-based
+        text = (
+            f"CASE WHEN {idx} = 0 THEN error('SQL array indices start at 1') "
+            f"WHEN {idx} < 0 THEN error('Array subscript is negative: ' || {idx}) "
+            f"WHEN {idx} > len({arr}) THEN error('Array subscript must be less than or equal to array "
+            f"length: ' || {idx} || ' > ' || len({arr})) ELSE {_sql(node)} END"
+        )
+        out = _parse_duck(text, "UNKNOWN")
+        out.type = node.type
+        return out
+    if t.this == exp.DataType.Type.MAP:
+        if len(t.expressions) == 2:
+            node.type = t.expressions[1]
+        m = _sql(base)
+        k = _sql(key)
+        text = (
+            f"CASE WHEN NOT map_contains({m}, {k}) THEN error('Key not present in map: ' || {k}) "
+            f"ELSE {_sql(node)} END"
+        )
+        out = _parse_duck(text, "UNKNOWN")
+        out.type = node.type
+        return out
+    return node
+
+
+def _at_time_zone(node: Any) -> Any:
+    from sqlglot import exp
+
+    zone = node.args.get("zone")
+    if not (isinstance(zone, exp.Literal) and zone.is_string):
+        raise InvalidQueryStatement(
+            "AT TIME ZONE needs a literal zone name on the local lake (a zone that varies by row "
+            "cannot be carried)."
+        )
+    this = node.this
+    # a timestamp is read in the session zone, UTC
+    out = this if kind(this) == "TIMESTAMPTZ" else exp.Cast(this=this, to=_dt("TIMESTAMPTZ"))
+    p = [e.name for e in (this.type.expressions if this.type is not None else [])]
+    out.type = _dt(f"TIMESTAMP({p[0] if p and p[0].isdigit() else 3}) WITH TIME ZONE")
+    name = zone.name
+    set_zone(out, None if name.upper() in ("UTC", "Z", "+00:00") else name)
+    if name.upper() in ("UTC", "Z"):
+        set_zone(out, "UTC")
+    return out
+
+
+def _rule(node: Any, src: Source) -> Any:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return _type_literal(node)
+    if isinstance(node, exp.Div):
+        return _divide(node)
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        return _arithmetic_type(node)
+    if isinstance(node, exp.Neg) and is_numeric(node.this):
+        node.type = node.this.type
+        return node
+    if isinstance(node, exp.Paren):
+        node.type = node.this.type
+        return node
+    if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
+        _check_comparable(node, src)
+        return _nan_safe(node)
+    if isinstance(node, exp.Bracket):
+        return _subscript(node)
+    if isinstance(node, exp.Typeof):
+        out = exp.Literal.string(trino_name(node.this.type))
+        out.type = _dt("VARCHAR")
+        return out
+    if isinstance(node, exp.AtTimeZone):
+        return _at_time_zone(node)
+    if isinstance(node, exp.Cast | exp.TryCast):
+        return rewrite_cast(node)
+    return node
+
+
+def _post_order(node: Any, fn: Any) -> Any:
+    """Apply fn to every node, children first (so each rule sees its operands already in Trino form and
+    typed), replacing nodes in place."""
+    stack: list[tuple[Any, bool]] = [(node, False)]
+    root = node
+    while stack:
+        current, done = stack.pop()
+        if not done:
+            stack.append((current, True))
+            stack.extend((child, False) for child in current.iter_expressions())
+            continue
+        replacement = fn(current)
+        if replacement is not current:
+            if current is root:
+                root = replacement
+            else:
+                current.replace(replacement)
+    return root
+
+
+def rewrite_typed(tree: Any, src: Source) -> Any:
+    return _post_order(tree, lambda n: _rule(n, src))
+
+
+def rewrite_untyped(tree: Any, src: Source) -> Any:
+    """Without types, only what does not depend on them: literal integer division."""
+    from sqlglot import exp
+
+    def rule(node: Any) -> Any:
+        if isinstance(node, exp.Literal) and not node.is_string:
+            return _type_literal(node)
+        if isinstance(node, exp.Div) and is_int(node.this) and is_int(node.expression):
+            return _divide(node)
+        return node
+
+    return _post_order(tree, rule)

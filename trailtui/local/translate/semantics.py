@@ -1,0 +1,96 @@
+"""Giving a query Trino's meaning on DuckDB, with the types known.
+
+The query is qualified against the stores' schema (an unknown column fails here, in Trino's words and
+position) and annotated with Trino types (types.py). Then, bottom-up, each node whose meaning differs
+between Trino and DuckDB for its operand types is rewritten (operators.py, casts.py). If sqlglot cannot
+qualify the query for a reason other than the query's own error, the query runs untyped, as before, and
+only the untyped rules apply; docs/sql.md lists what that leaves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trailtui.local.errors import InvalidQueryStatement, LakeError
+from trailtui.local.translate.parse import Source
+from trailtui.local.translate.types import TrinoType, output_type, store_columns
+
+
+def _schema(tables: list[str]) -> dict[str, Any]:
+    cols = store_columns()
+    return {"lake": {"main": {t: dict(cols) for t in dict.fromkeys(tables)}}}
+
+
+def _unresolved(exc: Exception, tree: Any, src: Source) -> LakeError | None:
+    """sqlglot's 'could not be resolved' as Trino says it: `line 1:8: Column 'x' cannot be resolved`."""
+    import re
+
+    from sqlglot import exp
+
+    m = re.search(r"Column '([^']+)' could not be resolved", str(exc))
+    if not m:
+        return None
+    name = m.group(1)
+    for col in tree.find_all(exp.Column):
+        if col.name.lower() == name.lower().split(".")[-1]:
+            shown = ".".join(p.name for p in col.parts).lower()
+            hint = (
+                " (eventData is a column of AWS Config configuration-item stores; local stores hold "
+                "CloudTrail events)"
+                if shown == "eventdata"
+                else ""
+            )
+            return InvalidQueryStatement(f"{src.where(col)}Column '{shown}' cannot be resolved{hint}")
+    return InvalidQueryStatement(f"Column '{name.lower()}' cannot be resolved")
+
+
+def qualify_and_type(tree: Any, src: Source, tables: list[str]) -> Any | None:
+    """The query qualified and annotated with Trino types, or None if sqlglot cannot analyse it."""
+    from sqlglot.errors import OptimizeError
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    schema = _schema(tables)
+    try:
+        typed = qualify(
+            tree.copy(),
+            schema=schema,
+            dialect="trino",
+            expand_alias_refs=True,
+            validate_qualify_columns=True,
+            identify=True,
+        )
+    except OptimizeError as exc:
+        err = _unresolved(exc, tree, src)
+        if err is not None:
+            raise err from None
+        return None
+    except Exception:
+        return None
+    try:
+        return annotate_types(typed, schema=schema, dialect="trino")
+    except Exception:
+        return None
+
+
+def _output_types(tree: Any) -> list[TrinoType | None]:
+    from sqlglot import exp
+
+    query = tree
+    while isinstance(query, exp.SetOperation | exp.Subquery):
+        query = query.this
+    if not isinstance(query, exp.Select):
+        return []
+    return [output_type(e.unalias() if isinstance(e, exp.Alias) else e) for e in query.expressions]
+
+
+def give_trino_semantics(tree: Any, src: Source, tables: list[str]) -> tuple[Any, list[TrinoType | None]]:
+    """The query rewritten to compute on DuckDB what Trino computes, and the Trino type of each result
+    column (empty when the query could not be typed)."""
+    from trailtui.local.translate.operators import rewrite_typed, rewrite_untyped
+
+    typed = qualify_and_type(tree, src, tables)
+    if typed is None:
+        return rewrite_untyped(tree, src), []
+    typed = rewrite_typed(typed, src)
+    return typed, _output_types(typed)
