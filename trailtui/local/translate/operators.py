@@ -246,8 +246,12 @@ def _subscript(node: Any) -> Any:
     base = node.this
     if len(node.expressions) != 1:
         return node
-    key = node.expressions[0]
     t = base.type
+    if node.args.get("safe"):  # element_at: NULL where the subscript fails
+        if t is not None and t.this == exp.DataType.Type.MAP and len(t.expressions) == 2:
+            node.type = t.expressions[1]
+        return node
+    key = node.expressions[0]
     if t is None:
         return node
     if t.this == exp.DataType.Type.ARRAY:
