@@ -257,3 +257,17 @@ def test_processing_library_fixtures(lake: LakeFile, shared_data: Path) -> None:
     assert [Path(p.path).name for p in report.rejected] == ["SerializerTestFileBadJsonFormat.json"]
     assert "JSON" in report.rejected[0].reason
     assert report.events_added > 0
+
+
+def test_stores_are_written_in_event_time_order(lake: LakeFile, tmp_path: Path) -> None:
+    # Files arrive in any order and hold records in any order; an import batch writes them sorted by
+    # eventTime so that a query bounded by eventTime reads only the row groups of its span. Deduplication
+    # still holds.
+    late = [record(n) for n in range(200, 100, -1)]
+    early = [record(n) for n in range(0, 101)]
+    write_log(tmp_path / "b" / "late.json", late)
+    write_log(tmp_path / "a" / "early.json", early + late[:10])
+    report = import_paths(lake, [tmp_path / "b", tmp_path / "a"])
+    assert report.ok and report.events_added == 201 and report.duplicates == 10
+    times = [t for (t,) in _rows(lake, "SELECT eventtime FROM EVENTS ORDER BY rowid")]
+    assert times == sorted(times) and len(times) == 201

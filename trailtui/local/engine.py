@@ -10,8 +10,9 @@ a thread count and a run time limit. The translator has already refused anything
 stores. DuckDB releases the GIL while it works, so queries run in parallel with the UI and each other.
 
 Statistics come from DuckDB's profile of the query: EventsScanned is the rows its table scans read (after
-zone-map pruning), EventsMatched the rows that passed the scans' filters, BytesScanned the compressed bytes
-of the columns those scans read in the row groups they read (see scancost.py).
+zone-map pruning: stores are written in eventTime order, so an eventTime bound skips most row groups),
+EventsMatched the rows that passed the scans' filters, BytesScanned the compressed bytes of the columns
+those scans read, in proportion to the rows they read (see scancost.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from trailtui.local.errors import (
 from trailtui.local.lakefile import LakeBusyError, LakeFile
 from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
 from trailtui.local.render import render_row, renderer_for
-from trailtui.local.scancost import column_bytes, scan_bytes
+from trailtui.local.scancost import TableLayout, rows_read, scan_bytes, table_layout
 from trailtui.local.translate import Translation, translate
 from trailtui.local.translate.messages import trino_message
 
@@ -92,7 +93,7 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT, thread_name_prefix="trailtui-query")
         self._stores_cache: tuple[float, list[StoreRecord]] | None = None
-        self._sizes_cache: dict[tuple[str, Any], dict[str, int]] = {}
+        self._sizes_cache: dict[tuple[str, Any], TableLayout] = {}
         self.queries.expire()
         self._reap_orphans()
 
@@ -357,10 +358,11 @@ class QueryEngine:
             # A table may be scanned twice (late materialisation re-reads the rows a top-N kept): count
             # its largest scan, not the sum.
             name = (scan.get("extra_info") or {}).get("Table", "")
-            read = scan_bytes(scan, self._column_bytes(con, name, run.stores))
+            layout = self._layout(con, name, run.stores)
+            read = scan_bytes(scan, layout)
             prev = per_table.get(name, (0, 0, 0))
             per_table[name] = (
-                max(prev[0], int(scan.get("rows_scanned") or 0)),
+                max(prev[0], rows_read(scan, layout)),
                 max(prev[1], out_rows),
                 max(prev[2], read),
             )
@@ -374,18 +376,18 @@ class QueryEngine:
         )
         return stats
 
-    def _column_bytes(
+    def _layout(
         self, con: duckdb.DuckDBPyConnection, table: str, stores: tuple[StoreRecord, ...]
-    ) -> dict[str, int]:
-        """Compressed column sizes of a store table, cached until the store changes."""
+    ) -> TableLayout:
+        """Compressed column sizes and row count of a store table, cached until the store changes."""
         counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in stores}
         key = (table, counts.get(table))
         cached = self._sizes_cache.get(key)
         if cached is None:
             try:
-                cached = column_bytes(con, table)
+                cached = table_layout(con, table)
             except Exception:
-                cached = {}
+                cached = TableLayout({}, 0)
             self._sizes_cache[key] = cached
         return cached
 

@@ -132,12 +132,14 @@ def _insert_sql(table: str) -> str:
     # deduplication, straight into the table: staging wide nested rows costs more than parsing twice.
     # A duplicate delivery carries the same eventTime, so only the batch's time span of the store is
     # compared, which DuckDB's zone maps reduce to a few row groups.
+    # The rows are written in eventTime order, so each row group covers a short span of time and a query
+    # bounded by eventTime reads only the row groups of its span (see lakefile.ROW_GROUP_SIZE).
     return (
         f"INSERT INTO {table} SELECT {cols}, j FROM ("
         f"  SELECT json_transform(j, '{structure}') AS t, ts, j FROM {_STAGE} WHERE rowid IN ("
         f"    SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND k NOT IN ("
         f"      SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
-        f"    GROUP BY k))"
+        f"    GROUP BY k)) ORDER BY ts"
     )
 
 
@@ -162,7 +164,13 @@ def _run_batch(
     ends = [hi for *_, hi in counts if hi is not None]
     added = 0
     if starts:
-        row = con.execute(_insert_sql(store.table_name), {"lo": min(starts), "hi": max(ends)}).fetchone()
+        # The writer lets rows land in any order; this insert must keep its ORDER BY.
+        setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            row = con.execute(_insert_sql(store.table_name), {"lo": min(starts), "hi": max(ends)}).fetchone()
+        finally:
+            con.execute(f"SET preserve_insertion_order = {bool(setting and setting[0])}")
         added = int(row[0]) if row else 0
     con.execute(f"DROP TABLE IF EXISTS {_STAGE}")
     return _BatchResult(added, sum(v for v, _, _ in per_file.values()), per_file)

@@ -1,55 +1,94 @@
-"""How many bytes a query scanned: the compressed bytes of the columns it read, in the row groups it read.
+"""How many bytes a query scanned: the compressed bytes of the columns it read, in the rows it read.
 
-CloudTrail Lake bills by bytes scanned, counting only the columns a query touches. The local lake computes
-the same from DuckDB's storage layout: each column's compressed size comes from `pragma_storage_info`
-(segments and their offsets in the file's blocks), and DuckDB's profile says which columns each table scan
-read (projections and filters) and what share of the row groups it scanned after pruning.
+CloudTrail Lake bills by bytes scanned, counting only the columns a query touches, and partitions a store by
+eventTime so that a bound on eventTime reads (and bills) only the time it covers. The local lake computes the
+same from DuckDB's storage layout and its profile of the query:
+
+- each column's compressed size comes from `pragma_storage_info` (segments and their offsets in the file's
+  blocks);
+- the profile says which columns each table scan read (projections and filters) and how many rows it read
+  after DuckDB skipped the row groups and segments whose zone maps fall outside its filters. Stores are
+  written in eventTime order (see importer.py), so an eventTime bound skips most of them;
+- a column costs its bytes in proportion to the rows read.
+
+eventTime is the partition key: a bound on it is answered from the zone maps (the partition metadata), so
+reading it only to apply that bound is not counted, as a partition predicate costs nothing on Lake. A query
+that selects, groups or computes on eventTime reads it and pays for it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import duckdb
 
-BLOCK_SIZE = 262_144  # DuckDB's default block size
+PARTITION_KEY = "eventtime"
 
 
-def column_bytes(con: duckdb.DuckDBPyConnection, qualified_table: str) -> dict[str, int]:
-    """Compressed bytes per top-level column of a table."""
+@dataclass(frozen=True)
+class TableLayout:
+    """A store table's compressed bytes per top-level column, and its row count."""
+
+    column_bytes: dict[str, int]
+    rows: int
+
+
+def table_layout(con: duckdb.DuckDBPyConnection, qualified_table: str) -> TableLayout:
+    catalog = qualified_table.split(".")[0]
+    row = con.execute(
+        "SELECT block_size FROM pragma_database_size() WHERE database_name = ?", [catalog]
+    ).fetchone()
+    block_size = int(row[0]) if row else 262_144
     rows = con.execute(
-        "SELECT column_name, block_id, block_offset, len(additional_block_ids) "
-        f"FROM pragma_storage_info('{qualified_table}') WHERE persistent AND block_id >= 0"
+        "SELECT column_name, block_id, block_offset, len(additional_block_ids), count, "
+        "column_path = '[' || column_id || ', 0]' AND segment_type = 'VALIDITY' "
+        f"FROM pragma_storage_info('{qualified_table}') WHERE persistent"
     ).fetchall()
     by_block: dict[int, list[tuple[int, str]]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
-    for column, block, offset, extra in rows:
+    counted: dict[str, int] = defaultdict(int)
+    for column, block, offset, extra, count, top_validity in rows:
+        if top_validity:  # one per row group and column: the column's row count
+            counted[column] += int(count)
+        if block < 0:
+            continue
         by_block[block].append((offset, column))
-        sizes[column] += extra * BLOCK_SIZE
+        sizes[column] += extra * block_size
     for segments in by_block.values():
         segments.sort()
         for i, (offset, column) in enumerate(segments):
-            end = segments[i + 1][0] if i + 1 < len(segments) else BLOCK_SIZE
+            end = segments[i + 1][0] if i + 1 < len(segments) else block_size
             sizes[column] += max(0, end - offset)
-    return dict(sizes)
+    return TableLayout(dict(sizes), max(counted.values(), default=0))
+
+
+def _words(value: Any) -> set[str]:
+    text = " ".join(value) if isinstance(value, list) else str(value or "")
+    return {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}
 
 
 def columns_read(scan: dict[str, Any], known: set[str]) -> set[str]:
-    """The table's columns a profiled scan read: those named in its projections or filters."""
+    """The table's columns a profiled scan read and pays for: those it outputs or filters on, except the
+    partition key when it is only filtered on."""
     info = scan.get("extra_info") or {}
-    text = " ".join(str(info.get(k, "")) for k in ("Projections", "Filters"))
-    words = {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}
-    return words & known
+    projected = _words(info.get("Projections")) & known
+    filtered = _words(info.get("Filters")) & known
+    return projected | (filtered - {PARTITION_KEY})
 
 
-def scan_bytes(scan: dict[str, Any], sizes: dict[str, int]) -> int:
-    read = columns_read(scan, set(sizes))
-    if not read:  # count(*) reads no column data, only row-group metadata
+def rows_read(scan: dict[str, Any], layout: TableLayout) -> int:
+    """The rows a scan read: DuckDB's count after zone-map pruning, within the table's size."""
+    rows = int(scan.get("rows_scanned") or scan.get("operator_rows_scanned") or 0)
+    return min(rows, layout.rows) if layout.rows else rows
+
+
+def scan_bytes(scan: dict[str, Any], layout: TableLayout) -> int:
+    read = columns_read(scan, set(layout.column_bytes))
+    if not read or not layout.rows:  # count(*) reads no column data, only row-group metadata
         return 0
-    groups = int(scan.get("row_groups_scanned") or 0)
-    total = int(scan.get("total_row_groups_to_scan") or 0)
-    share = groups / total if total else 1.0
-    return int(sum(sizes[c] for c in read) * share)
+    share = rows_read(scan, layout) / layout.rows
+    return int(sum(layout.column_bytes[c] for c in read) * share)
