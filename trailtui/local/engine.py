@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from trailtui.local import trino_functions
 from trailtui.local.catalog import StoreRecord, list_stores
 from trailtui.local.errors import (
     InactiveQuery,
@@ -214,6 +215,7 @@ class QueryEngine:
             if run.cancel_requested.is_set():
                 return
             with self.lake.reader(wait=self.limits.lake_wait, config=self._sandbox_config()) as con:
+                trino_functions.register(con, run.translation.functions)
                 self._lock_down(con)
                 run.con = con
                 if not self._mark_running(qid):
@@ -238,6 +240,7 @@ class QueryEngine:
         check is skipped and the worker reports such errors as FAILED instead."""
         try:
             with self.lake.reader(wait=0.5, config=self._sandbox_config()) as con:
+                trino_functions.register(con, t.functions)
                 self._lock_down(con)
                 con.execute("DESCRIBE " + t.duckdb_sql).fetchall()
         except LakeBusyError:

@@ -10,7 +10,9 @@ The steps, each for a reason (one module each):
 4. types + semantics: the query is qualified against the stores' schema (so an unknown column fails as
    Trino says it) and every expression gets its Trino type; operators, literals and casts are then
    rewritten so that DuckDB computes what Trino would, or refused where it cannot.
-5. rewrite: Trino functions DuckDB lacks; sqlglot's Trino-to-DuckDB generator does the rest.
+5. trino_functions: Trino's functions where DuckDB lacks them or answers differently (rewrites reading the
+   Trino types, plus the DuckDB stand-ins the query needs, registered on its connection by the engine);
+   sqlglot's Trino-to-DuckDB generator does the rest.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from trailtui.lake.sqltext import quote_store_ids
+from trailtui.local import trino_functions
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.names import Namer
 from trailtui.local.translate.parse import parse
-from trailtui.local.translate.rewrite import check_time_literals, rewrite_functions
+from trailtui.local.translate.rewrite import check_time_literals
 from trailtui.local.translate.sandbox import (
     ARN_RE,
     UUID_RE,
@@ -55,6 +58,7 @@ class Translation:
     names: list[str | None] = field(default_factory=list)  # Lake column names; None: take DuckDB's
     star_unknown: bool = False  # names could not be fully computed; use DuckDB's for star columns
     types: list[TrinoType | None] = field(default_factory=list)  # Trino type of each result column
+    functions: frozenset[str] = frozenset()  # trino_functions stand-ins to register before running
 
 
 MAX_STATEMENT = 10_000  # Lake's limit on QueryStatement, in characters
@@ -85,7 +89,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
             "A query must read at least one event data store (FROM <event data store ID>)."
         )
     tree, types = give_trino_semantics(tree, src, stores.tables)
-    tree = rewrite_functions(tree)
+    tree, functions = trino_functions.rewrite(tree)
     duck = tree.sql(dialect="duckdb", identify=True)
     return Translation(
         duckdb_sql=duck,
@@ -94,4 +98,5 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
         names=names or [],
         star_unknown=names is None,
         types=types,
+        functions=functions,
     )

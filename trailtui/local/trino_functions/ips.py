@@ -1,0 +1,192 @@
+"""Trino's IPADDRESS and IPPREFIX types and IP functions (trino.io/docs/current/functions/ipaddress.html,
+language/types.html#ipaddress), without a DuckDB extension.
+
+An IPADDRESS travels through DuckDB as its canonical text, the text Trino prints: IPv4 (also for IPv4-mapped
+IPv6 addresses) in dotted form, IPv6 in RFC 5952 form (TestIpAddressOperators.testVarcharToIpAddressCast).
+Equal addresses therefore have equal text; order comparisons between addresses use a 16-byte key, as
+Trino orders them. An IPPREFIX is the text `address/length` with the host bits cleared.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from sqlglot import exp
+
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, udf
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> IpAddress:
+    if "%" in text:
+        raise ValueError
+    ip = ipaddress.ip_address(text)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def canonical(text: str) -> str:
+    try:
+        return str(_address(text.strip()))
+    except ValueError:
+        raise ValueError(f"Cannot cast value to IPADDRESS: {text}") from None
+
+
+def _sixteen(ip: IpAddress) -> bytes:
+    if isinstance(ip, ipaddress.IPv4Address):
+        return b"\0" * 10 + b"\xff\xff" + ip.packed
+    return ip.packed
+
+
+def _network(text: str, what: str = "IPPREFIX") -> IpNetwork:
+    try:
+        address, slash, length = text.strip().partition("/")
+        if not slash:
+            raise ValueError
+        ip = _address(address)
+        return ipaddress.ip_network(f"{ip}/{int(length)}", strict=False)
+    except ValueError:
+        raise ValueError(f"Cannot cast value to {what}: {text}") from None
+
+
+@udf("trino_ipaddress", ("VARCHAR",), "VARCHAR")
+def _cast(text: str) -> str:
+    return canonical(text)
+
+
+@udf("trino_try_ipaddress", ("VARCHAR",), "VARCHAR")
+def _try_cast(text: str) -> str | None:
+    try:
+        return canonical(text)
+    except ValueError:
+        return None
+
+
+@udf("trino_ipaddress_from_bytes", ("BLOB",), "VARCHAR")
+def _from_bytes(data: bytes) -> str:
+    if len(data) == 4:
+        return str(ipaddress.IPv4Address(data))
+    if len(data) == 16:
+        return str(_address(str(ipaddress.IPv6Address(data))))
+    raise ValueError(f"Invalid IP address binary length: {len(data)}")
+
+
+@udf("trino_ipaddress_bytes", ("VARCHAR",), "BLOB")
+def _to_bytes(text: str) -> bytes:
+    return _sixteen(_address(text))
+
+
+@udf("trino_ipprefix", ("VARCHAR",), "VARCHAR")
+def _prefix_cast(text: str) -> str:
+    return str(_network(text))
+
+
+@udf("trino_ip_prefix", ("VARCHAR", "BIGINT"), "VARCHAR")
+def _ip_prefix(text: str, length: int) -> str:
+    ip = _address(text)
+    if not 0 <= length <= ip.max_prefixlen:
+        kind = "IPv4" if ip.version == 4 else "IPv6"
+        raise ValueError(f"{kind} subnet size must be in range [0, {ip.max_prefixlen}]")
+    return str(ipaddress.ip_network(f"{ip}/{length}", strict=False))
+
+
+@udf("trino_ip_subnet_min", ("VARCHAR",), "VARCHAR")
+def _subnet_min(prefix: str) -> str:
+    return str(_network(prefix).network_address)
+
+
+@udf("trino_ip_subnet_max", ("VARCHAR",), "VARCHAR")
+def _subnet_max(prefix: str) -> str:
+    return str(_network(prefix).broadcast_address)
+
+
+@udf("trino_ip_contains", ("VARCHAR", "VARCHAR"), "BOOLEAN")
+def _contains(network: str, address: str) -> bool:
+    """contains(network, address): whether a CIDR network holds an address."""
+    net = _network(network, "CIDR")
+    ip = _address(address)
+    return net.version == ip.version and ip in net
+
+
+@udf("trino_is_subnet_of", ("VARCHAR", "VARCHAR"), "BOOLEAN")
+def _is_subnet_of(prefix: str, other: str) -> bool:
+    net = _network(prefix)
+    if "/" in other:
+        sub = _network(other)
+        return sub.version == net.version and sub.subnet_of(net)  # type: ignore[arg-type]
+    ip = _address(other)
+    return ip.version == net.version and ip in net
+
+
+# -- rewrites ------------------------------------------------------------------------------------------
+
+_IP_CALLS = {"trino_ipaddress", "trino_try_ipaddress", "trino_ipaddress_from_bytes"}
+
+
+def is_ip(node: Any) -> bool:
+    return isinstance(node, exp.Anonymous) and str(node.name) in _IP_CALLS
+
+
+def _is_type(dt: Any, kind: str) -> bool:
+    return isinstance(dt, exp.DataType) and dt.this == getattr(exp.DataType.Type, kind, None)
+
+
+@handles(exp.Cast, exp.TryCast)
+def _cast_rewrite(rw: Rewriter, node: Any) -> Any:
+    to = node.args.get("to")
+    value = node.this
+    if _is_type(to, "IPADDRESS"):
+        if is_ip(value):
+            return value
+        if isinstance(value, exp.HexString):
+            return rw.call(
+                "trino_ipaddress_from_bytes",
+                exp.Anonymous(this="unhex", expressions=[exp.Literal.string(value.this)]),
+            )
+        return rw.call("trino_try_ipaddress" if isinstance(node, exp.TryCast) else "trino_ipaddress", value)
+    if _is_type(to, "IPPREFIX"):
+        return rw.call("trino_ipprefix", value)
+    if is_ip(value) and (_is_type(to, "VARBINARY") or _is_type(to, "BINARY")):
+        return rw.call("trino_ipaddress_bytes", value)
+    return None
+
+
+def is_network_contains(node: Any) -> bool:
+    """contains(network, address) rather than contains(array, element)."""
+    network, address = node.this, node.expression
+    return is_ip(address) or (isinstance(network, exp.Literal) and network.is_string and "/" in network.this)
+
+
+@handles(exp.ArrayContains)
+def _contains_rewrite(rw: Rewriter, node: Any) -> Any:
+    if is_network_contains(node):
+        return rw.call("trino_ip_contains", node.this, node.expression)
+    return None
+
+
+@handles(exp.LT, exp.LTE, exp.GT, exp.GTE)
+def _order(rw: Rewriter, node: Any) -> Any:
+    if not (is_ip(node.this) or is_ip(node.expression)):
+        return None
+    node.set("this", rw.call("trino_ipaddress_bytes", node.this))
+    node.set("expression", rw.call("trino_ipaddress_bytes", node.expression))
+    return node
+
+
+@handles(exp.Between)
+def _between(rw: Rewriter, node: Any) -> Any:
+    parts = [node.this, node.args.get("low"), node.args.get("high")]
+    if not any(is_ip(p) for p in parts):
+        return None
+    for key in ("this", "low", "high"):
+        node.set(key, rw.call("trino_ipaddress_bytes", node.args.get(key)))
+    return node
+
+
+@handles("ip_prefix", "ip_subnet_min", "ip_subnet_max", "is_subnet_of")
+def _ip_functions(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_" + str(node.name).lower(), *args_of(node))

@@ -1,0 +1,186 @@
+"""Trino's string functions where DuckDB's differ (trino.io/docs/current/functions/string.html and
+functions/regexp.html): NULL where Trino gives NULL, Trino's argument forms and its error texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
+
+# split_part: NULL past the last field; an index below 1 is an error (functions/string.html#split_part).
+macro(
+    "trino_split_part",
+    "(s, d, n) AS CASE WHEN n < 1 THEN error('Index must be greater than zero') "
+    "WHEN d = '' THEN CASE WHEN n <= length(s) THEN substring(s, n, 1) END "
+    "WHEN n > len(string_split(s, d)) THEN NULL ELSE string_split(s, d)[n] END",
+)
+# regexp_extract: NULL when the pattern does not match (functions/regexp.html#regexp_extract).
+macro(
+    "trino_regexp_extract",
+    "(s, p, g) AS CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
+)
+# substr: position 0 gives the empty string; a negative start counts from the end, and one before the
+# start of the string gives the empty string (TestStringFunctions.testSubstring).
+macro(
+    "trino_substr",
+    "(s, st, n) AS CASE WHEN st = 0 OR n <= 0 THEN '' "
+    "WHEN st > 0 THEN substring(s, st, n) "
+    "WHEN -st > length(s) THEN '' "
+    "ELSE substring(s, length(s) + st + 1, n) END",
+)
+macro(
+    "trino_substr2",
+    "(s, st) AS CASE WHEN st = 0 THEN '' WHEN st > 0 THEN substring(s, st) "
+    "WHEN -st > length(s) THEN '' ELSE substring(s, length(s) + st + 1) END",
+)
+macro(
+    "trino_codepoint",
+    "(s) AS CASE WHEN length(s) <> 1 THEN "
+    "error('Input string must be a single character string') ELSE unicode(s) END",
+)
+macro(
+    "trino_hamming_distance",
+    "(a, b) AS CASE WHEN length(a) <> length(b) THEN "
+    "error('The input strings to hamming_distance function must have the same length') "
+    "ELSE hamming(a, b) END",
+)
+
+
+@udf("trino_strpos3", ("VARCHAR", "VARCHAR", "BIGINT"), "BIGINT")
+def _strpos_instance(s: str, sub: str, instance: int) -> int:
+    """strpos(string, substring, instance): the position of the instance-th occurrence, counted from the
+    end when negative; 0 when there is none (functions/string.html#strpos)."""
+    if instance == 0:
+        raise ValueError("'instance' must be a positive or negative number.")
+    if sub == "":
+        return 1
+    positions = []
+    start = 0
+    while True:
+        i = s.find(sub, start)
+        if i < 0:
+            break
+        positions.append(i + 1)
+        start = i + 1
+    k = instance - 1 if instance > 0 else len(positions) + instance
+    return positions[k] if 0 <= k < len(positions) else 0
+
+
+@udf("trino_split_limit", ("VARCHAR", "VARCHAR", "BIGINT"), "VARCHAR[]")
+def _split_limit(s: str, d: str, limit: int) -> list[str]:
+    """split(string, delimiter, limit): at most `limit` fields, the last holding the rest."""
+    if limit <= 0:
+        raise ValueError("Limit must be positive")
+    if d == "":
+        raise ValueError("The delimiter may not be the empty string")
+    return s.split(d, limit - 1)
+
+
+@udf("trino_java_replacement", ("VARCHAR",), "VARCHAR")
+def _java_replacement(r: str) -> str:
+    return java_replacement(r)
+
+
+@udf("trino_luhn_check", ("VARCHAR",), "BOOLEAN")
+def _luhn(s: str) -> bool:
+    if not s or not s.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(s)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def java_replacement(r: str) -> str:
+    """A Trino (Java-style) replacement, where `$1` names a group and `\\$` is a dollar, in DuckDB's form
+    (RE2: `\\1` names a group and a backslash is doubled)."""
+    out: list[str] = []
+    i = 0
+    while i < len(r):
+        c = r[i]
+        if c == "\\":
+            if i + 1 >= len(r):
+                raise ValueError("Illegal replacement sequence: \\")
+            nxt = r[i + 1]
+            out.append("\\\\" if nxt == "\\" else nxt)
+            i += 2
+        elif c == "$":
+            if i + 1 < len(r) and r[i + 1].isdigit():
+                out.append("\\" + r[i + 1])
+                i += 2
+            else:
+                raise ValueError("Illegal group reference")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+@handles(exp.SplitPart)
+def _split_part(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_split_part", node.this, node.args.get("delimiter"), node.args.get("part_index"))
+
+
+@handles(exp.RegexpExtract)
+def _regexp_extract(rw: Rewriter, node: Any) -> Any:
+    group = node.args.get("group") or exp.Literal.number(0)
+    return rw.call("trino_regexp_extract", node.this, node.expression, group)
+
+
+@handles(exp.RegexpReplace)
+def _regexp_replace(rw: Rewriter, node: Any) -> Any:
+    repl = node.args.get("replacement")
+    if repl is None or isinstance(repl, exp.Lambda):
+        return None
+    if isinstance(repl, exp.Literal) and repl.is_string:
+        converted: Any = exp.Literal.string(java_replacement(repl.this))
+    else:
+        converted = rw.call("trino_java_replacement", repl)
+    return exp.Anonymous(
+        this="regexp_replace", expressions=[node.this, node.expression, converted, exp.Literal.string("g")]
+    )
+
+
+@handles(exp.Substring)
+def _substr(rw: Rewriter, node: Any) -> Any:
+    start = node.args.get("start") or exp.Literal.number(1)
+    length = node.args.get("length")
+    if length is None:
+        return rw.call("trino_substr2", node.this, start)
+    return rw.call("trino_substr", node.this, start, length)
+
+
+@handles(exp.StrPosition)
+def _strpos(rw: Rewriter, node: Any) -> Any:
+    occurrence = node.args.get("occurrence")
+    if occurrence is None:
+        return None
+    return rw.call("trino_strpos3", node.this, node.args.get("substr"), occurrence)
+
+
+@handles(exp.Split)
+def _split(rw: Rewriter, node: Any) -> Any:
+    limit = node.args.get("limit")
+    if limit is None:
+        return None
+    return rw.call("trino_split_limit", node.this, node.expression, limit)
+
+
+@handles("codepoint")
+def _codepoint(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_codepoint", *args_of(node))
+
+
+@handles("hamming_distance")
+def _hamming(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_hamming_distance", *args_of(node))
+
+
+@handles("luhn_check")
+def _luhn_check(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_luhn_check", *args_of(node))
