@@ -22,6 +22,7 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.casts import rewrite_cast
+from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.types import set_zone, trino_name
 
@@ -307,6 +308,14 @@ def _rule(node: Any, src: Source) -> Any:
 
     if isinstance(node, exp.Literal) and not node.is_string:
         return _type_literal(node)
+    if isinstance(node, exp.Literal):  # a string literal is varchar(n) in Trino
+        node.type = _dt(f"VARCHAR({max(len(node.name), 1)})") if node.name else _dt("VARCHAR(0)")
+        return node
+    if isinstance(node, exp.CurrentTimestamp):
+        node.type = _dt("TIMESTAMP(3) WITH TIME ZONE")
+        return node
+    if isinstance(node, exp.Anonymous | exp.Cbrt):
+        return rewrite_math(node)
     if isinstance(node, exp.Div):
         return _divide(node)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
@@ -320,6 +329,16 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         _check_comparable(node, src)
         return _nan_safe(node)
+    if isinstance(node, exp.Between) and any(
+        is_float(x) and not isinstance(x, exp.Literal)
+        for x in (node.this, node.args.get("low"), node.args.get("high"))
+    ):
+        cond = " OR ".join(
+            f"isnan({_sql(x)})"
+            for x in (node.this, node.args.get("low"), node.args.get("high"))
+            if is_float(x)
+        )
+        return _parse_duck(f"CASE WHEN {cond} THEN false ELSE {_sql(node)} END", "BOOLEAN")
     if isinstance(node, exp.Bracket):
         return _subscript(node)
     if isinstance(node, exp.Typeof):
