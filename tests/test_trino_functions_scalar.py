@@ -306,6 +306,64 @@ MAPS: list[Case] = [
     ("cardinality(MAP(ARRAY['a', 'b'], ARRAY[1, 2]))", "2", "D: map.html#cardinality"),
 ]
 
+DATETIMES: list[Case] = [
+    (
+        "extract(DOW FROM TIMESTAMP '2026-11-22 10:00:00')",
+        "7",
+        "D: datetime.html#extract (ISO day of week, Sunday 7)",
+    ),
+    ("extract(DAY_OF_WEEK FROM DATE '2026-11-22')", "7", "D: datetime.html#extract"),
+    ("extract(DOY FROM DATE '2026-02-01')", "32", "D: datetime.html#extract"),
+    ("day_of_week(TIMESTAMP '2026-11-23 10:00:00')", "1", "D: datetime.html#day_of_week"),
+    (
+        "millisecond(TIMESTAMP '2020-05-10 12:34:10.000')",
+        "0",
+        "T: operator/scalar/TestDateTimeFunctions (millisecond of second)",
+    ),
+    ("millisecond(TIMESTAMP '2020-05-10 12:34:10.123')", "123", "T: TestDateTimeFunctions"),
+    (
+        "to_iso8601(TIMESTAMP '2020-05-10 12:34:10.123')",
+        "2020-05-10T12:34:10.123",
+        "D: datetime.html#to_iso8601",
+    ),
+    ("to_iso8601(DATE '2020-05-10')", "2020-05-10", "D: datetime.html#to_iso8601"),
+    (
+        "to_iso8601(from_unixtime(0))",
+        "1970-01-01T00:00:00.000Z",
+        "D: datetime.html#to_iso8601 (UTC session zone)",
+    ),
+    (
+        "to_iso8601(TIMESTAMP '2020-05-10 12:34:10.123' AT TIME ZONE 'America/New_York')",
+        "2020-05-10T08:34:10.123-04:00",
+        "D: datetime.html#to_iso8601",
+    ),
+    (
+        "at_timezone(TIMESTAMP '2020-05-10 12:34:10.123 UTC', 'America/New_York')",
+        "2020-05-10 08:34:10.123 America/New_York",
+        "D: datetime.html#at_timezone",
+    ),
+    (
+        "format_datetime(TIMESTAMP '2020-05-10 12:34:10.123', 'yyyy-MM-dd HH:mm:ss.SSS EEE')",
+        "2020-05-10 12:34:10.123 Sun",
+        "D: datetime.html#format_datetime (Joda-Time pattern)",
+    ),
+    (
+        "format_datetime(from_unixtime(0) AT TIME ZONE 'Asia/Tokyo', 'yyyy-MM-dd HH:mm')",
+        "1970-01-01 09:00",
+        "D: datetime.html#format_datetime (in the value's zone)",
+    ),
+    (
+        "date_diff('day', TIMESTAMP '2020-01-01 23:00:00', TIMESTAMP '2020-01-02 01:00:00')",
+        "0",
+        "D: datetime.html#date_diff (whole days elapsed)",
+    ),
+    (
+        "date_diff('hour', TIMESTAMP '2020-01-01 00:30:00', TIMESTAMP '2020-01-01 02:29:00')",
+        "1",
+        "D: datetime.html#date_diff",
+    ),
+]
+
 
 @pytest.fixture(scope="module")
 def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
@@ -341,8 +399,8 @@ def check(ct: Any, cases: list[Case]) -> None:
 
 @pytest.mark.parametrize(
     "cases",
-    [STRINGS, URLS, IPS, JSON, ARRAYS, MAPS],
-    ids=["string", "url", "ip", "json", "array", "map"],
+    [STRINGS, URLS, IPS, JSON, ARRAYS, MAPS, DATETIMES],
+    ids=["string", "url", "ip", "json", "array", "map", "datetime"],
 )
 def test_functions_answer_as_trino(ct: Any, cases: list[Case]) -> None:
     check(ct, cases)

@@ -88,6 +88,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
         raise InvalidQueryStatement(
             "A query must read at least one event data store (FROM <event data store ID>)."
         )
+    tree = trino_functions.prepare(tree)
     tree, types = give_trino_semantics(tree, src, stores.tables)
     tree, functions = trino_functions.rewrite(tree)
     duck = tree.sql(dialect="duckdb", identify=True)

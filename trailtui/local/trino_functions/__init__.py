@@ -1,7 +1,8 @@
 """Trino's functions on DuckDB: tree rewrites applied by the translator, and the DuckDB stand-ins (macros
 and Python functions) they call, registered on a query's connection before the sandbox locks it.
 
-    tree, used = rewrite(tree)      # a sqlglot tree parsed as Trino
+    tree = prepare(tree)            # before the translator types the tree
+    tree, used = rewrite(tree)      # a sqlglot tree parsed as Trino, typed
     register(con, used)             # on the query's DuckDB connection, before it is locked
 
 Areas: strings, urls, ips, json_legacy (json_extract & co.), json_path (json_value/json_query/json_exists),
@@ -17,6 +18,7 @@ from trailtui.local.errors import InvalidQueryStatement
 # Importing an area registers its rewrites and stand-ins.
 from trailtui.local.trino_functions import (  # noqa: F401
     arrays,
+    datetimes,
     ips,
     json_legacy,
     json_path,
@@ -27,7 +29,19 @@ from trailtui.local.trino_functions import (  # noqa: F401
 from trailtui.local.trino_functions.core import MACROS, UDFS, Rewriter
 from trailtui.local.trino_functions.core import register as _register
 
-__all__ = ["MACROS", "UDFS", "register", "rewrite"]
+__all__ = ["MACROS", "UDFS", "prepare", "register", "rewrite"]
+
+
+def prepare(tree: Any) -> Any:
+    """Before the translator types the query: Trino functions that are another spelling of an operator it
+    gives Trino's meaning to (at_timezone(t, zone) is `t AT TIME ZONE zone`)."""
+    from sqlglot import exp
+
+    for node in list(tree.find_all(exp.Anonymous)):
+        if str(node.name).lower() == "at_timezone" and len(node.expressions) == 2:
+            value, zone = node.expressions
+            node.replace(exp.AtTimeZone(this=value, zone=zone))
+    return tree
 
 
 def rewrite(tree: Any) -> tuple[Any, frozenset[str]]:
