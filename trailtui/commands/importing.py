@@ -1,4 +1,8 @@
-"""`trailtui import PATH...`: trail log files and folders into a local store."""
+"""`trailtui import PATH...`: trail log files, folders and S3 buckets into a local store.
+
+Each run is an import of the lake (the same records as StartImport's), so `aws cloudtrail list-imports`
+against `trailtui serve` and the explorer show it too; it runs here, in the foreground, with progress.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any, TextIO
 from trailtui.commands.common import human_duration, open_lake
 from trailtui.commands.progress import ProgressLine
 from trailtui.lake.text import sanitize
-from trailtui.local.importer import ImportReport, import_paths
+from trailtui.local.importer import ImportReport
+from trailtui.local.imports import Imports, local_store
 
 
 def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | None = None) -> None:
@@ -40,29 +45,45 @@ def run_import(args: Any) -> int:
     lake = open_lake(build_demo_if_empty=False)
     local = [p for p in args.paths if not p.startswith("s3://")]
     remote = [p for p in args.paths if p.startswith("s3://")]
+    imports = Imports(lake)
     status = 0
     if local:
+        store, created = local_store(lake, args.store)
+        record = imports.begin(store, local)
         progress = ProgressLine()
         try:
-            report = import_paths(lake, local, args.store, progress)
+            report = imports.run(record, progress)
         finally:
             progress.done()
+        if report is None:
+            return _failed(imports, record.import_id)
+        report.store_created = created
         print_report(report)
         status = 130 if report.interrupted else (0 if report.ok else 1)
     for uri in remote:
         if status == 130:
             break
-        status = max(status, _import_s3(lake, uri, args))
+        status = max(status, _import_s3(imports, uri, args))
     return status
 
 
-def _import_s3(lake: Any, uri: str, args: Any) -> int:
+def _failed(imports: Imports, import_id: str) -> int:
+    record = imports.log.get(import_id)
+    if record is not None and record.status == "STOPPED":
+        print("The import was interrupted; run the same command again to complete it.", file=sys.stderr)
+        return 130
+    message = record.message if record is not None else "the import failed"
+    print(f"trailtui import: {sanitize(message or 'the import failed')}", file=sys.stderr)
+    return 1
+
+
+def _import_s3(imports: Imports, uri: str, args: Any) -> int:
     from trailtui.aws.session import aws_client, aws_session
     from trailtui.lake.errors import explain
-    from trailtui.local.s3import import S3ImportError, import_s3, plan_from_text
+    from trailtui.local.s3import import S3ImportError, parse_list, plan_from_text
 
     try:
-        plan = plan_from_text(uri, args.since, args.until, args.accounts, args.regions)
+        plan_from_text(uri, args.since, args.until, args.accounts, args.regions)  # check the flags first
         s3 = aws_client(aws_session(args.profile, args.region), "s3")
     except S3ImportError as exc:
         print(f"trailtui import: {exc}", file=sys.stderr)
@@ -70,18 +91,31 @@ def _import_s3(lake: Any, uri: str, args: Any) -> int:
     except Exception as exc:
         print(f"trailtui import: {sanitize(explain(exc, args.profile))}", file=sys.stderr)
         return 1
+    imports.s3_client = lambda _region: s3
+    store, created = local_store(imports.lake, args.store)
+    filters = {
+        "since": args.since,
+        "until": args.until,
+        "accounts": ",".join(sorted(parse_list(args.accounts) or [])) or None,
+        "regions": ",".join(sorted(parse_list(args.regions) or [])) or None,
+    }
+    record = imports.begin(store, [uri], args.region, None, filters={k: v for k, v in filters.items() if v})
     progress = ProgressLine(label=f"Importing {sanitize(uri)}", unit="objects")
     try:
-        report = import_s3(lake, s3, plan, args.store, progress, scratch=lake.locations.cache)
-    except S3ImportError as exc:
-        print(f"trailtui import: {sanitize(str(exc))}", file=sys.stderr)
-        return 1
+        report = imports.run(record, progress)
     finally:
         progress.done()
+    if report is None:
+        return _failed(imports, record.import_id)
+    report.store_created = created
     already = sum(1 for p in report.skipped if p.reason.startswith("already imported"))
     report.skipped = [p for p in report.skipped if not p.reason.startswith("already imported")]
     print_report(report)
-    print(f"  S3 objects already imported (skipped): {already:,}\n  S3 list calls: {plan.list_calls:,}")
+    plan = imports.last_plan
+    print(
+        f"  S3 objects already imported (skipped): {already:,}\n"
+        f"  S3 list calls: {plan.list_calls if plan else 0:,}"
+    )
     if report.interrupted:
         return 130
     return 0 if report.ok else 1

@@ -13,19 +13,20 @@ import hmac
 import json
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trailtui.lake.results import READABLE_STATES
 from trailtui.local import LOCAL_ACCOUNT_ID, LOCAL_REGION
-from trailtui.local.catalog import STORE_NAME_RE, StoreExistsError, StoreRecord, create_store
+from trailtui.local.catalog import StoreRecord
 from trailtui.local.engine import QueryEngine
 from trailtui.local.errors import (
-    EventDataStoreAlreadyExists,
     EventDataStoreARNInvalid,
     EventDataStoreNotFound,
+    InactiveEventDataStore,
     InvalidDateRange,
     InvalidMaxResults,
     InvalidNextToken,
@@ -35,19 +36,21 @@ from trailtui.local.errors import (
     UnknownOperation,
     UnsupportedOperation,
 )
+from trailtui.local.importops import ImportOperations
+from trailtui.local.lakefile import LakeBusyError
 from trailtui.local.querystore import RETENTION_SECONDS, QueryRecord
+from trailtui.local.samplesearch import search_samples
+from trailtui.local.store_admin import deletion_due, enforce_retention, purge_due, retention_due
+from trailtui.local.storeops import DEFAULT_SELECTORS, IMPORTED_SELECTORS, StoreOperations
 from trailtui.local.translate import ARN_RE, UUID_RE
+
+if TYPE_CHECKING:
+    from trailtui.local.imports import Imports
 
 QUERY_STATUSES = ("QUEUED", "RUNNING", "FINISHED", "FAILED", "CANCELLED", "TIMED_OUT")
 DEFAULT_PAGE = 1000
 
-# What Lake reports for a CloudTrail-events store created with default settings.
-DEFAULT_SELECTORS = [
-    {
-        "Name": "Default management events",
-        "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
-    }
-]
+HOUSEKEEPING_SECONDS = 600  # how often retention and the end of deletion waiting periods are checked
 PARTITION_KEYS = [{"Name": "eventCategory", "Type": "string"}, {"Name": "eventTime", "Type": "timestamp"}]
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -75,14 +78,22 @@ class CloudTrailLakeApi:
         self._ops: dict[str, Handler] = {
             "ListEventDataStores": self.list_event_data_stores,
             "GetEventDataStore": self.get_event_data_store,
-            "CreateEventDataStore": self.create_event_data_store,
             "StartQuery": self.start_query,
             "DescribeQuery": self.describe_query,
             "GetQueryResults": self.get_query_results,
             "CancelQuery": self.cancel_query,
             "ListQueries": self.list_queries,
+            "SearchSampleQueries": self.search_sample_queries,
         }
+        self._ops |= StoreOperations(self).handlers() | ImportOperations(self).handlers()
         self._lock = threading.Lock()
+        self._housekept = 0.0
+
+    @cached_property
+    def imports(self) -> Imports:
+        from trailtui.local.imports import Imports
+
+        return Imports(self.engine.lake)
 
     # -- dispatch -----------------------------------------------------------------------------------------
     @cached_property
@@ -98,7 +109,29 @@ class CloudTrailLakeApi:
                 raise UnsupportedOperation(f"{operation} is not supported by the trailtui local lake.")
             raise UnknownOperation(f"Unknown operation {operation}.")
         self._validate(operation, params)
+        self._housekeeping()
         return handler(params)
+
+    def _housekeeping(self, force: bool = False) -> None:
+        """Lake's background work, done lazily: stores whose deletion waiting period has ended go for
+        good, and events past a store's retention period are removed. Checked from the store list
+        (cheap); the lake is written only when there is something to do."""
+        now = time.monotonic()
+        if not force and now - self._housekept < HOUSEKEEPING_SECONDS:
+            return
+        self._housekept = now
+        stores = self.engine.stores(0)
+        due = [s for s in stores if s.active and retention_due(s)]
+        if not due and not any(deletion_due(s) for s in stores):
+            return
+        try:
+            with self.engine.lake.writer(wait=1.0) as con:
+                purge_due(con)
+                for store in due:
+                    enforce_retention(con, store)
+        except LakeBusyError:
+            self._housekept = 0.0  # an import holds the lake: try again on the next call
+        self.engine.invalidate_stores()
 
     def _validate(self, operation: str, params: dict[str, Any]) -> None:
         from botocore.validate import ParamValidator
@@ -135,14 +168,16 @@ class CloudTrailLakeApi:
             tmp.replace(path)
             return path.read_bytes()
 
-    def _make_token(self, scope: str, offset: int) -> str:
-        body = base64.urlsafe_b64encode(json.dumps({"s": scope, "o": offset}).encode()).decode().rstrip("=")
+    def make_token(self, scope: str, position: Any) -> str:
+        """A NextToken: where the next page starts (an offset, or the key of the last item returned),
+        bound to what is being paged and signed so that a client cannot forge one."""
+        body = base64.urlsafe_b64encode(json.dumps({"s": scope, "o": position}).encode()).decode().rstrip("=")
         mac = hmac.new(self._token_key, body.encode(), hashlib.sha256).hexdigest()[:24]
         return f"{body}.{mac}"
 
-    def _read_token(self, token: str | None, scope: str) -> int:
+    def read_position(self, token: str | None, scope: str) -> Any:
         if not token:
-            return 0
+            return None
         try:
             body, mac = token.rsplit(".", 1)
             expected = hmac.new(self._token_key, body.encode(), hashlib.sha256).hexdigest()[:24]
@@ -151,41 +186,70 @@ class CloudTrailLakeApi:
             data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             if data["s"] != scope:
                 raise ValueError("scope")
-            offset = int(data["o"])
-            if offset < 0:
-                raise ValueError("offset")
-            return offset
+            return data["o"]
         except (ValueError, KeyError, TypeError, json.JSONDecodeError):
             raise InvalidNextToken("The NextToken is not valid for this request.") from None
 
-    @staticmethod
-    def _page_size(params: dict[str, Any], key: str, default: int = DEFAULT_PAGE) -> int:
+    def _make_token(self, scope: str, offset: int) -> str:
+        return self.make_token(scope, offset)
+
+    def _read_token(self, token: str | None, scope: str) -> int:
+        position = self.read_position(token, scope)
+        if position is None:
+            return 0
+        if not isinstance(position, int) or position < 0:
+            raise InvalidNextToken("The NextToken is not valid for this request.")
+        return position
+
+    def page_size(
+        self, params: dict[str, Any], key: str, default: int = DEFAULT_PAGE, high: int = 1000
+    ) -> int:
         value = params.get(key, default)
-        if not isinstance(value, int) or not 1 <= value <= 1000:
-            raise InvalidMaxResults(f"{key} must be between 1 and 1000.")
+        if not isinstance(value, int) or not 1 <= value <= high:
+            raise InvalidMaxResults(f"{key} must be between 1 and {high}.")
         return value
 
+    @staticmethod
+    def epoch(t: datetime | float | None) -> float | None:
+        return _epoch(t)
+
     # -- stores -------------------------------------------------------------------------------------------
-    def _store(self, ref: str) -> StoreRecord:
+    def store(self, ref: str) -> StoreRecord:
+        """A store by ARN, ID or name (a store pending deletion too; not one whose waiting period ended)."""
         if ref.startswith("arn:"):
             m = ARN_RE.match(ref)
             if not m:
                 raise EventDataStoreARNInvalid(f"The ARN {ref} is not a valid event data store ARN.")
             ref = m.group("id")
         for s in self.engine.stores():
-            if ref in (s.id, s.name):
+            if ref in (s.id, s.name) and not deletion_due(s):
                 return s
         raise EventDataStoreNotFound(f"The event data store {ref} was not found.")
 
-    def _arn(self, store: StoreRecord) -> str:
+    def _active_store(self, ref: str) -> StoreRecord:
+        store = self.store(ref)
+        if not store.active:
+            raise InactiveEventDataStore(f"The event data store {store.id} is pending deletion.")
+        return store
+
+    def arn(self, store: StoreRecord) -> str:
         return store.arn(self.region, self.account_id)
 
-    def _store_details(self, s: StoreRecord) -> dict[str, Any]:
-        return {
-            "EventDataStoreArn": self._arn(s),
+    def arn_of(self, store_id: str) -> str:
+        return f"arn:aws:cloudtrail:{self.region}:{self.account_id}:eventdatastore/{store_id}"
+
+    def store_details(
+        self, s: StoreRecord, federation: bool = True, partitions: bool = True
+    ) -> dict[str, Any]:
+        # A store made by `trailtui import` (no selectors of its own) holds whatever the trail logged.
+        selectors = s.settings.get("selectors") or (
+            IMPORTED_SELECTORS if s.event_count else DEFAULT_SELECTORS
+        )
+        out: dict[str, Any] = {
+            "EventDataStoreArn": self.arn(s),
             "Name": s.name,
             "Status": s.status,
-            "AdvancedEventSelectors": DEFAULT_SELECTORS,
+            "AdvancedEventSelectors": selectors,
             "MultiRegionEnabled": s.multi_region_enabled,
             "OrganizationEnabled": s.organization_enabled,
             "RetentionPeriod": s.retention_period,
@@ -193,55 +257,41 @@ class CloudTrailLakeApi:
             "CreatedTimestamp": _epoch(s.created),
             "UpdatedTimestamp": _epoch(s.updated),
             "BillingMode": s.billing_mode,
-            "FederationStatus": "DISABLED",
-            "PartitionKeys": PARTITION_KEYS,
         }
+        if s.settings.get("kms_key_id"):
+            out["KmsKeyId"] = s.settings["kms_key_id"]
+        if federation:
+            out["FederationStatus"] = "DISABLED"
+        if partitions:
+            out["PartitionKeys"] = PARTITION_KEYS
+        return out
 
     def list_event_data_stores(self, p: dict[str, Any]) -> dict[str, Any]:
-        size = self._page_size(p, "MaxResults")
+        size = self.page_size(p, "MaxResults")
         offset = self._read_token(p.get("NextToken"), "stores")
-        stores = self.engine.stores()
+        stores = [s for s in self.engine.stores() if not deletion_due(s)]
         page = stores[offset : offset + size]
         out: dict[str, Any] = {
-            "EventDataStores": [{"EventDataStoreArn": self._arn(s), "Name": s.name} for s in page]
+            "EventDataStores": [{"EventDataStoreArn": self.arn(s), "Name": s.name} for s in page]
         }
         if offset + size < len(stores):
             out["NextToken"] = self._make_token("stores", offset + size)
         return out
 
     def get_event_data_store(self, p: dict[str, Any]) -> dict[str, Any]:
-        return self._store_details(self._store(p["EventDataStore"]))
-
-    def create_event_data_store(self, p: dict[str, Any]) -> dict[str, Any]:
-        name = p["Name"]
-        if not STORE_NAME_RE.match(name):
-            raise InvalidParameter(
-                f"Event data store name {name!r} is not valid: use 3 to 128 letters, digits, '.', '_' or '-'."
-            )
-        retention = p.get("RetentionPeriod", 2557)
-        if not 7 <= retention <= 3653:
-            raise InvalidParameter("RetentionPeriod must be between 7 and 3653 days.")
-        try:
-            with self.engine.lake.writer() as con:
-                store = create_store(
-                    con,
-                    name,
-                    organization_enabled=bool(p.get("OrganizationEnabled", False)),
-                    multi_region_enabled=bool(p.get("MultiRegionEnabled", True)),
-                    retention_period=retention,
-                    termination_protection=bool(p.get("TerminationProtectionEnabled", True)),
-                    billing_mode=p.get("BillingMode", "EXTENDABLE_RETENTION_PRICING"),
-                )
-        except StoreExistsError as exc:
-            raise EventDataStoreAlreadyExists(str(exc)) from None
-        self.engine.invalidate_stores()
-        return self._store_details(store)
+        return self.store_details(self.store(p["EventDataStore"]))
 
     # -- queries ------------------------------------------------------------------------------------------
     def _query(self, query_id: str) -> QueryRecord:
         if not UUID_RE.match(query_id or ""):
             raise QueryIdNotFound(f"The query ID {query_id} does not exist or has expired.")
-        return self.engine.describe(query_id)
+        record = self.engine.describe(query_id)
+        # Lake: no DescribeQuery or GetQueryResults on queries of a store pending deletion.
+        inactive = {s.id for s in self.engine.stores() if not s.active}
+        for store_id in record.store_ids:
+            if store_id in inactive:
+                raise InactiveEventDataStore(f"The event data store {store_id} is pending deletion.")
+        return record
 
     def start_query(self, p: dict[str, Any]) -> dict[str, Any]:
         sql = p.get("QueryStatement")
@@ -264,7 +314,7 @@ class CloudTrailLakeApi:
 
     def _check_store_param(self, p: dict[str, Any]) -> None:
         if p.get("EventDataStore"):  # deprecated, but the AWS CLI examples pass it
-            self._store(p["EventDataStore"])
+            self._active_store(p["EventDataStore"])
 
     def describe_query(self, p: dict[str, Any]) -> dict[str, Any]:
         self._check_store_param(p)
@@ -291,7 +341,7 @@ class CloudTrailLakeApi:
     def get_query_results(self, p: dict[str, Any]) -> dict[str, Any]:
         self._check_store_param(p)
         r = self._query(p["QueryId"])
-        size = self._page_size(p, "MaxQueryResults")
+        size = self.page_size(p, "MaxQueryResults")
         offset = self._read_token(p.get("NextToken"), r.query_id)
         out: dict[str, Any] = {"QueryStatus": r.status}
         rows: list[list[dict[str, str | None]]] = []
@@ -325,8 +375,8 @@ class CloudTrailLakeApi:
         }
 
     def list_queries(self, p: dict[str, Any]) -> dict[str, Any]:
-        store = self._store(p["EventDataStore"])
-        size = self._page_size(p, "MaxResults")
+        store = self._active_store(p["EventDataStore"])
+        size = self.page_size(p, "MaxResults")
         status = p.get("QueryStatus")
         if status is not None and status not in QUERY_STATUSES:
             raise InvalidQueryStatus(f"The query status {status} is not valid.")
@@ -336,16 +386,40 @@ class CloudTrailLakeApi:
             raise InvalidDateRange("StartTime must be before EndTime.")
         if end is not None and end < now - RETENTION_SECONDS:
             raise InvalidDateRange("The time range must fall within the past 7 days.")
-        records = self.engine.list_queries(store.id, start, end, status)
         scope = f"queries:{store.id}:{start}:{end}:{status}"
-        offset = self._read_token(p.get("NextToken"), scope)
-        page = records[offset : offset + size]
+        # The token holds the (CreationTime, QueryId) of the last query shown, not an offset: queries
+        # started between two pages are newer, so they never push a query onto the next page again.
+        after = self.read_position(p.get("NextToken"), scope)
+        if after is not None and not (isinstance(after, list) and len(after) == 2):
+            raise InvalidNextToken("The NextToken is not valid for this request.")
+        records = self.engine.queries.list_for_store(
+            store.id,
+            start,
+            end,
+            status,
+            after=(float(after[0]), str(after[1])) if after else None,
+            limit=size + 1,
+        )
         out: dict[str, Any] = {
             "Queries": [
                 {"QueryId": r.query_id, "QueryStatus": r.status, "CreationTime": r.creation_time}
-                for r in page
+                for r in records[:size]
             ]
         }
-        if offset + size < len(records):
-            out["NextToken"] = self._make_token(scope, offset + size)
+        if len(records) > size:
+            last = records[size - 1]
+            out["NextToken"] = self.make_token(scope, [last.creation_time, last.query_id])
+        return out
+
+    def search_sample_queries(self, p: dict[str, Any]) -> dict[str, Any]:
+        size = self.page_size(p, "MaxResults", default=10, high=50)
+        phrase = p["SearchPhrase"]
+        if not 2 <= len(phrase) <= 1000 or any(not (" " <= c <= "~" or c == "\n") for c in phrase):
+            raise InvalidParameter("SearchPhrase must be 2 to 1000 printable ASCII characters.")
+        scope = f"samples:{phrase}"
+        offset = self._read_token(p.get("NextToken"), scope)
+        results = search_samples(phrase)
+        out: dict[str, Any] = {"SearchResults": results[offset : offset + size]}
+        if offset + size < len(results):
+            out["NextToken"] = self.make_token(scope, offset + size)
         return out

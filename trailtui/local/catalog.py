@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,9 @@ from trailtui.local.schema import table_ddl
 if TYPE_CHECKING:
     import duckdb
 
-DEFAULT_RETENTION_DAYS = 2557  # Lake's default for EXTENDABLE_RETENTION_PRICING (7 years)
+# Stores that `trailtui import` creates keep events for Lake's maximum (10 years): imported logs are often
+# old, and a shorter default would silently drop them. CreateEventDataStore uses the model's defaults.
+DEFAULT_RETENTION_DAYS = 3653
 STORE_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]{3,128}$")  # Lake's EventDataStoreName pattern and length
 
 
@@ -41,6 +44,14 @@ class StoreRecord:
     event_count: int
     first_event: datetime | None
     last_event: datetime | None
+    # What Lake keeps about a store beyond the columns above: AdvancedEventSelectors ("selectors"),
+    # "kms_key_id", "tags" (a list of {Key, Value}), "deleted_at" (epoch seconds, while PENDING_DELETION)
+    # and "status_before_delete".
+    settings: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status != "PENDING_DELETION"
 
     def arn(self, region: str, account_id: str) -> str:
         return f"arn:aws:cloudtrail:{region}:{account_id}:eventdatastore/{self.id}"
@@ -53,15 +64,27 @@ def table_for(store_id: str) -> str:
     return "events_" + store_id.replace("-", "")
 
 
-def _row_to_store(row: tuple[Any, ...]) -> StoreRecord:
-    return StoreRecord(**dict(zip(_FIELDS, row, strict=True)))
+_COLUMNS = tuple(f for f in _FIELDS if f != "settings")
+
+
+def _row_to_store(names: list[str], row: tuple[Any, ...]) -> StoreRecord:
+    values = dict(zip(names, row, strict=True))
+    settings = json.loads(values.pop("settings", None) or "{}")
+    return StoreRecord(**{k: values[k] for k in _COLUMNS}, settings=settings)
 
 
 def list_stores(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[StoreRecord]:
-    rows = con.execute(
-        f"SELECT {', '.join(_FIELDS)} FROM {schema}.trailtui_stores ORDER BY created, name"
-    ).fetchall()
-    return [_row_to_store(r) for r in rows]
+    # SELECT *: a lake written before the settings column existed is still readable (read-only).
+    cur = con.execute(f"SELECT * FROM {schema}.trailtui_stores ORDER BY created, name")
+    names = [d[0] for d in cur.description or []]
+    return [_row_to_store(names, r) for r in cur.fetchall()]
+
+
+def save_settings(con: duckdb.DuckDBPyConnection, store: StoreRecord, **changes: Any) -> StoreRecord:
+    """Merge `changes` into the store's settings (a None value removes the key)."""
+    settings = {k: v for k, v in ({**store.settings, **changes}).items() if v is not None}
+    con.execute("UPDATE trailtui_stores SET settings = ? WHERE id = ?", [json.dumps(settings), store.id])
+    return replace(store, settings=settings)
 
 
 def find_store(con: duckdb.DuckDBPyConnection, id_or_name: str, schema: str = "main") -> StoreRecord:
@@ -84,6 +107,8 @@ def create_store(
     termination_protection: bool = True,
     billing_mode: str = "EXTENDABLE_RETENTION_PRICING",
     now: datetime | None = None,
+    status: str = "ENABLED",
+    settings: dict[str, Any] | None = None,
 ) -> StoreRecord:
     if not STORE_NAME_RE.match(name):
         raise ValueError(f"invalid store name {name!r}: use 3 to 128 letters, digits, '.', '_' or '-'")
@@ -95,7 +120,7 @@ def create_store(
         id=sid,
         name=name,
         table_name=table_for(sid),
-        status="ENABLED",
+        status=status,
         organization_enabled=organization_enabled,
         multi_region_enabled=multi_region_enabled,
         retention_period=retention_period,
@@ -106,12 +131,13 @@ def create_store(
         event_count=0,
         first_event=None,
         last_event=None,
+        settings=dict(settings or {}),
     )
     con.execute("BEGIN")
     con.execute(table_ddl(store.table_name))
     con.execute(
         f"INSERT INTO trailtui_stores ({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})",
-        [getattr(store, f) for f in _FIELDS],
+        [getattr(store, f) for f in _COLUMNS] + [json.dumps(store.settings)],
     )
     con.execute("COMMIT")
     return store

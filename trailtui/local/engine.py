@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from trailtui.local import trino_functions
 from trailtui.local.catalog import StoreRecord, list_stores
 from trailtui.local.errors import (
+    InactiveEventDataStore,
     InactiveQuery,
     InvalidQueryStatement,
     MaxConcurrentQueries,
@@ -46,6 +47,7 @@ from trailtui.local.translate.messages import trino_message
 if TYPE_CHECKING:
     import duckdb
 
+PROGRESS_SECONDS = 0.5  # how often a running query's statistics are refreshed
 MAX_CONCURRENT = 10  # Lake's limit of queued or running queries per account
 FETCH_CHUNK = 2000
 TOO_LARGE = "Query response is too large"  # Lake's own message for an oversized result
@@ -121,6 +123,8 @@ class QueryEngine:
 
         def resolve(ref: str) -> str | None:
             s = by_key.get(ref.lower()) or by_key.get(ref)
+            if s is not None and not s.active:
+                raise InactiveEventDataStore(f"The event data store {s.id} is pending deletion.")
             return s.table_name if s else None
 
         return resolve, {s.table_name: s for s in stores}
@@ -221,7 +225,14 @@ class QueryEngine:
                 if not self._mark_running(qid):
                     return  # cancelled while queued
                 timer.start()
-                self._run_query(con, run, started)
+                ticking = threading.Event()
+                ticker = threading.Thread(target=self._report_progress, args=(run, ticking), daemon=True)
+                ticker.start()
+                try:
+                    self._run_query(con, run, started)
+                finally:
+                    ticking.set()
+                    ticker.join()
         except LakeBusyError as exc:
             self.queries.finish_if_active(qid, "FAILED", str(exc))
         except Exception as exc:
@@ -262,11 +273,22 @@ class QueryEngine:
         con.execute("SET lock_configuration = true")
 
     def _mark_running(self, qid: str) -> bool:
-        record = self.queries.get(qid)
-        if record is None or record.status != "QUEUED":
-            return False
-        self.queries.set_status(qid, "RUNNING")
-        return True
+        return self.queries.mark_running(qid)
+
+    def _report_progress(self, run: _Run, stop: threading.Event) -> None:
+        """While a query runs, DescribeQuery shows its run time and the events scanned so far, estimated
+        from DuckDB's progress through the query's store tables (exact figures replace them at the end)."""
+        sizes = {s.table_name: s.event_count for s in self.stores()}
+        total = sum(sizes.get(t, 0) for t in set(run.translation.store_tables))
+        while not stop.wait(PROGRESS_SECONDS):
+            con = run.con
+            if con is None:
+                return
+            try:
+                done = max(0.0, min(100.0, float(con.query_progress()))) / 100
+            except Exception:
+                done = 0.0
+            self.queries.running_statistics(run.query_id, int(done * total))
 
     def _run_query(self, con: duckdb.DuckDBPyConnection, run: _Run, started: float) -> None:
         qid = run.query_id

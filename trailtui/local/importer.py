@@ -20,6 +20,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,10 +152,15 @@ class _BatchResult:
 
 
 def _run_batch(
-    con: duckdb.DuckDBPyConnection, store: StoreRecord, batch: Sequence[RecordSource]
+    con: duckdb.DuckDBPyConnection,
+    store: StoreRecord,
+    batch: Sequence[RecordSource],
+    window: tuple[datetime, datetime] | None = None,
 ) -> _BatchResult:
     first = batch[0].file
     con.execute(_stage_sql(first.format, first.gzipped), {"files": [str(s.file.path) for s in batch]})
+    if window is not None:  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
+        con.execute(f"DELETE FROM {_STAGE} WHERE ts < $lo OR ts > $hi", {"lo": window[0], "hi": window[1]})
     counts = con.execute(
         f"SELECT src, count(ts), count(*) - count(ts), count(ts) FILTER (id IS NULL), min(ts), max(ts) "
         f"FROM {_STAGE} GROUP BY src"
@@ -224,9 +230,12 @@ def _plan_batches(sources: Sequence[RecordSource]) -> list[list[RecordSource]]:
 class Importer:
     """Imports log files into one store of a lake, batch by batch."""
 
-    def __init__(self, lake: LakeFile, store_name: str = DEFAULT_STORE) -> None:
+    def __init__(
+        self, lake: LakeFile, store_name: str = DEFAULT_STORE, window: tuple[datetime, datetime] | None = None
+    ) -> None:
         self.lake = lake
         self.store_name = store_name
+        self.window = window  # only events with an eventTime in this range (naive UTC), if set
 
     def prepare_store(self) -> tuple[StoreRecord, bool]:
         with self.lake.writer() as con:
@@ -320,7 +329,7 @@ class Importer:
         with self.lake.writer() as con:
             con.execute("BEGIN")
             try:
-                result = _run_batch(con, report.store, batch)
+                result = _run_batch(con, report.store, batch, self.window)
                 self._account(con, report, batch, result)
             except Exception as exc:
                 con.execute("ROLLBACK")
@@ -386,11 +395,12 @@ def import_paths(
     paths: Iterable[str | Path],
     store_name: str = DEFAULT_STORE,
     progress: ProgressFn | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> ImportReport:
     """Import every log file under `paths` into the named store (created if missing)."""
     started = time.monotonic()
     found: Discovery = discover(paths)
-    importer = Importer(lake, store_name)
+    importer = Importer(lake, store_name, window)
     store, created = importer.prepare_store()
     report = ImportReport(store=store, store_created=created, skipped=found.skipped, rejected=found.rejected)
     sources = [RecordSource(f, str(f.path.resolve()), f"{f.size}-{f.mtime_ns}") for f in found.logs]

@@ -39,6 +39,8 @@ CATALOG_DDL = (
         store_id VARCHAR NOT NULL, source VARCHAR NOT NULL, etag VARCHAR, size BIGINT,
         events BIGINT, imported TIMESTAMP)""",
     "CREATE TABLE IF NOT EXISTS trailtui_meta (key VARCHAR NOT NULL, value VARCHAR)",
+    # Store settings Lake keeps (selectors, KMS key, tags, deletion time), as JSON (catalog.py).
+    "ALTER TABLE trailtui_stores ADD COLUMN IF NOT EXISTS settings VARCHAR",
 )
 
 # How long a caller waits for the lake before giving up, in seconds.

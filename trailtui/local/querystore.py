@@ -8,6 +8,7 @@ per line, so a page is a range read, and pages can be read after a restart.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -70,6 +71,7 @@ class QueryRecord:
     owner_pid: int | None
     owner_host: str | None
     account_id: str | None
+    run_start: float | None = None  # when it left QUEUED: ExecutionTimeInMillis counts from here
 
 
 _COLS = tuple(QueryRecord.__dataclass_fields__)
@@ -88,6 +90,8 @@ class QueryStore(SqliteFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
         self.host = socket.gethostname()
+        with contextlib.suppress(sqlite3.OperationalError):  # a file written before run_start existed
+            self._conn().execute("ALTER TABLE queries ADD COLUMN run_start REAL")
 
     def create(self, query_id: str, sql: str, store_ids: list[str], account_id: str | None) -> QueryRecord:
         now = time.time()
@@ -115,7 +119,10 @@ class QueryStore(SqliteFile):
         sets = ["status = ?", "error = coalesce(?, error)"]
         args: list[object] = [status, error]
         for key, value in (stats or {}).items():
-            sets.append(f"{key} = ?")
+            if key == "execution_ms":  # fixed when the query ended: it never changes afterwards
+                sets.append("execution_ms = CASE WHEN end_time IS NULL THEN ? ELSE execution_ms END")
+            else:
+                sets.append(f"{key} = ?")
             args.append(value)
         if status not in ACTIVE:
             sets.append("end_time = coalesce(end_time, ?)")
@@ -125,14 +132,38 @@ class QueryStore(SqliteFile):
             con.execute(f"UPDATE queries SET {', '.join(sets)} WHERE query_id = ?", args)
 
     def finish_if_active(self, query_id: str, status: str, error: str | None = None) -> bool:
-        """Move an active query to an end status; False if it had already ended."""
+        """Move an active query to an end status; False if it had already ended. Its run time is fixed
+        here, the same way for every end (finished, failed, cancelled from any process, timed out): from
+        leaving QUEUED to now, 0 if it never ran."""
+        now = time.time()
         with self._tx() as con:
             cur = con.execute(
-                "UPDATE queries SET status = ?, error = coalesce(?, error), end_time = ? "
+                "UPDATE queries SET status = ?, error = coalesce(?, error), end_time = ?, "
+                "execution_ms = CASE WHEN run_start IS NULL THEN 0 "
+                "ELSE CAST(max(0, (? - run_start) * 1000) AS INTEGER) END "
                 "WHERE query_id = ? AND status IN ('QUEUED', 'RUNNING')",
-                (status, error, time.time(), query_id),
+                (status, error, now, now, query_id),
             )
             return cur.rowcount == 1
+
+    def mark_running(self, query_id: str) -> bool:
+        """QUEUED -> RUNNING; False if the query is no longer queued (cancelled meanwhile)."""
+        with self._tx() as con:
+            cur = con.execute(
+                "UPDATE queries SET status = 'RUNNING', run_start = ? WHERE query_id = ? AND status = 'QUEUED'",
+                (time.time(), query_id),
+            )
+            return cur.rowcount == 1
+
+    def running_statistics(self, query_id: str, events_scanned: int) -> None:
+        """Progress of a running query (DescribeQuery shows it growing, as Lake does)."""
+        with self._tx() as con:
+            con.execute(
+                "UPDATE queries SET events_scanned = max(events_scanned, ?), "
+                "execution_ms = CAST((? - run_start) * 1000 AS INTEGER) "
+                "WHERE query_id = ? AND status = 'RUNNING' AND run_start IS NOT NULL",
+                (events_scanned, time.time(), query_id),
+            )
 
     def write_rows(self, query_id: str, start: int, rows: Iterable[list[str | None]]) -> int:
         """Append rendered rows from position `start`; returns how many were written."""
@@ -160,18 +191,29 @@ class QueryStore(SqliteFile):
         return [json.loads(r[0]) for r in rows]
 
     def list_for_store(
-        self, store_id: str, start: float | None, end: float | None, status: str | None
+        self,
+        store_id: str,
+        start: float | None,
+        end: float | None,
+        status: str | None,
+        after: tuple[float, str] | None = None,
+        limit: int = -1,
     ) -> list[QueryRecord]:
+        """Newest first; `after` is the (creation_time, query_id) of the last query of the previous page."""
         since = time.time() - RETENTION_SECONDS
-        sql = f"SELECT {', '.join(_COLS)} FROM queries WHERE creation_time >= ?"
-        args: list[object] = [max(since, start or since)]
+        sql = f"SELECT {', '.join(_COLS)} FROM queries WHERE creation_time >= ? AND instr(store_ids, ?) > 0"
+        args: list[object] = [max(since, start or since), json.dumps(store_id)]
         if end is not None:
             sql += " AND creation_time <= ?"
             args.append(end)
         if status:
             sql += " AND status = ?"
             args.append(status)
-        sql += " ORDER BY creation_time DESC"
+        if after is not None:
+            sql += " AND (creation_time < ? OR (creation_time = ? AND query_id < ?))"
+            args += [after[0], after[0], after[1]]
+        sql += " ORDER BY creation_time DESC, query_id DESC LIMIT ?"
+        args.append(limit)
         records = [_row_to_record(r) for r in self._conn().execute(sql, args).fetchall()]
         return [r for r in records if store_id in r.store_ids]
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -223,10 +223,12 @@ def import_s3(
     store_name: str,
     progress: Callable[[ImportProgress], None] | None = None,
     scratch: Path | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> ImportReport:
-    """Import the trail logs that `plan` selects into the store (created if missing)."""
+    """Import the trail logs that `plan` selects into the store (created if missing); with `window`, only
+    the events whose eventTime falls in it."""
     started = time.monotonic()
-    importer = Importer(lake, store_name)
+    importer = Importer(lake, store_name, window)
     store, created = importer.prepare_store()
     report = ImportReport(store=store, store_created=created)
     done = importer.already_imported(store)

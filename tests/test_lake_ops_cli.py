@@ -1,0 +1,361 @@
+"""Store lifecycle, tags, imports and query listing through the real AWS CLI against `trailtui serve`.
+
+One serve (on a copy of the demo lake) and one moto S3 server for the whole module; each test runs several
+CLI calls, success and error paths together, so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.logfiles import record, trail_key
+from tests.test_serve import AWS, KEY, SECRET, SLOW
+from trailtui.local.demo import DEMO_STORE_ID
+
+BUCKET = "lake-import-bucket"
+NOW = datetime.now(UTC).replace(microsecond=0)
+DAYS = [(NOW - timedelta(days=d)).strftime("%Y-%m-%d") for d in (3, 2, 1)]
+PER_OBJECT = 5
+SERVE = [sys.executable, "-m", "trailtui", "serve", "--port", "0"]
+
+
+class Serve:
+    def __init__(self, url: str, s3_url: str, home: Path) -> None:
+        self.url, self.s3_url, self.home = url, s3_url, home
+
+
+def _event(n: int, day: str, hour: int = 10) -> dict[str, Any]:
+    return record(n, eventTime=f"{day}T{hour:02d}:{n % 60:02d}:00Z")
+
+
+@pytest.fixture(scope="module")
+def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    from moto.server import ThreadedMotoServer
+
+    home = tmp_path_factory.mktemp("ops-cli") / "home"
+    shutil.copytree(demo_home, home, ignore=shutil.ignore_patterns("*.lock"))
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    s3_url = f"http://127.0.0.1:{moto._server.server_port}"  # port 0: the port moto was given
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.create_bucket(Bucket=BUCKET)
+    n = 0
+    for day in DAYS:
+        for region in ("us-east-1", "eu-west-1"):
+            recs = [_event(n * 10 + i, day) for i in range(PER_OBJECT)]
+            n += 1
+            key = "trail/" + trail_key("123456789012", region, day)
+            s3.put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode()))
+    bad = "trail/" + trail_key("123456789012", "us-east-1", DAYS[0]).replace(".json.gz", "-bad.json.gz")
+    s3.put_object(Bucket=BUCKET, Key=bad, Body=gzip.compress(b'{"Records": [{"eventID": "x"}]}')[:20])
+    env = dict(
+        os.environ,
+        TRAILTUI_HOME=str(home),
+        AWS_ENDPOINT_URL_S3=s3_url,  # the serve process reads the bucket from moto
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+        TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
+    )
+    proc = subprocess.Popen(
+        [*SERVE, "--access-key-id", KEY, "--secret-access-key", SECRET],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    banner = ""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        banner += line
+        if line.startswith("Press Ctrl-C"):
+            break
+    url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
+    yield Serve(url, s3_url, home)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    moto.stop()
+
+
+def aws(serve: Serve, *args: str) -> Any:
+    """Run `aws cloudtrail ...`; the parsed JSON output, or the error code as a string."""
+    assert AWS, "the awscli test dependency provides the aws command"
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID=KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET,
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+    )
+    done = subprocess.run(
+        [AWS, "cloudtrail", *args, "--endpoint-url", serve.url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        m = re.search(r"An error occurred \((\w+)\)", done.stderr)
+        assert m, done.stderr
+        return m.group(1)
+    return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+def wait_import(serve: Serve, import_id: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = aws(serve, "get-import", "--import-id", import_id)
+        if got["ImportStatus"] not in ("INITIALIZING", "IN_PROGRESS") or time.monotonic() > deadline:
+            return got
+        time.sleep(0.3)
+
+
+def count(serve: Serve, store_id: str) -> int:
+    qid = aws(serve, "start-query", "--query-statement", f"SELECT count(*) AS n FROM {store_id}")["QueryId"]
+    deadline = time.monotonic() + 30
+    while True:
+        r = aws(serve, "get-query-results", "--query-id", qid)
+        if r["QueryStatus"] == "FINISHED":
+            return int(r["QueryResultRows"][0][0]["n"])
+        assert time.monotonic() < deadline and r["QueryStatus"] in ("QUEUED", "RUNNING"), r
+        time.sleep(0.2)
+
+
+def test_create_update_ingestion_and_tags(serve: Serve) -> None:
+    selectors = json.dumps(
+        [{"Name": "S3 data", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]
+    )
+    made = aws(
+        serve, "create-event-data-store", "--name", "audit-store", "--no-start-ingestion",
+        "--advanced-event-selectors", selectors, "--tags-list", "Key=team,Value=sec",
+        "--kms-key-id", "alias/audit",
+    )  # fmt: skip
+    assert made["Status"] == "CREATED" and made["RetentionPeriod"] == 366  # the model's default
+    assert made["AdvancedEventSelectors"][0]["Name"] == "S3 data" and made["KmsKeyId"] == "alias/audit"
+    assert made["TagsList"] == [{"Key": "team", "Value": "sec"}] and made["TerminationProtectionEnabled"]
+    arn = made["EventDataStoreArn"]
+    got = aws(serve, "get-event-data-store", "--event-data-store", arn)
+    assert got["Status"] == "STOPPED_INGESTION" and got["AdvancedEventSelectors"] == json.loads(selectors)
+    assert aws(serve, "stop-event-data-store-ingestion", "--event-data-store", arn) == (
+        "InvalidEventDataStoreStatusException"
+    )
+    assert aws(serve, "start-event-data-store-ingestion", "--event-data-store", arn) == {}
+    assert aws(serve, "get-event-data-store", "--event-data-store", arn)["Status"] == "ENABLED"
+    assert aws(serve, "add-tags", "--resource-id", arn, "--tags-list", "Key=env,Value=prod") == {}
+    assert aws(serve, "remove-tags", "--resource-id", arn, "--tags-list", "Key=team") == {}
+    tags = aws(serve, "list-tags", "--resource-id-list", arn)["ResourceTagList"]
+    assert tags == [{"ResourceId": arn, "TagsList": [{"Key": "env", "Value": "prod"}]}]
+    assert aws(serve, "add-tags", "--resource-id", arn, "--tags-list", "Key=aws:x,Value=y") == (
+        "InvalidTagParameterException"
+    )
+    updated = aws(
+        serve, "update-event-data-store", "--event-data-store", arn, "--name", "audit-renamed",
+        "--retention-period", "90",
+    )  # fmt: skip
+    assert updated["Name"] == "audit-renamed" and updated["RetentionPeriod"] == 90
+    assert updated["UpdatedTimestamp"] >= got["UpdatedTimestamp"]
+    errors = [
+        aws(serve, "update-event-data-store", "--event-data-store", arn),  # nothing to change
+        aws(serve, "update-event-data-store", "--event-data-store", arn, "--name", "org-events"),
+        aws(serve, "update-event-data-store", "--event-data-store", arn, "--billing-mode",
+            "FIXED_RETENTION_PRICING"),
+        aws(serve, "update-event-data-store", "--event-data-store", arn, "--kms-key-id", "alias/other"),
+        aws(serve, "create-event-data-store", "--name", "fixed", "--billing-mode", "FIXED_RETENTION_PRICING",
+            "--retention-period", "3000"),
+        aws(serve, "create-event-data-store", "--name", "bad name!"),
+        aws(serve, "create-event-data-store", "--name", "audit-renamed"),
+        aws(serve, "create-event-data-store", "--name", "sel", "--advanced-event-selectors",
+            '[{"FieldSelectors": [{"Field": "eventColour", "Equals": ["x"]}]}]'),
+        aws(serve, "get-event-data-store", "--event-data-store", "arn:aws:cloudtrail:bad"),
+    ]  # fmt: skip
+    assert errors == [
+        "InvalidParameterException",
+        "EventDataStoreAlreadyExistsException",
+        "InvalidParameterException",
+        "InvalidParameterException",
+        "InvalidParameterException",
+        "InvalidParameterException",
+        "EventDataStoreAlreadyExistsException",
+        "InvalidEventSelectorsException",
+        "EventDataStoreARNInvalidException",
+    ]
+    fixed = aws(
+        serve, "create-event-data-store", "--name", "fixed", "--billing-mode", "FIXED_RETENTION_PRICING"
+    )
+    assert fixed["RetentionPeriod"] == 2557  # FIXED pricing's default and maximum
+
+
+def test_delete_pending_restore(serve: Serve) -> None:
+    arn = aws(serve, "create-event-data-store", "--name", "doomed")["EventDataStoreArn"]
+    store_id = arn.rsplit("/", 1)[1]
+    qid = aws(serve, "start-query", "--query-statement", f"SELECT count(*) FROM {store_id}")["QueryId"]
+    assert aws(serve, "delete-event-data-store", "--event-data-store", arn) == (
+        "EventDataStoreTerminationProtectedException"
+    )
+    aws(serve, "update-event-data-store", "--event-data-store", arn, "--no-termination-protection-enabled")
+    assert aws(serve, "delete-event-data-store", "--event-data-store", arn) == {}
+    assert aws(serve, "get-event-data-store", "--event-data-store", arn)["Status"] == "PENDING_DELETION"
+    listed = aws(serve, "list-event-data-stores")["EventDataStores"]
+    assert arn in [s["EventDataStoreArn"] for s in listed]  # still listed while pending deletion
+    assert [
+        aws(serve, "start-query", "--query-statement", f"SELECT count(*) FROM {store_id}"),
+        aws(serve, "describe-query", "--query-id", qid),
+        aws(serve, "get-query-results", "--query-id", qid),
+        aws(serve, "list-queries", "--event-data-store", arn),
+        aws(serve, "delete-event-data-store", "--event-data-store", arn),
+        aws(serve, "update-event-data-store", "--event-data-store", arn, "--name", "x-again"),
+    ] == ["InactiveEventDataStoreException"] * 6
+    restored = aws(serve, "restore-event-data-store", "--event-data-store", arn)
+    assert restored["Status"] == "ENABLED" and restored["Name"] == "doomed"
+    assert aws(serve, "describe-query", "--query-id", qid)["QueryStatus"] == "FINISHED"
+    assert aws(serve, "restore-event-data-store", "--event-data-store", arn) == (
+        "InvalidEventDataStoreStatusException"
+    )
+    assert aws(
+        serve, "delete-event-data-store", "--event-data-store", "0" * 8 + "-0000-0000-0000-" + "0" * 12
+    ) == ("EventDataStoreNotFoundException")
+
+
+def test_import_from_s3_with_failures_and_listing(serve: Serve) -> None:
+    store = aws(serve, "create-event-data-store", "--name", "imported", "--retention-period", "3653")
+    arn = store["EventDataStoreArn"]
+    source = f"S3LocationUri=s3://{BUCKET}/trail,S3BucketRegion=us-east-1,S3BucketAccessRoleArn=arn:aws:iam::123456789012:role/imp"
+    started = aws(serve, "start-import", "--destinations", arn, "--import-source", f"S3={{{source}}}")
+    assert started["ImportStatus"] == "INITIALIZING" and started["Destinations"] == [arn]
+    assert started["ImportSource"]["S3"]["S3LocationUri"] == f"s3://{BUCKET}/trail"
+    done = wait_import(serve, started["ImportId"])
+    assert done["ImportStatus"] == "COMPLETED", done
+    stats = done["ImportStatistics"]
+    assert stats["EventsCompleted"] == len(DAYS) * 2 * PER_OBJECT and stats["FilesCompleted"] == len(DAYS) * 2
+    assert stats["PrefixesFound"] == stats["PrefixesCompleted"] == 2 and stats["FailedEntries"] == 1
+    (failure,) = aws(serve, "list-import-failures", "--import-id", started["ImportId"])["Failures"]
+    assert failure["Location"].endswith("-bad.json.gz") and failure["Status"] == "FAILED"
+    assert "gzip" in failure["ErrorMessage"]
+    assert count(serve, arn.rsplit("/", 1)[1]) == len(DAYS) * 2 * PER_OBJECT
+    mine = aws(serve, "list-imports", "--destination", arn)["Imports"]
+    assert [i["ImportId"] for i in mine] == [started["ImportId"]] and mine[0]["ImportStatus"] == "COMPLETED"
+    assert aws(serve, "list-imports", "--import-status", "FAILED", "--destination", arn)["Imports"] == []
+    # Event time bounds: only the middle day, into another store.
+    window = aws(serve, "create-event-data-store", "--name", "one-day", "--retention-period", "3653")
+    bounded = aws(
+        serve, "start-import", "--destinations", window["EventDataStoreArn"], "--import-source",
+        f"S3={{{source}}}", "--start-event-time", f"{DAYS[1]}T00:00:00Z", "--end-event-time",
+        f"{DAYS[1]}T23:59:59Z",
+    )  # fmt: skip
+    assert wait_import(serve, bounded["ImportId"])["ImportStatistics"]["EventsCompleted"] == 2 * PER_OBJECT
+    assert count(serve, window["EventDataStoreArn"].rsplit("/", 1)[1]) == 2 * PER_OBJECT
+    unknown = "11111111-2222-3333-4444-555555555555"
+    assert [
+        aws(serve, "get-import", "--import-id", unknown),
+        aws(serve, "stop-import", "--import-id", started["ImportId"]),  # already completed
+        aws(serve, "start-import", "--import-id", started["ImportId"]),  # only FAILED/STOPPED restart
+        aws(serve, "start-import", "--destinations", arn, "--import-source",
+            "S3={S3LocationUri=ftp://x,S3BucketRegion=us-east-1,S3BucketAccessRoleArn=r}"),
+        aws(serve, "start-import", "--destinations", arn.replace(arn[-12:], "0" * 12), "--import-source",
+            f"S3={{{source}}}"),
+        aws(serve, "list-import-failures", "--import-id", unknown),
+        aws(serve, "list-imports", "--next-token", "forged.token"),
+    ] == [
+        "ImportNotFoundException",
+        "InvalidParameterException",
+        "InvalidParameterException",
+        "InvalidImportSourceException",
+        "EventDataStoreNotFoundException",
+        "ImportNotFoundException",
+        "InvalidNextTokenException",
+    ]  # fmt: skip
+
+
+def test_stop_and_restart_a_local_import(serve: Serve, tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    files = 60
+    for f in range(files):
+        recs = [_event(f * 10 + i, DAYS[f % 3]) for i in range(3)]
+        (logs / f"{f:03d}.json").write_text(json.dumps({"Records": recs}))
+    arn = aws(serve, "create-event-data-store", "--name", "from-disk", "--retention-period", "3653")[
+        "EventDataStoreArn"
+    ]
+    source = f"S3={{S3LocationUri={logs},S3BucketRegion=local,S3BucketAccessRoleArn=none}}"
+    started = aws(serve, "start-import", "--destinations", arn, "--import-source", source)
+    assert aws(serve, "start-import", "--destinations", arn, "--import-source", source) == (
+        "AccountHasOngoingImportException"
+    )
+    stopped = aws(serve, "stop-import", "--import-id", started["ImportId"])
+    assert stopped["ImportStatus"] == "STOPPED" and stopped["ImportStatistics"]["FilesCompleted"] < files
+    deadline = time.monotonic() + 30
+    while (again := aws(serve, "start-import", "--import-id", started["ImportId"])) == (
+        "AccountHasOngoingImportException"  # still finishing the batch it was importing
+    ):
+        assert time.monotonic() < deadline
+    assert again["ImportId"] == started["ImportId"] and again["ImportStatus"] == "INITIALIZING"
+    finished = wait_import(serve, started["ImportId"])
+    assert finished["ImportStatus"] == "COMPLETED"
+    assert count(serve, arn.rsplit("/", 1)[1]) == files * 3  # nothing lost, nothing twice
+
+
+def test_list_queries_tokens_running_statistics_and_samples(serve: Serve) -> None:
+    first = [
+        aws(serve, "start-query", "--query-statement", f"SELECT eventName FROM {DEMO_STORE_ID} LIMIT {n}")
+        for n in (1, 2, 3)
+    ]
+    page1 = aws(serve, "list-queries", "--event-data-store", DEMO_STORE_ID, "--max-results", "2")
+    assert len(page1["Queries"]) == 2 and page1["NextToken"]
+    slow = aws(serve, "start-query", "--query-statement", SLOW)["QueryId"]  # started between the pages
+    seen = [q["QueryId"] for q in page1["Queries"]]
+    token = page1["NextToken"]
+    while token:
+        page = aws(serve, "list-queries", "--event-data-store", DEMO_STORE_ID, "--max-results", "2",
+                   "--next-token", token)  # fmt: skip
+        seen += [q["QueryId"] for q in page["Queries"]]
+        token = page.get("NextToken")
+    assert len(seen) == len(set(seen)) and {q["QueryId"] for q in first} <= set(seen) and slow not in seen
+    deadline = time.monotonic() + 30
+    figures = []
+    while len(figures) < 2:
+        d = aws(serve, "describe-query", "--query-id", slow)
+        if d["QueryStatus"] == "RUNNING" and d["QueryStatistics"]["ExecutionTimeInMillis"] > 0:
+            figures.append(d["QueryStatistics"])
+        assert d["QueryStatus"] in ("QUEUED", "RUNNING") and time.monotonic() < deadline
+    assert figures[1]["ExecutionTimeInMillis"] > figures[0]["ExecutionTimeInMillis"]
+    assert figures[1]["EventsScanned"] >= figures[0]["EventsScanned"]
+    assert aws(serve, "cancel-query", "--query-id", slow)["QueryStatus"] == "CANCELLED"
+    ended = [aws(serve, "describe-query", "--query-id", slow)["QueryStatistics"] for _ in range(2)]
+    time_ms = ended[0]["ExecutionTimeInMillis"]
+    assert time_ms == ended[1]["ExecutionTimeInMillis"] >= figures[1]["ExecutionTimeInMillis"]
+    samples = aws(
+        serve, "search-sample-queries", "--search-phrase", "root user activity", "--max-results", "3"
+    )
+    results = samples["SearchResults"]
+    assert len(results) == 3 and results[0]["Name"] == "Root user activity" and "$EDS_ID" in results[0]["SQL"]
+    assert 0 < results[-1]["Relevance"] <= results[0]["Relevance"] <= 1
+    assert aws(serve, "search-sample-queries", "--search-phrase", "zzzz qqqq")["SearchResults"] == []
+    assert [
+        aws(serve, "search-sample-queries", "--search-phrase", "root", "--max-results", "51"),
+        aws(serve, "search-sample-queries", "--search-phrase", "r\u00e9seau"),
+        aws(serve, "list-queries", "--event-data-store", DEMO_STORE_ID, "--next-token", "abc.def"),
+    ] == ["InvalidMaxResultsException", "InvalidParameterException", "InvalidNextTokenException"]
