@@ -278,7 +278,7 @@ class QueryEngine:
     def _report_progress(self, run: _Run, stop: threading.Event) -> None:
         """While a query runs, DescribeQuery shows its run time and the events scanned so far, estimated
         from DuckDB's progress through the query's store tables (exact figures replace them at the end)."""
-        sizes = {s.table_name: s.event_count for s in self.stores()}
+        sizes = {s.table_name: s.event_count for s in run.stores}
         total = sum(sizes.get(t, 0) for t in set(run.translation.store_tables))
         while not stop.wait(PROGRESS_SECONDS):
             con = run.con
