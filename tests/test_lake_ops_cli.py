@@ -15,7 +15,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import boto3
 import pytest
 
 from tests.logfiles import record, trail_key
-from tests.test_serve import AWS, KEY, SECRET, SLOW
+from tests.test_serve import AWS, KEY, SECRET, SLOW, client
 from trailtui.local.demo import DEMO_STORE_ID
 
 BUCKET = "lake-import-bucket"
@@ -37,6 +38,7 @@ SERVE = [sys.executable, "-m", "trailtui", "serve", "--port", "0"]
 class Serve:
     def __init__(self, url: str, s3_url: str, home: Path) -> None:
         self.url, self.s3_url, self.home = url, s3_url, home
+        self.ct = client(url)  # boto3, for waiting and checking (fast); the operations go through the CLI
 
 
 def _event(n: int, day: str, hour: int = 10) -> dict[str, Any]:
@@ -125,24 +127,30 @@ def aws(serve: Serve, *args: str) -> Any:
     return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
+def errors(serve: Serve, calls: Sequence[Sequence[str]]) -> list[Any]:
+    """Several independent CLI calls at once (their outcomes in order)."""
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda args: aws(serve, *args), calls))
+
+
 def wait_import(serve: Serve, import_id: str, timeout: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
-        got = aws(serve, "get-import", "--import-id", import_id)
+        got: dict[str, Any] = serve.ct.get_import(ImportId=import_id)
         if got["ImportStatus"] not in ("INITIALIZING", "IN_PROGRESS") or time.monotonic() > deadline:
             return got
-        time.sleep(0.3)
+        time.sleep(0.1)
 
 
 def count(serve: Serve, store_id: str) -> int:
-    qid = aws(serve, "start-query", "--query-statement", f"SELECT count(*) AS n FROM {store_id}")["QueryId"]
+    qid = serve.ct.start_query(QueryStatement=f"SELECT count(*) AS n FROM {store_id}")["QueryId"]
     deadline = time.monotonic() + 30
     while True:
-        r = aws(serve, "get-query-results", "--query-id", qid)
+        r = serve.ct.get_query_results(QueryId=qid)
         if r["QueryStatus"] == "FINISHED":
             return int(r["QueryResultRows"][0][0]["n"])
         assert time.monotonic() < deadline and r["QueryStatus"] in ("QUEUED", "RUNNING"), r
-        time.sleep(0.2)
+        time.sleep(0.1)
 
 
 def test_create_update_ingestion_and_tags(serve: Serve) -> None:
@@ -178,21 +186,21 @@ def test_create_update_ingestion_and_tags(serve: Serve) -> None:
     )  # fmt: skip
     assert updated["Name"] == "audit-renamed" and updated["RetentionPeriod"] == 90
     assert updated["UpdatedTimestamp"] >= got["UpdatedTimestamp"]
-    errors = [
-        aws(serve, "update-event-data-store", "--event-data-store", arn),  # nothing to change
-        aws(serve, "update-event-data-store", "--event-data-store", arn, "--name", "org-events"),
-        aws(serve, "update-event-data-store", "--event-data-store", arn, "--billing-mode",
+    outcomes = errors(serve, [
+        ("update-event-data-store", "--event-data-store", arn),  # nothing to change
+        ("update-event-data-store", "--event-data-store", arn, "--name", "org-events"),
+        ("update-event-data-store", "--event-data-store", arn, "--billing-mode",
             "FIXED_RETENTION_PRICING"),
-        aws(serve, "update-event-data-store", "--event-data-store", arn, "--kms-key-id", "alias/other"),
-        aws(serve, "create-event-data-store", "--name", "fixed", "--billing-mode", "FIXED_RETENTION_PRICING",
+        ("update-event-data-store", "--event-data-store", arn, "--kms-key-id", "alias/other"),
+        ("create-event-data-store", "--name", "fixed", "--billing-mode", "FIXED_RETENTION_PRICING",
             "--retention-period", "3000"),
-        aws(serve, "create-event-data-store", "--name", "bad name!"),
-        aws(serve, "create-event-data-store", "--name", "audit-renamed"),
-        aws(serve, "create-event-data-store", "--name", "sel", "--advanced-event-selectors",
+        ("create-event-data-store", "--name", "bad name!"),
+        ("create-event-data-store", "--name", "audit-renamed"),
+        ("create-event-data-store", "--name", "sel", "--advanced-event-selectors",
             '[{"FieldSelectors": [{"Field": "eventColour", "Equals": ["x"]}]}]'),
-        aws(serve, "get-event-data-store", "--event-data-store", "arn:aws:cloudtrail:bad"),
-    ]  # fmt: skip
-    assert errors == [
+        ("get-event-data-store", "--event-data-store", "arn:aws:cloudtrail:bad"),
+    ])  # fmt: skip
+    assert outcomes == [
         "InvalidParameterException",
         "EventDataStoreAlreadyExistsException",
         "InvalidParameterException",
@@ -221,14 +229,20 @@ def test_delete_pending_restore(serve: Serve) -> None:
     assert aws(serve, "get-event-data-store", "--event-data-store", arn)["Status"] == "PENDING_DELETION"
     listed = aws(serve, "list-event-data-stores")["EventDataStores"]
     assert arn in [s["EventDataStoreArn"] for s in listed]  # still listed while pending deletion
-    assert [
-        aws(serve, "start-query", "--query-statement", f"SELECT count(*) FROM {store_id}"),
-        aws(serve, "describe-query", "--query-id", qid),
-        aws(serve, "get-query-results", "--query-id", qid),
-        aws(serve, "list-queries", "--event-data-store", arn),
-        aws(serve, "delete-event-data-store", "--event-data-store", arn),
-        aws(serve, "update-event-data-store", "--event-data-store", arn, "--name", "x-again"),
-    ] == ["InactiveEventDataStoreException"] * 6
+    assert (
+        errors(
+            serve,
+            [
+                ("start-query", "--query-statement", f"SELECT count(*) FROM {store_id}"),
+                ("describe-query", "--query-id", qid),
+                ("get-query-results", "--query-id", qid),
+                ("list-queries", "--event-data-store", arn),
+                ("delete-event-data-store", "--event-data-store", arn),
+                ("update-event-data-store", "--event-data-store", arn, "--name", "x-again"),
+            ],
+        )
+        == ["InactiveEventDataStoreException"] * 6
+    )
     restored = aws(serve, "restore-event-data-store", "--event-data-store", arn)
     assert restored["Status"] == "ENABLED" and restored["Name"] == "doomed"
     assert aws(serve, "describe-query", "--query-id", qid)["QueryStatus"] == "FINISHED"
@@ -269,17 +283,17 @@ def test_import_from_s3_with_failures_and_listing(serve: Serve) -> None:
     assert wait_import(serve, bounded["ImportId"])["ImportStatistics"]["EventsCompleted"] == 2 * PER_OBJECT
     assert count(serve, window["EventDataStoreArn"].rsplit("/", 1)[1]) == 2 * PER_OBJECT
     unknown = "11111111-2222-3333-4444-555555555555"
-    assert [
-        aws(serve, "get-import", "--import-id", unknown),
-        aws(serve, "stop-import", "--import-id", started["ImportId"]),  # already completed
-        aws(serve, "start-import", "--import-id", started["ImportId"]),  # only FAILED/STOPPED restart
-        aws(serve, "start-import", "--destinations", arn, "--import-source",
+    assert errors(serve, [
+        ("get-import", "--import-id", unknown),
+        ("stop-import", "--import-id", started["ImportId"]),  # already completed
+        ("start-import", "--import-id", started["ImportId"]),  # only FAILED/STOPPED restart
+        ("start-import", "--destinations", arn, "--import-source",
             "S3={S3LocationUri=ftp://x,S3BucketRegion=us-east-1,S3BucketAccessRoleArn=r}"),
-        aws(serve, "start-import", "--destinations", arn.replace(arn[-12:], "0" * 12), "--import-source",
+        ("start-import", "--destinations", arn.replace(arn[-12:], "0" * 12), "--import-source",
             f"S3={{{source}}}"),
-        aws(serve, "list-import-failures", "--import-id", unknown),
-        aws(serve, "list-imports", "--next-token", "forged.token"),
-    ] == [
+        ("list-import-failures", "--import-id", unknown),
+        ("list-imports", "--next-token", "forged.token"),
+    ]) == [
         "ImportNotFoundException",
         "InvalidParameterException",
         "InvalidParameterException",
@@ -319,10 +333,13 @@ def test_stop_and_restart_a_local_import(serve: Serve, tmp_path: Path) -> None:
 
 
 def test_list_queries_tokens_running_statistics_and_samples(serve: Serve) -> None:
-    first = [
-        aws(serve, "start-query", "--query-statement", f"SELECT eventName FROM {DEMO_STORE_ID} LIMIT {n}")
-        for n in (1, 2, 3)
-    ]
+    first = errors(
+        serve,
+        [
+            ("start-query", "--query-statement", f"SELECT eventName FROM {DEMO_STORE_ID} LIMIT {n}")
+            for n in (1, 2, 3)
+        ],
+    )
     page1 = aws(serve, "list-queries", "--event-data-store", DEMO_STORE_ID, "--max-results", "2")
     assert len(page1["Queries"]) == 2 and page1["NextToken"]
     slow = aws(serve, "start-query", "--query-statement", SLOW)["QueryId"]  # started between the pages
@@ -354,8 +371,11 @@ def test_list_queries_tokens_running_statistics_and_samples(serve: Serve) -> Non
     assert len(results) == 3 and results[0]["Name"] == "Root user activity" and "$EDS_ID" in results[0]["SQL"]
     assert 0 < results[-1]["Relevance"] <= results[0]["Relevance"] <= 1
     assert aws(serve, "search-sample-queries", "--search-phrase", "zzzz qqqq")["SearchResults"] == []
-    assert [
-        aws(serve, "search-sample-queries", "--search-phrase", "root", "--max-results", "51"),
-        aws(serve, "search-sample-queries", "--search-phrase", "r\u00e9seau"),
-        aws(serve, "list-queries", "--event-data-store", DEMO_STORE_ID, "--next-token", "abc.def"),
-    ] == ["InvalidMaxResultsException", "InvalidParameterException", "InvalidNextTokenException"]
+    assert errors(
+        serve,
+        [
+            ("search-sample-queries", "--search-phrase", "root", "--max-results", "51"),
+            ("search-sample-queries", "--search-phrase", "r\u00e9seau"),
+            ("list-queries", "--event-data-store", DEMO_STORE_ID, "--next-token", "abc.def"),
+        ],
+    ) == ["InvalidMaxResultsException", "InvalidParameterException", "InvalidNextTokenException"]

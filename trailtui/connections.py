@@ -55,27 +55,31 @@ class LocalConnection:
         return self.sts, None
 
     def import_logs(self, request: ImportRequest, progress: ImportProgress | None = None) -> ImportOutcome:
-        from trailtui.local.importer import import_paths
+        """An import of the lake (recorded as StartImport's are), run in this thread."""
+        from trailtui.local.imports import Imports, local_store
 
         def report_progress(p: Any) -> None:
             if progress is not None:
                 progress(p.files_done, p.files_total, p.events_added)
 
-        lake_file = self._lake.file
+        imports = Imports(self._lake.file)
+        filters: dict[str, Any] = {}
         if request.source.startswith("s3://"):
             from trailtui.aws.session import aws_client, aws_session
-            from trailtui.local.s3import import import_s3, plan_from_text
+            from trailtui.local.s3import import plan_from_text
 
-            plan = plan_from_text(
-                request.source, request.since, request.until, request.accounts, request.regions
-            )
+            plan_from_text(request.source, request.since, request.until, request.accounts, request.regions)
             s3 = aws_client(aws_session(request.profile, request.region), "s3")
-            report = import_s3(
-                lake_file, s3, plan, request.store, report_progress, self._lake.locations.cache
-            )
-        else:
-            report = import_paths(lake_file, [request.source], request.store, report_progress)
+            imports.s3_client = lambda _region: s3
+            filters = {"since": request.since, "until": request.until}
+            filters |= {"accounts": request.accounts, "regions": request.regions}
+        store, _ = local_store(self._lake.file, request.store)
+        record = imports.begin(store, [request.source], request.region, None, filters=filters)
+        report = imports.run(record, report_progress)
         self.stores_changed()
+        if report is None:
+            done = imports.log.get(record.import_id)
+            raise RuntimeError((done.message if done else None) or "the import stopped before it began")
         return ImportOutcome(report.store.name, report.events_added, report.duplicates, len(report.rejected))
 
     def explain(self, exc: BaseException) -> str:
