@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -308,3 +309,50 @@ def test_dialect_features_on_the_demo(ct: Any) -> None:
         assert v["bucket"] == v["via_subscript"] and v["missing"] is None
         assert v["arn"].startswith("arn:aws:s3:::") and v["types"].startswith("[AWS::S3::Bucket")
         assert v["hour"].endswith(":00:00.000")
+
+
+def test_demo_selectors_describe_what_it_holds(ct: Any) -> None:
+    details = ct.get_event_data_store(EventDataStore=DEMO_STORE_ID)
+    declared = {
+        value
+        for selector in details["AdvancedEventSelectors"]
+        for f in selector["FieldSelectors"]
+        if f["Field"] == "eventCategory"
+        for value in f.get("Equals", [])
+    }
+    q, _ = run(ct, f"SELECT DISTINCT eventCategory AS c FROM {DEMO_STORE_ID}")
+    held = {row[0]["c"] for row in ct.get_query_results(QueryId=q.query_id)["QueryResultRows"]}
+    assert "Data" in held and held <= declared
+
+
+def test_store_admin_and_imports_on_the_local_lake(ct: Any, tmp_path: Any) -> None:
+    """The explorer's store operations (trailtui.lake.storeadmin) on the in-process lake: create, import a
+    folder (one bad file), rename, retention that removes old events, delete and restore."""
+    from trailtui.lake import storeadmin
+
+    recent = datetime.now(UTC) - timedelta(days=2)
+    old = datetime.now(UTC) - timedelta(days=200)
+    write_log(
+        tmp_path / "recent.json.gz", [record(i, eventTime=f"{recent:%Y-%m-%dT%H}:0{i}:00Z") for i in range(5)]
+    )
+    write_log(
+        tmp_path / "old.json.gz", [record(10 + i, eventTime=f"{old:%Y-%m-%dT%H}:0{i}:00Z") for i in range(3)]
+    )
+    (tmp_path / "broken.json.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
+    store = storeadmin.create_store(ct, "investigation", retention_days=3653, termination_protection=False)
+    started = storeadmin.start_import(ct, store.arn, str(tmp_path), "local")
+    done = storeadmin.follow_import(ct, started.import_id, sleep=lambda _s: time.sleep(0.05))
+    assert (done.status, done.events, done.files, done.failed) == ("COMPLETED", 8, 2, 1)
+    assert [where for where, _ in storeadmin.import_failures(ct, started.import_id)] == [
+        str(tmp_path / "broken.json.gz")
+    ]
+    renamed = storeadmin.update_store(ct, store.arn, name="case-42", retention_days=30)
+    assert (renamed.name, renamed.retention_days) == ("case-42", 30)
+    q, _ = run(ct, f"SELECT count(*) AS n FROM {store.arn.rsplit('/', 1)[1]}")
+    assert ct.get_query_results(QueryId=q.query_id)["QueryResultRows"] == [[{"n": "5"}]]  # 200-day-old gone
+    assert storeadmin.delete_store(ct, store.arn).pending_deletion
+    with pytest.raises(storeadmin.StoreAdminError, match="pending deletion"):
+        storeadmin.start_import(ct, store.arn, str(tmp_path), "local")
+    assert storeadmin.restore_store(ct, store.arn).status == "ENABLED"
+    listed = ct.list_imports(Destination=store.arn)["Imports"]
+    assert [i["ImportId"] for i in listed] == [started.import_id]

@@ -379,3 +379,37 @@ def test_list_queries_tokens_running_statistics_and_samples(serve: Serve) -> Non
             ("list-queries", "--event-data-store", DEMO_STORE_ID, "--next-token", "abc.def"),
         ],
     ) == ["InvalidMaxResultsException", "InvalidParameterException", "InvalidNextTokenException"]
+
+
+def test_store_admin_on_an_aws_profile(serve: Serve) -> None:
+    """The explorer's store operations on a Lake-like endpoint reached as an AWS profile."""
+    from trailtui.connections import open_aws
+    from trailtui.lake import storeadmin
+
+    session = boto3.session.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
+    )
+    ct = open_aws(session=session, endpoint_url=serve.url).cloudtrail
+    made = storeadmin.create_store(ct, "profile-store", retention_days=3653)
+    assert made.status == "ENABLED" and made.termination_protection and made.retention_days == 3653
+    renamed = storeadmin.update_store(ct, made.arn, name="profile-store-2", retention_days=400)
+    assert (renamed.name, renamed.retention_days) == ("profile-store-2", 400)
+    with pytest.raises(storeadmin.StoreAdminError, match="termination protection"):
+        storeadmin.delete_store(ct, made.arn)
+    storeadmin.update_store(ct, made.arn, termination_protection=False)
+    assert storeadmin.delete_store(ct, made.arn).pending_deletion
+    with pytest.raises(storeadmin.StoreAdminError, match="pending deletion"):
+        storeadmin.update_store(ct, made.arn, name="nope")
+    assert storeadmin.restore_store(ct, made.arn).status == "ENABLED"
+    started = storeadmin.start_import(
+        ct, made.arn, f"s3://{BUCKET}/trail", "us-east-1", "arn:aws:iam::1:role/r"
+    )
+    seen: list[str] = []
+    done = storeadmin.follow_import(
+        ct, started.import_id, lambda s: seen.append(s.status), lambda _s: time.sleep(0.1)
+    )
+    assert (
+        done.status == "COMPLETED" and done.events == len(DAYS) * 2 * PER_OBJECT and seen[-1] == "COMPLETED"
+    )
+    ((where, why),) = storeadmin.import_failures(ct, started.import_id)
+    assert where.endswith("-bad.json.gz") and "gzip" in why
