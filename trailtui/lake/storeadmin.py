@@ -165,7 +165,11 @@ def start_import(
     params: dict[str, Any] = {
         "Destinations": [store_arn],
         "ImportSource": {
-            "S3": {"S3LocationUri": source, "S3BucketRegion": bucket_region, "S3BucketAccessRoleArn": role_arn}
+            "S3": {
+                "S3LocationUri": source,
+                "S3BucketRegion": bucket_region,
+                "S3BucketAccessRoleArn": role_arn,
+            }
         },
     }
     if start is not None:
