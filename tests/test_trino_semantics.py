@@ -130,6 +130,12 @@ VALUES: list[tuple[str, str, str | None]] = [
     (CONV, "CAST('abcdef' AS varchar(3))", "abc"),
     (CONV, "try_cast('x' AS integer)", None),
     (CONV, "CAST('2020-01-01' AS date)", "2020-01-01"),
+    # A double cast to varchar is in Java's scientific notation (also in Trino's TestDoubleOperators).
+    (CONV, "CAST(37.7e0 AS varchar)", "3.77E1"),
+    (CONV, "CAST(12e2 AS varchar)", "1.2E3"),
+    (CONV, "CAST(0e0 AS varchar)", "0E0"),
+    (CONV, "CAST(0e0 / 0e0 AS varchar)", "NaN"),
+    (CONV, "CAST(12345678.9e0 AS varchar)", "1.23456789E7"),
     # Timestamps: the literal's precision, printed with that many digits; zones kept.
     (TS, "TIMESTAMP '2020-01-01 10:00:00'", "2020-01-01 10:00:00"),
     (TS, "TIMESTAMP '2020-01-01 10:00:00.123'", "2020-01-01 10:00:00.123"),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local import trino_functions
 from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.late import finish
 from trailtui.local.translate.names import Namer
 from trailtui.local.translate.parse import parse
 from trailtui.local.translate.rewrite import check_time_literals
@@ -91,6 +92,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
     tree = trino_functions.prepare(tree)
     tree, types = give_trino_semantics(tree, src, stores.tables)
     tree, functions = trino_functions.rewrite(tree)
+    tree = finish(tree)
     duck = tree.sql(dialect="duckdb", identify=True)
     return Translation(
         duckdb_sql=duck,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from trailtui.local.translate.late import late
 from trailtui.local.translate.types import set_zone
 
 _ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
@@ -58,8 +59,31 @@ def _timestamp_literal(node: Any, to: Any) -> Any:
     return node
 
 
+def _scientific(x: str) -> str:
+    """A double or real as Trino casts it to varchar: Java's digits in scientific notation (`3.77E1`,
+    `1.2E3`, `0E0`, `NaN`, `Infinity`). DuckDB prints the same shortest digits, in its own layout; the
+    digits and the exponent are taken from that text (the value is bound once, through a one-element list).
+    """
+    digits = "ltrim(replace(split_part(split_part(t, 'e', 1), '.', 1) || split_part(split_part(t, 'e', 1), '.', 2), '-', ''), '0')"
+    lead = (
+        "(length(replace(split_part(split_part(t, 'e', 1), '.', 1) || split_part(split_part(t, 'e', 1), '.', 2), "
+        f"'-', '')) - length({digits}))"
+    )
+    exponent = (
+        "(length(replace(split_part(split_part(t, 'e', 1), '.', 1), '-', '')) - 1 - "
+        f"{lead} + coalesce(TRY_CAST(nullif(split_part(t, 'e', 2), '') AS INTEGER), 0))"
+    )
+    sig = f"rtrim({digits}, '0')"
+    body = (
+        f"CASE WHEN isnan(v) THEN 'NaN' WHEN isinf(v) THEN (CASE WHEN v > 0 THEN 'Infinity' ELSE '-Infinity' END) "
+        f"WHEN v = 0 THEN (CASE WHEN t LIKE '-%' THEN '-0E0' ELSE '0E0' END) "
+        f"ELSE (CASE WHEN v < 0 THEN '-' ELSE '' END) || left({sig}, 1) || '.' || "
+        f"coalesce(nullif(substr({sig}, 2), ''), '0') || 'E' || CAST({exponent} AS VARCHAR) END"
+    )
+    return f"list_transform([{x}], v -> list_transform([lower(CAST(v AS VARCHAR))], t -> {body})[1])[1]"
+
+
 def rewrite_cast(node: Any) -> Any:
-    import sqlglot
     from sqlglot import exp
 
     T = exp.DataType.Type
@@ -75,25 +99,19 @@ def rewrite_cast(node: Any) -> Any:
         return node
     if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):
         return _timestamp_literal(node, to)
-    duck = node.sql(dialect="duckdb", identify=True)
-    inner = src.sql(dialect="duckdb", identify=True)
     if to.this in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT) and src_kind in (T.DOUBLE, T.FLOAT):
         target = to.sql(dialect="duckdb")
         fn = "TRY_CAST" if isinstance(node, exp.TryCast) else "CAST"
-        out = sqlglot.parse_one(f"{fn}(round({inner}) AS {target})", read="duckdb")
-        out.type = node.type
-        return out
+        return late(f"{fn}(round({{0}}) AS {target})", [src], node.type)
     if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.TIMESTAMP, T.DATETIME):
         digits = _params(src.type)
         p = int(digits[0]) if digits and digits[0].isdigit() else 3
         fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
-        out = sqlglot.parse_one(f"strftime({inner}, '{fmt}')", read="duckdb")
-        out.type = _dt("VARCHAR")
-        return out
-    if to.this in (T.VARCHAR, T.CHAR) and to.expressions:
-        n = _params(to)[0]
-        if n.isdigit():
-            out = sqlglot.parse_one(f"substr({duck}, 1, {n})", read="duckdb")
-            out.type = node.type
-            return out
+        return late(f"strftime({{0}}, '{fmt}')", [src], "VARCHAR")
+    length = _params(to)[0] if to.expressions and _params(to)[0].isdigit() else None
+    if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.DOUBLE, T.FLOAT):
+        text = _scientific("{0}")
+        return late(f"substr({text}, 1, {length})" if length else text, [src], node.type)
+    if to.this in (T.VARCHAR, T.CHAR) and length:
+        return late(f"substr({{0}}, 1, {length})", [node], node.type)
     return node

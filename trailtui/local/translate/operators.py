@@ -22,6 +22,7 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.casts import rewrite_cast
+from trailtui.local.translate.late import late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.types import set_zone, trino_name
@@ -80,18 +81,6 @@ def literal_decimal(text: str) -> tuple[int, int]:
     return max(len(whole.lstrip("0")) + scale, 1), scale
 
 
-def _sql(node: Any) -> str:
-    return str(node.sql(dialect="duckdb", identify=True))
-
-
-def _parse_duck(text: str, type_text: str) -> Any:
-    import sqlglot
-
-    node = sqlglot.parse_one(text, read="duckdb")
-    node.type = _dt(type_text)
-    return node
-
-
 def _type_literal(node: Any) -> Any:
     from sqlglot import exp
 
@@ -122,9 +111,9 @@ def _wider_int(a: Any, b: Any) -> str:
     return {"INT": "INTEGER"}.get(order[k], order[k])
 
 
-def _unscaled(node: Any, scale: int) -> str:
-    """The decimal's digits as a HUGEINT (value * 10^scale), exactly."""
-    return f"CAST(CAST({_sql(node)} AS DECIMAL(38, {scale})) * {10**scale} AS HUGEINT)"
+def _unscaled(i: int, scale: int) -> str:
+    """The digits of decimal operand {i} as a HUGEINT (value * 10^scale), exactly."""
+    return f"CAST(CAST({{{i}}} AS DECIMAL(38, {scale})) * {10**scale} AS HUGEINT)"
 
 
 def _decimal_divide(a: Any, b: Any) -> Any:
@@ -134,15 +123,15 @@ def _decimal_divide(a: Any, b: Any) -> Any:
     _p2, s2 = decimal_params(b)
     s = max(s1, s2)
     p = min(38, p1 + s2 + max(0, s2 - s1))
-    n = f"({_unscaled(a, s1)} * {10 ** (s + s2 - s1)})"
-    d = _unscaled(b, s2)
+    n = f"({_unscaled(0, s1)} * {10 ** (s + s2 - s1)})"
+    d = _unscaled(1, s2)
     step = f"0.{'0' * (s - 1)}1" if s else "1"
     text = (
         f"CASE WHEN {d} = 0 THEN error('Division by zero') ELSE CAST(CAST("
         f"sign({n}) * sign({d}) * ((2 * abs({n}) + abs({d})) // (2 * abs({d})))"
         f" AS DECIMAL(38, 0)) * {step} AS DECIMAL({p}, {s})) END"
     )
-    return _parse_duck(text, f"DECIMAL({p}, {s})")
+    return late(text, [a, b], f"DECIMAL({p}, {s})")
 
 
 def _divide(node: Any) -> Any:
@@ -232,12 +221,10 @@ def _nan_safe(node: Any) -> Any:
     checks = [x for x in (a, b) if is_float(x) and not isinstance(x, exp.Literal)]
     if not checks:
         return node
-    cond = " OR ".join(f"isnan({_sql(x)})" for x in checks)
-    out = _parse_duck(
-        f"CASE WHEN {cond} THEN {'true' if isinstance(node, exp.NEQ) else 'false'} ELSE {_sql(node)} END",
-        "BOOLEAN",
-    )
-    return out
+    cond = " OR ".join(f"isnan({{{i + 1}}})" for i in range(len(checks)))
+    answer = "true" if isinstance(node, exp.NEQ) else "false"
+    args = [node, *checks]
+    return late(f"CASE WHEN {cond} THEN {answer} ELSE {{0}} END", args, "BOOLEAN")
 
 
 def _subscript(node: Any) -> Any:
@@ -256,29 +243,21 @@ def _subscript(node: Any) -> Any:
     if t is None:
         return node
     if t.this == exp.DataType.Type.ARRAY:
-        arr = _sql(base)
-        idx = f"(({_sql(key)}) + 1)"  # sqlglot keeps the index 0-based
+        idx = "(({2}) + 1)"  # sqlglot keeps the index 0-based
         text = (
             f"CASE WHEN {idx} = 0 THEN error('SQL array indices start at 1') "
             f"WHEN {idx} < 0 THEN error('Array subscript is negative: ' || {idx}) "
-            f"WHEN {idx} > len({arr}) THEN error('Array subscript must be less than or equal to array "
-            f"length: ' || {idx} || ' > ' || len({arr})) ELSE {_sql(node)} END"
+            f"WHEN {idx} > len({{1}}) THEN error('Array subscript must be less than or equal to array "
+            f"length: ' || {idx} || ' > ' || len({{1}})) ELSE {{0}} END"
         )
-        out = _parse_duck(text, "UNKNOWN")
-        out.type = node.type
-        return out
+        return late(text, [node, base, key], node.type or "UNKNOWN")
     if t.this == exp.DataType.Type.MAP:
         if len(t.expressions) == 2:
             node.type = t.expressions[1]
-        m = _sql(base)
-        k = _sql(key)
         text = (
-            f"CASE WHEN NOT map_contains({m}, {k}) THEN error('Key not present in map: ' || {k}) "
-            f"ELSE {_sql(node)} END"
+            "CASE WHEN NOT map_contains({1}, {2}) THEN error('Key not present in map: ' || {2}) ELSE {0} END"
         )
-        out = _parse_duck(text, "UNKNOWN")
-        out.type = node.type
-        return out
+        return late(text, [node, base, key], node.type or "UNKNOWN")
     return node
 
 
@@ -333,12 +312,9 @@ def _rule(node: Any, src: Source) -> Any:
         is_float(x) and not isinstance(x, exp.Literal)
         for x in (node.this, node.args.get("low"), node.args.get("high"))
     ):
-        cond = " OR ".join(
-            f"isnan({_sql(x)})"
-            for x in (node.this, node.args.get("low"), node.args.get("high"))
-            if is_float(x)
-        )
-        return _parse_duck(f"CASE WHEN {cond} THEN false ELSE {_sql(node)} END", "BOOLEAN")
+        floats = [x for x in (node.this, node.args.get("low"), node.args.get("high")) if is_float(x)]
+        cond = " OR ".join(f"isnan({{{i + 1}}})" for i in range(len(floats)))
+        return late(f"CASE WHEN {cond} THEN false ELSE {{0}} END", [node, *floats], "BOOLEAN")
     if isinstance(node, exp.Bracket):
         return _subscript(node)
     if isinstance(node, exp.Typeof):

@@ -27,7 +27,9 @@ def _unresolved(exc: Exception, tree: Any, src: Source) -> LakeError | None:
 
     from sqlglot import exp
 
-    m = re.search(r"Column '([^']+)' could not be resolved", str(exc))
+    m = re.search(r"Column '([^']+)' could not be resolved", str(exc)) or re.search(
+        r"Unknown column: (\S+)", str(exc)
+    )
     if not m:
         return None
     name = m.group(1)
