@@ -52,6 +52,13 @@ def _overflow(m: re.Match[str]) -> str:
     return f"{_DUCK_TYPES.get(m.group(2), 'bigint')} {m.group(1)} overflow: {m.group(3)} {op} {m.group(4)}"
 
 
+@_rule(
+    r"Overflow in \w+ of DECIMAL|decimal \w+ overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of range"
+)
+def _decimal_overflow(m: re.Match[str]) -> str:
+    return "Decimal overflow"
+
+
 @_rule(r"Could not convert string '(.*)' to (\w+)")
 def _cast(m: re.Match[str]) -> str:
     return f"Cannot cast '{m.group(1)}' to {_CAST_NAMES.get(m.group(2), m.group(2))}"

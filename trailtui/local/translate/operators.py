@@ -163,6 +163,14 @@ def _arithmetic_type(node: Any) -> Any:
         s = max(s1, s2)
         if isinstance(node, exp.Mul):
             p, s = min(38, p1 + p2), s1 + s2
+            if s > 38:
+                raise InvalidQueryStatement(f"DECIMAL scale must be in range [0, precision (38)]: {s}")
+            if p1 + p2 > 18:  # DuckDB multiplies two narrow decimals in 64 bits and overflows
+                return late(
+                    f"CAST(CAST({{0}} AS DECIMAL(38, {s1})) * CAST({{1}} AS DECIMAL(38, {s2})) AS DECIMAL({p}, {s}))",
+                    [a, b],
+                    f"DECIMAL({p}, {s})",
+                )
         elif isinstance(node, exp.Mod):
             p = min(p2 - s2, p1 - s1) + s
         else:
