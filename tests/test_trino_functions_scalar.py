@@ -50,6 +50,9 @@ STRINGS: list[Case] = [
     ("codepoint('A')", "65", "D: string.html#codepoint"),
     ("hamming_distance('abcde', 'abdce')", "2", "T: TestStringFunctions.testHammingDistance"),
     ("luhn_check('79927398713')", "true", "D: string.html#luhn_check"),
+    ("replace('abc', '', 'xx')", "xxaxxbxxcxx", "T: TestStringFunctions.testReplace"),
+    ("replace('', '', 'xx')", "xx", "T: TestStringFunctions.testReplace"),
+    ("replace('abcdefabcdef', 'cd')", "abefabef", "T: TestStringFunctions.testReplace"),
 ]
 
 URLS: list[Case] = [
@@ -433,6 +436,8 @@ def test_aggregates(ct: Any) -> None:
         ("sequence(1, 100000)", "must not have more than 10000 entries"),
         ("is_json_scalar('[1')", "Invalid JSON value: [1"),
         ("split_to_map('a=1,a=2', ',', '=')", "Duplicate keys (a) are not allowed"),
+        ("chr(-1)", "Not a valid Unicode code point: -1"),
+        ("strpos('abc/xyz/foo/bar', '/', 0)", "'instance' must be a positive or negative number."),
     ],
 )
 def test_errors_fail_the_query(ct: Any, expr: str, message: str) -> None:

@@ -34,14 +34,8 @@ __all__ = ["MACROS", "UDFS", "prepare", "register", "rewrite"]
 
 def prepare(tree: Any) -> Any:
     """Before the translator types the query: Trino functions that are another spelling of an operator it
-    gives Trino's meaning to (at_timezone(t, zone) is `t AT TIME ZONE zone`)."""
-    from sqlglot import exp
-
-    for node in list(tree.find_all(exp.Anonymous)):
-        if str(node.name).lower() == "at_timezone" and len(node.expressions) == 2:
-            value, zone = node.expressions
-            node.replace(exp.AtTimeZone(this=value, zone=zone))
-    return tree
+    gives Trino's meaning to, such as at_timezone(t, zone), which is `t AT TIME ZONE zone`."""
+    return datetimes.prepare(tree)
 
 
 def rewrite(tree: Any) -> tuple[Any, frozenset[str]]:

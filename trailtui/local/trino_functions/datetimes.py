@@ -8,11 +8,13 @@ the Trino types and zone tags it sets.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from sqlglot import exp
 
-from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
 
 # A UTC offset in seconds as ISO 8601 prints it: `Z` for zero, else `+HH:MM`.
 macro(
@@ -53,10 +55,30 @@ def _fn(name: str, *args: Any) -> Any:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
+_OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
+
+
+def offset_seconds(zone: str) -> int | None:
+    """The seconds of a fixed-offset zone such as `+07:09`; None for a named zone."""
+    m = _OFFSET.match(zone.strip())
+    if not m:
+        return None
+    secs = int(m.group(2)) * 3600 + int(m.group(3)) * 60
+    return -secs if m.group(1) == "-" else secs
+
+
 def _wall(node: Any) -> Any:
     """The wall time of a timestamp with time zone in its zone (a TIMESTAMPTZ prints in UTC)."""
     zone = _zone(node)
-    return node if zone is None else _fn("timezone", exp.Literal.string(zone), node)
+    if zone is None:
+        return node
+    secs = offset_seconds(zone)
+    if secs is not None:  # DuckDB's time zones are named ones: add the fixed offset to the UTC wall time
+        utc_wall = exp.cast(node, "TIMESTAMP")
+        return exp.Add(
+            this=utc_wall, expression=exp.Interval(this=exp.Literal.string(str(secs)), unit=exp.var("SECOND"))
+        )
+    return _fn("timezone", exp.Literal.string(zone), node)
 
 
 @handles(exp.Extract)
@@ -120,7 +142,11 @@ def _to_iso8601(rw: Rewriter, node: Any) -> Any:
         if zone is None:
             return _fn("strftime", value, exp.Literal.string(fmt + "Z"))
         wall = _wall(value)
-        offset = exp.Sub(this=_fn("epoch", wall.copy()), expression=_fn("epoch", value.copy()))
+        fixed = offset_seconds(zone)
+        if fixed is not None:
+            offset: Any = exp.Literal.number(fixed)
+        else:
+            offset = exp.Sub(this=_fn("epoch", wall.copy()), expression=_fn("epoch", value.copy()))
         return exp.DPipe(
             this=_fn("strftime", wall, exp.Literal.string(fmt)),
             expression=rw.call("trino_iso_offset", exp.cast(offset, "BIGINT")),
@@ -206,12 +232,72 @@ def _format_datetime(rw: Rewriter, node: Any) -> Any:
     return _fn("strftime", _wall(value), exp.Literal.string(joda_to_strftime(pattern.this, utc)))
 
 
-@handles(exp.UnixToTime)
-def _from_unixtime(rw: Rewriter, node: Any) -> Any:
-    zone = node.args.get("zone")
-    if zone is None:
+@handles(exp.DateAdd)
+def _date_add(rw: Rewriter, node: Any) -> Any:
+    """date_add on a date gives a date (DuckDB's date + interval is a timestamp)."""
+    if _kind(node.this) != "DATE":
         return None
-    if isinstance(zone, exp.Literal) and zone.is_string and zone.this.upper() in ("UTC", "Z", "+00:00"):
-        node.set("zone", None)
-        return node
-    raise ValueError("from_unixtime with a time zone other than UTC is not supported by the local lake")
+    unit = node.args.get("unit")
+    if unit is not None and unit.name.upper() not in ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR"):
+        raise ValueError(f"'{unit.name.lower()}' is not a valid DATE field")
+    return exp.cast(node.copy(), "DATE")
+
+
+@udf("trino_human_readable_seconds", ("DOUBLE",), "VARCHAR")
+def _human_readable_seconds(value: float) -> str:
+    """human_readable_seconds(96) is '1 minute, 36 seconds' (functions/datetime.html)."""
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("Invalid argument found: " + repr(value))
+    rest = round(abs(value))
+    parts = []
+    for name, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        n, rest = divmod(rest, size)
+        if n:
+            parts.append(f"{n} {name}" + ("" if n == 1 else "s"))
+    return ", ".join(parts) or "0 seconds"
+
+
+handles("human_readable_seconds")(lambda rw, node: rw.call("trino_human_readable_seconds", *args_of(node)))
+
+
+def _literal_offset(node: Any) -> str | None:
+    """The UTC offset written at the end of an ISO 8601 literal (`...+07:09`), if any."""
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        return None
+    m = re.search(r"[T ]\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?([+-]\d{2}(?::?\d{2})?)$", node.this.strip())
+    if not m:
+        return None
+    text = m.group(1)
+    return text if ":" in text or len(text) == 3 else text[:3] + ":" + text[3:]
+
+
+def prepare(tree: Any) -> Any:
+    """Before the translator types the query (it carries each timestamp with time zone's zone as a static
+    tag): functions that produce a value in a zone become `... AT TIME ZONE zone`, which it handles."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        name = str(node.name).lower()
+        args = list(node.expressions)
+        if name == "at_timezone" and len(args) == 2:
+            node.replace(exp.AtTimeZone(this=args[0], zone=args[1]))
+        elif name == "with_timezone" and len(args) == 2:  # the wall time read in the zone
+            instant = _fn("timezone", args[1].copy(), args[0])
+            node.replace(exp.AtTimeZone(this=instant, zone=args[1]))
+        elif name == "parse_datetime" and len(args) == 2 and isinstance(args[1], exp.Literal):
+            parsed = _fn("strptime", args[0], exp.Literal.string(joda_to_strftime(args[1].this, True)))
+            node.replace(exp.AtTimeZone(this=parsed, zone=exp.Literal.string("UTC")))
+    for node in list(tree.find_all(exp.ParseDatetime)):
+        fmt = node.args.get("format")
+        if isinstance(fmt, exp.Literal) and fmt.is_string:
+            parsed = _fn("strptime", node.this, exp.Literal.string(joda_to_strftime(fmt.this, True)))
+            node.replace(exp.AtTimeZone(this=parsed, zone=exp.Literal.string("UTC")))
+    for node in list(tree.find_all(exp.UnixToTime)):
+        zone = node.args.get("zone")
+        if node.args.get("hours") or isinstance(node.parent, exp.AtTimeZone):
+            continue
+        node.set("zone", None)  # from_unixtime(x[, zone]): timestamp(3) with time zone, UTC by default
+        node.replace(exp.AtTimeZone(this=node.copy(), zone=zone or exp.Literal.string("UTC")))
+    for node in list(tree.find_all(exp.FromISO8601Timestamp)):
+        offset = _literal_offset(node.this)
+        if offset is not None and not isinstance(node.parent, exp.AtTimeZone):
+            node.replace(exp.AtTimeZone(this=node.copy(), zone=exp.Literal.string(offset)))
+    return tree

@@ -184,3 +184,34 @@ def _hamming(rw: Rewriter, node: Any) -> Any:
 @handles("luhn_check")
 def _luhn_check(rw: Rewriter, node: Any) -> Any:
     return rw.call("trino_luhn_check", *args_of(node))
+
+
+# replace with an empty search string inserts the replacement around every character
+# (TestStringFunctions.testReplace: replace('abc', '', 'xx') is 'xxaxxbxxcxx').
+macro(
+    "trino_replace",
+    "(s, f, r) AS CASE WHEN f <> '' THEN replace(s, f, r) WHEN s = '' THEN r "
+    "ELSE r || array_to_string(string_split(s, ''), r) || r END",
+)
+macro(
+    "trino_chr",
+    "(n) AS CASE WHEN n < 0 OR n > 1114111 OR (n >= 55296 AND n <= 57343) "
+    "THEN error('Not a valid Unicode code point: ' || CAST(n AS VARCHAR)) ELSE chr(CAST(n AS INTEGER)) END",
+)
+
+
+@handles(exp.Replace)
+def _replace(rw: Rewriter, node: Any) -> Any:
+    search = node.expression
+    if isinstance(search, exp.Literal) and search.is_string and search.this != "":
+        return None
+    replacement = node.args.get("replacement") or exp.Literal.string("")
+    return rw.call("trino_replace", node.this, search, replacement)
+
+
+@handles(exp.Chr)
+def _chr(rw: Rewriter, node: Any) -> Any:
+    args = node.expressions if node.expressions else [node.this]
+    if len(args) != 1 or args[0] is None:
+        return None
+    return rw.call("trino_chr", args[0])
