@@ -135,6 +135,10 @@ VALUES: list[tuple[str, str, str | None]] = [
     (CONV, "CAST(TIMESTAMP '2022-04-06 16:01:09.000' AS varchar)", "2022-04-06 16:01:09.000"),
     (CONV, "CAST('abcdef' AS varchar(3))", "abc"),
     (CONV, "try_cast('x' AS integer)", None),
+    (CONV, "try_cast('1.5' AS integer)", None),
+    (CONV, "CAST(' 12 ' AS integer)", "12"),
+    (CONV, "CAST('TRUE' AS boolean)", "true"),
+    (CONV, "CAST(REAL '754.1985' AS double)", "754.198486328125"),
     (CONV, "CAST('2020-01-01' AS date)", "2020-01-01"),
     # A double cast to varchar is in Java's scientific notation (also in Trino's TestDoubleOperators).
     (CONV, "CAST(37.7e0 AS varchar)", "3.77E1"),
@@ -253,6 +257,9 @@ FAILED: list[tuple[str, str, str]] = [
     (MAP, "MAP(ARRAY['a'], ARRAY[1])['b']", "Key not present in map: b"),
     (CONV, "CAST('abc' AS integer)", "Cannot cast 'abc' to INT"),
     (CONV, "CAST(3e10 AS integer)", "Out of range for integer: 3.0E10"),
+    (CONV, "CAST('1.5' AS integer)", "Cannot cast '1.5' to INT"),
+    (CONV, "CAST('yes' AS boolean)", "Cannot cast 'yes' to BOOLEAN"),
+    (MATH, "TINYINT '127' + TINYINT '1'", "tinyint addition overflow: 127 + 1"),
 ]
 
 

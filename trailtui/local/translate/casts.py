@@ -19,6 +19,25 @@ from trailtui.local.translate.types import set_zone
 _ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
 
 
+def _strict_text() -> dict[Any, tuple[str, str]]:
+    """What Trino's varchar casts accept (Java's Long.parseLong, and Trino's boolean words), where DuckDB
+    accepts more (`'1.5'` as integer 2, `'yes'` as true)."""
+    from sqlglot import exp
+
+    T = exp.DataType.Type
+    integer = r"\s*[+-]?[0-9]+\s*"
+    return {
+        T.TINYINT: (integer, "TINYINT"),
+        T.SMALLINT: (integer, "SMALLINT"),
+        T.INT: (integer, "INT"),
+        T.BIGINT: (integer, "BIGINT"),
+        T.BOOLEAN: ("(?i)(true|false|t|f|1|0)", "BOOLEAN"),
+    }
+
+
+_STRICT_TEXT = _strict_text()
+
+
 def _dt(text: str) -> Any:
     from sqlglot import exp
 
@@ -99,6 +118,20 @@ def rewrite_cast(node: Any) -> Any:
         return node
     if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):
         return _timestamp_literal(node, to)
+    if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this in _STRICT_TEXT:
+        pattern, name = _STRICT_TEXT[to.this]
+        target = to.sql(dialect="duckdb")
+        quote = "''''"  # a SQL string holding one quote
+        bad = (
+            "NULL"
+            if isinstance(node, exp.TryCast)
+            else f"error('Cannot cast ' || {quote} || {{0}} || {quote} || ' to {name}')"
+        )
+        return late(
+            f"CASE WHEN NOT regexp_full_match({{0}}, '{pattern}') THEN {bad} ELSE CAST({{0}} AS {target}) END",
+            [src],
+            node.type,
+        )
     if to.this in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT) and src_kind in (T.DOUBLE, T.FLOAT):
         target = to.sql(dialect="duckdb")
         fn = "TRY_CAST" if isinstance(node, exp.TryCast) else "CAST"
