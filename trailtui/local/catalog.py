@@ -14,9 +14,10 @@ from trailtui.local.schema import table_ddl
 if TYPE_CHECKING:
     import duckdb
 
-# Stores that `trailtui import` creates keep events for Lake's maximum (10 years): imported logs are often
-# old, and a shorter default would silently drop them. CreateEventDataStore uses the model's defaults.
-DEFAULT_RETENTION_DAYS = 3653
+# The retention of stores that `trailtui import` and the demo create (Lake's 7 years). It is not enforced on
+# them (imported logs are often old; see store_admin.retention_enforced) until it is set through the API.
+# CreateEventDataStore uses the model's defaults per billing mode instead.
+DEFAULT_RETENTION_DAYS = 2557
 STORE_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]{3,128}$")  # Lake's EventDataStoreName pattern and length
 
 
