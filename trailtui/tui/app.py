@@ -53,6 +53,8 @@ from trailtui.tui.messages import (
     StoresLoaded,
 )
 from trailtui.tui.status import QueryStatusBar, RunView
+from trailtui.tui.storeadmin import VERBS as STORE_VERBS
+from trailtui.tui.storeadmin import StoreCommands
 from trailtui.tui.stores import StoresPane
 
 LOCAL = "local"
@@ -274,6 +276,12 @@ class TrailApp(AccountsMixin, App[None]):
         pane.set_stores(group, self._connection_label(message.connection), message.stores)
         if not message.stores and group == "aws":
             pane.set_failed(group, self._connection_label(message.connection), ORG_HINT)
+        if message.connection == self.current_conn and self.current_store is not None:
+            # After a store change (:edit, :delete, :restore), show the store as it is now.
+            fresh = next((s for s in message.stores if s.id == self.current_store.id), None)
+            if fresh is not None:
+                self.current_store = fresh
+                pane.show_details(fresh)
         if message.connection == self.current_conn and self.current_store is None and message.stores:
             profile = LOCAL if group == LOCAL else self._current_profile() or ""
             state = self.memory.get(profile)
@@ -511,6 +519,8 @@ class TrailApp(AccountsMixin, App[None]):
             self.switch_local()
         elif verb == "import" and arg:
             self._import_command(arg)
+        elif verb in STORE_VERBS:
+            StoreCommands(self).run(verb, arg)
         elif verb == "store" and arg:
             if self.query_one(StoresPane).select_store_by(arg) is None:
                 self.notify(f"No store {arg} is loaded.", severity="error")
@@ -831,6 +841,9 @@ class TrailApp(AccountsMixin, App[None]):
             args = parser.parse_args(shlex.split(arg))
         except (argparse.ArgumentError, ValueError, SystemExit) as exc:
             self.notify(f":import: {exc}", severity="error")
+            return
+        if self.current_conn != LOCAL and args.source.startswith("s3://"):
+            StoreCommands(self).lake_import(args.source)  # Lake's own import, into the current store
             return
         if LOCAL not in self.connections:
             self.notify("The local lake is still opening; try again in a moment.", severity="warning")

@@ -90,7 +90,8 @@ KEYMAP: tuple[Key, ...] = (
         "colon",
         "command_line",
         "Command",
-        "Command mode: :store NAME, :profile NAME, :region NAME, :local, :import PATH|s3://..., :q.",
+        "Command mode: :store NAME, :profile NAME, :region NAME, :local, :import PATH|s3://..., :create NAME, "
+        ":edit, :delete, :restore (the current store), :q.",
         show=False,
     ),
     Key("ctrl+q", "quit", "Quit", "Quit (running queries are cancelled).", priority=True),
