@@ -108,6 +108,9 @@ VALUES: list[tuple[str, str, str | None]] = [
     (MATHF, "log10(100)", "2.0"),
     (MATHF, "mod(5, 3)", "2"),
     (MATHF, "sign(-3)", "-1"),
+    (MATHF, "sign(-1.5e0)", "-1.0"),
+    (MATHF, "round(DECIMAL '1.25', 1)", "1.30"),
+    (MATHF, "typeof(round(DECIMAL '3.5'))", "decimal(2,0)"),
     (MATHF, "to_base(255, 16)", "ff"),
     (MATHF, "truncate(-1.9e0)", "-1.0"),
     # Types as typeof() names them.

@@ -301,7 +301,7 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.CurrentTimestamp):
         node.type = _dt("TIMESTAMP(3) WITH TIME ZONE")
         return node
-    if isinstance(node, exp.Anonymous | exp.Cbrt):
+    if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign):
         return rewrite_math(node)
     if isinstance(node, exp.Div):
         return _divide(node)
