@@ -8,13 +8,18 @@ from datetime import datetime, timedelta
 from trailtui.local.catalog import find_store
 from trailtui.local.demo import (
     ACCOUNTS,
+    DAYS,
     DEMO_STORE_ID,
     DEMO_STORE_NAME,
     INCIDENT_IP,
     MANAGEMENT,
     REGIONS,
     DemoGenerator,
+    build_demo,
+    demo_is_complete,
+    ensure_demo,
 )
+from trailtui.local.demo.build import slices
 from trailtui.local.lakefile import LakeFile
 
 from .conftest import DEMO_ANCHOR
@@ -26,6 +31,41 @@ def test_same_anchor_same_events() -> None:
     c = DemoGenerator(datetime(2026, 1, 16), count=3000).events()
     assert json.dumps(a) == json.dumps(b)
     assert json.dumps(a) != json.dumps(c)
+
+
+def test_any_day_alone_is_the_same_day() -> None:
+    # The build makes the newest days first; a day made alone must equal the same day of the whole set.
+    whole = DemoGenerator(datetime(2026, 1, 15), count=3000).events()
+    alone = DemoGenerator(datetime(2026, 1, 15), count=3000)
+    last, first = alone.day_events(DAYS - 1), alone.day_events(0)
+    assert json.dumps(whole[-len(last) :]) == json.dumps(last)
+    assert json.dumps(whole[: len(first)]) == json.dumps(first)
+    # A hundred a day, more on the incident's day (the incident is kept whatever the count).
+    assert 3000 <= len(whole) < 3100 and {e["eventTime"][:10] for e in last} == {"2026-01-14"}
+
+
+def test_slices_cover_every_day_once_newest_first() -> None:
+    parts = slices()
+    assert sorted(d for part in parts for d in part) == list(range(DAYS))
+    assert parts[0] == [DAYS - 3, DAYS - 2, DAYS - 1]  # the welcome query's newest days come first
+
+
+def test_a_stopped_build_is_completed_on_the_next_start(lake: LakeFile) -> None:
+    anchor = datetime(2026, 3, 1)
+    first = build_demo(lake, anchor, count=3000, max_slices=1)
+    assert first.ok and first.store.event_count == 300  # three days of a hundred
+    assert not demo_is_complete(lake)
+    # The next start (any day later) completes the same demo rather than starting another.
+    notices: list[str] = []
+    report = ensure_demo(lake, notify=notices.append)
+    total = len(DemoGenerator(anchor, count=3000).events())
+    assert report is not None and report.store.event_count == total and report.duplicates == 0
+    assert demo_is_complete(lake) and ensure_demo(lake) is None
+    (days, ids, last) = _q(
+        lake, "SELECT count(DISTINCT eventtime::DATE), count(DISTINCT eventid), max(eventtime) FROM EVENTS"
+    )[0]
+    assert days == DAYS and ids == total and last < anchor
+    assert any("ready" in n for n in notices)
 
 
 def _q(lake: LakeFile, sql: str) -> list[tuple]:

@@ -20,7 +20,7 @@ def run_demo(reset: bool, anchor: str | None, keep_logs: str | None, events: int
         with lake.writer() as con, contextlib.suppress(StoreNotFoundError):
             delete_store(con, find_store(con, DEMO_STORE_NAME))
     when = datetime.strptime(anchor, "%Y-%m-%d") if anchor else None
-    progress = ProgressLine(label="Building demo")
+    progress = ProgressLine(label="Building demo", unit="days")
     try:
         report = build_demo(lake, when, events, Path(keep_logs) if keep_logs else None, progress)
     finally:
