@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from trailtui.lake.results import READABLE_STATES
 from trailtui.local import LOCAL_ACCOUNT_ID, LOCAL_REGION
 from trailtui.local.catalog import StoreRecord
+from trailtui.local.delivery import DeliveryUriError, parse_destination
 from trailtui.local.engine import QueryEngine
 from trailtui.local.errors import (
     EventDataStoreARNInvalid,
@@ -32,6 +33,7 @@ from trailtui.local.errors import (
     InvalidNextToken,
     InvalidParameter,
     InvalidQueryStatus,
+    InvalidS3BucketName,
     QueryIdNotFound,
     UnknownOperation,
     UnsupportedOperation,
@@ -295,10 +297,12 @@ class CloudTrailLakeApi:
 
     def start_query(self, p: dict[str, Any]) -> dict[str, Any]:
         sql = p.get("QueryStatement")
+        delivery = None
         if p.get("DeliveryS3Uri"):
-            raise InvalidParameter(
-                "DeliveryS3Uri is not supported by the local lake; export results with trailtui query --output."
-            )
+            try:
+                delivery = parse_destination(p["DeliveryS3Uri"])
+            except DeliveryUriError as exc:
+                raise InvalidS3BucketName(str(exc)) from None
         if not sql:
             if p.get("QueryAlias"):
                 raise InvalidParameter(
@@ -308,7 +312,7 @@ class CloudTrailLakeApi:
         forced = self.faults.query_outcome() if self.faults is not None else None
         delay = self.faults.query_delay if self.faults is not None else 0.0
         record = self.engine.start(
-            sql, self.account_id, forced_end=forced, min_seconds=delay, region=self.region
+            sql, self.account_id, forced_end=forced, min_seconds=delay, region=self.region, delivery=delivery
         )
         return {"QueryId": record.query_id, "EventDataStoreOwnerAccountId": self.account_id}
 
@@ -336,6 +340,9 @@ class CloudTrailLakeApi:
         }
         if r.error:
             out["ErrorMessage"] = r.error
+        delivered = self.engine.queries.delivery(r.query_id)
+        if delivered:
+            out["DeliveryS3Uri"], out["DeliveryStatus"] = delivered
         return out
 
     def get_query_results(self, p: dict[str, Any]) -> dict[str, Any]:

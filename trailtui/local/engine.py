@@ -23,12 +23,11 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trailtui.local import trino_functions
+from trailtui.local import delivery, trino_functions
 from trailtui.local.catalog import StoreRecord, list_stores
 from trailtui.local.errors import (
     InactiveEventDataStore,
@@ -40,7 +39,7 @@ from trailtui.local.errors import (
 from trailtui.local.lakefile import LakeBusyError, LakeFile
 from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
 from trailtui.local.render import render_row, renderer_for
-from trailtui.local.scancost import TableLayout, rows_read, scan_bytes, table_layout
+from trailtui.local.scancost import TableLayout, scan_statistics, table_layout
 from trailtui.local.translate import Translation, translate
 from trailtui.local.translate.messages import trino_message
 
@@ -73,6 +72,9 @@ class _Run:
     con: duckdb.DuckDBPyConnection | None = None
     forced_end: tuple[str, str] | None = None
     min_seconds: float = 0.0  # fault injection: run at least this long
+    destination: delivery.Destination | None = None  # StartQuery's DeliveryS3Uri
+    account_id: str | None = None
+    region: str | None = None
     # The stores as StartQuery saw them. The worker holds the lake's shared lock while it runs; reading the
     # catalog again then would take the lock a second time, and a writer waiting at the turnstile in between
     # would wait for us while we wait for it.
@@ -137,6 +139,7 @@ class QueryEngine:
         forced_end: tuple[str, str] | None = None,
         min_seconds: float = 0.0,
         region: str | None = None,
+        delivery: delivery.Destination | None = None,
     ) -> QueryRecord:
         """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
         injection for clients' tests (`serve --faults`)."""
@@ -164,7 +167,12 @@ class QueryEngine:
                 forced_end=forced_end,
                 min_seconds=min_seconds,
                 stores=tuple(stores),
+                destination=delivery,
+                account_id=account_id,
+                region=region,
             )
+            if delivery is not None:
+                self.queries.set_delivery(query_id, delivery.uri, "PENDING")
             self._runs[query_id] = run
             with _RUNNING_LOCK:
                 _RUNNING_HERE.add(query_id)
@@ -240,6 +248,10 @@ class QueryEngine:
         finally:
             timer.cancel()
             run.con = None
+            if run.destination is not None:  # after the lake is let go: delivery may take a while
+                delivery.deliver_query(
+                    self.queries, run.destination, qid, run.account_id, run.region, self.lake.locations.data
+                )
             with self._lock:
                 self._runs.pop(qid, None)
             with _RUNNING_LOCK:
@@ -378,26 +390,9 @@ class QueryEngine:
         except Exception:
             return stats
         tables = {f"lake.main.{name}" for name in t.store_tables}
-        per_table: dict[str, tuple[int, int, int]] = {}
-        for scan, out_rows in _store_scans(profile.get("operator") or [], tables):
-            # A table may be scanned twice (late materialisation re-reads the rows a top-N kept): count
-            # its largest scan, not the sum.
-            name = (scan.get("extra_info") or {}).get("Table", "")
-            layout = self._layout(con, name, run.stores)
-            read = scan_bytes(scan, layout)
-            prev = per_table.get(name, (0, 0, 0))
-            per_table[name] = (
-                max(prev[0], rows_read(scan, layout)),
-                max(prev[1], out_rows),
-                max(prev[2], read),
-            )
         sizes = {f"lake.main.{s.table_name}": s.event_count for s in run.stores}
-        scanned = sum(min(rows, sizes.get(name, rows)) for name, (rows, _, _) in per_table.items())
-        matched = sum(min(m, sizes.get(name, m)) for name, (_, m, _) in per_table.items())
         stats.update(
-            events_scanned=scanned,
-            events_matched=matched,
-            bytes_scanned=sum(b for _, _, b in per_table.values()),
+            scan_statistics(profile, tables, sizes, lambda name: self._layout(con, name, run.stores))
         )
         return stats
 
@@ -464,30 +459,6 @@ def _pid() -> int:
     import os
 
     return os.getpid()
-
-
-def _store_scans(operators: list[dict[str, Any]], tables: set[str]) -> Iterator[tuple[dict[str, Any], int]]:
-    """Each scan of a store table in a DuckDB profile, with the rows that passed its filters (the scan's
-    own output, or that of the FILTER/PROJECTION chain right above it)."""
-
-    def walk(node: dict[str, Any], chain_rows: int | None) -> Iterator[tuple[dict[str, Any], int]]:
-        kind = node.get("type") or node.get("operator_type")
-        rows = int(node.get("intermediate_rows") or node.get("operator_cardinality") or 0)
-        if kind == "TABLE_SCAN" and (node.get("extra_info") or {}).get("Table") in tables:
-            yield node, (chain_rows if chain_rows is not None else rows)
-            return
-        for child in node.get("children") or []:
-            next_rows: int | None
-            if kind == "FILTER":
-                next_rows = rows
-            elif kind == "PROJECTION":
-                next_rows = chain_rows
-            else:
-                next_rows = None
-            yield from walk(child, next_rows)
-
-    for op in operators:
-        yield from walk(op, None)
 
 
 def _message(exc: BaseException) -> str:

@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS query_rows (
     row TEXT NOT NULL,                  -- JSON list of values (strings or null)
     PRIMARY KEY (query_id, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS query_deliveries (  -- StartQuery's DeliveryS3Uri: where and how it went
+    query_id TEXT PRIMARY KEY,
+    uri TEXT NOT NULL,
+    status TEXT NOT NULL
+);
 """
 
 ACTIVE = ("QUEUED", "RUNNING")
@@ -179,6 +184,19 @@ class QueryStore(SqliteFile):
         with self._tx() as con:
             con.execute("UPDATE queries SET columns = ? WHERE query_id = ?", (json.dumps(columns), query_id))
 
+    def set_delivery(self, query_id: str, uri: str, status: str) -> None:
+        with self._tx() as con:
+            con.execute("INSERT OR REPLACE INTO query_deliveries VALUES (?, ?, ?)", (query_id, uri, status))
+
+    def delivery(self, query_id: str) -> tuple[str, str] | None:
+        """(DeliveryS3Uri, DeliveryStatus) of a query that asked for delivery."""
+        row = (
+            self._conn()
+            .execute("SELECT uri, status FROM query_deliveries WHERE query_id = ?", (query_id,))
+            .fetchone()
+        )
+        return (row[0], row[1]) if row else None
+
     def read_rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
         rows = (
             self._conn()
@@ -244,6 +262,7 @@ class QueryStore(SqliteFile):
                 r[0] for r in con.execute("SELECT query_id FROM queries WHERE creation_time < ?", (cutoff,))
             ]
             con.executemany("DELETE FROM query_rows WHERE query_id = ?", [(q,) for q in old])
+            con.executemany("DELETE FROM query_deliveries WHERE query_id = ?", [(q,) for q in old])
             con.execute("DELETE FROM queries WHERE creation_time < ?", (cutoff,))
         return len(old)
 

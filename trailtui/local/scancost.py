@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,3 +93,51 @@ def scan_bytes(scan: dict[str, Any], layout: TableLayout) -> int:
         return 0
     share = rows_read(scan, layout) / layout.rows
     return int(sum(layout.column_bytes[c] for c in read) * share)
+
+
+def store_scans(operators: list[dict[str, Any]], tables: set[str]) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each scan of a store table in a DuckDB profile, with the rows that passed its filters (the scan's
+    own output, or that of the FILTER/PROJECTION chain right above it)."""
+
+    def walk(node: dict[str, Any], chain_rows: int | None) -> Iterator[tuple[dict[str, Any], int]]:
+        kind = node.get("type") or node.get("operator_type")
+        rows = int(node.get("intermediate_rows") or node.get("operator_cardinality") or 0)
+        if kind == "TABLE_SCAN" and (node.get("extra_info") or {}).get("Table") in tables:
+            yield node, (chain_rows if chain_rows is not None else rows)
+            return
+        for child in node.get("children") or []:
+            next_rows: int | None
+            if kind == "FILTER":
+                next_rows = rows
+            elif kind == "PROJECTION":
+                next_rows = chain_rows
+            else:
+                next_rows = None
+            yield from walk(child, next_rows)
+
+    for op in operators:
+        yield from walk(op, None)
+
+
+def scan_statistics(
+    profile: dict[str, Any], tables: set[str], sizes: dict[str, int], layout: Callable[[str], TableLayout]
+) -> dict[str, int]:
+    """EventsScanned, EventsMatched and BytesScanned of a profiled query over the store `tables` (qualified
+    names; `sizes` their event counts)."""
+    per_table: dict[str, tuple[int, int, int]] = {}
+    for scan, out_rows in store_scans(profile.get("operator") or [], tables):
+        # A table may be scanned twice (late materialisation re-reads the rows a top-N kept): count its
+        # largest scan, not the sum.
+        name = (scan.get("extra_info") or {}).get("Table", "")
+        shape = layout(name)
+        prev = per_table.get(name, (0, 0, 0))
+        per_table[name] = (
+            max(prev[0], rows_read(scan, shape)),
+            max(prev[1], out_rows),
+            max(prev[2], scan_bytes(scan, shape)),
+        )
+    return {
+        "events_scanned": sum(min(r, sizes.get(n, r)) for n, (r, _, _) in per_table.items()),
+        "events_matched": sum(min(m, sizes.get(n, m)) for n, (_, m, _) in per_table.items()),
+        "bytes_scanned": sum(b for _, _, b in per_table.values()),
+    }

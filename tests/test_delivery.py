@@ -1,0 +1,138 @@
+"""Results delivery: StartQuery's DeliveryS3Uri writes a query's full results as files, as Lake does.
+
+Lake's layout: <uri>/AWSLogs/<account>/CloudTrail-Lake/Query/<yyyy>/<mm>/<dd>/<query-id>/result_<n>.csv.gz
+and a sign file, result_sign.json, with each file's SHA-256 and a signature. The local lake delivers to S3
+(moto here) and, as its extension, to a local directory (file://). All through boto3.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from trailtui.local.demo import DEMO_STORE_ID
+from trailtui.local.engine import Limits
+from trailtui.local.service import LocalLake
+
+SQL = (
+    f"SELECT eventTime, eventName, sourceIPAddress, errorCode FROM {DEMO_STORE_ID} "
+    "WHERE eventTime > '2026-11-25 00:00:00' ORDER BY eventTime, eventID LIMIT 2500"
+)
+FOLDER = re.compile(r"AWSLogs/(\d{12})/CloudTrail-Lake/Query/\d{4}/\d\d/\d\d/([0-9a-f-]{36})$")
+
+
+@pytest.fixture
+def local(demo_lake: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalLake]:
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }.items():
+        monkeypatch.setenv(k, v)
+    lake = LocalLake(limits=Limits(seconds=60))
+    yield lake
+    lake.close()
+
+
+def finish(ct: Any, query_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        d = ct.describe_query(QueryId=query_id)
+        if d["QueryStatus"] not in ("QUEUED", "RUNNING") and d.get("DeliveryStatus") != "PENDING":
+            return d  # type: ignore[no-any-return]
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def all_rows(ct: Any, query_id: str) -> list[list[str]]:
+    rows, token = [], None
+    while True:
+        page = ct.get_query_results(QueryId=query_id, **({"NextToken": token} if token else {}))
+        rows += [[next(iter(cell.values())) or "" for cell in row] for row in page["QueryResultRows"]]
+        token = page.get("NextToken")
+        if not token:
+            return rows
+
+
+def check_delivery(files: dict[str, bytes], expected: list[list[str]]) -> None:
+    sign = json.loads(files.pop("result_sign.json"))
+    assert sign["hashAlgorithm"] == "SHA-256" and sign["signatureAlgorithm"] == "SHA256withRSA"
+    assert [f["fileName"] for f in sign["files"]] == sorted(files) == ["result_1.csv.gz"]
+    for f in sign["files"]:
+        assert hashlib.sha256(files[f["fileName"]]).hexdigest() == f["fileHashValue"]
+    assert re.fullmatch(r"[0-9a-f]{512}", sign["hashSignature"]) and sign["publicKeyFingerprint"]
+    table = list(csv.reader(io.StringIO(gzip.decompress(files["result_1.csv.gz"]).decode())))
+    assert table[0] == ["eventTime", "eventName", "sourceIPAddress", "errorCode"]
+    assert table[1:] == expected and len(expected) == 2500
+
+
+def test_delivery_to_a_local_directory(local: LocalLake, tmp_path: Path) -> None:
+    ct = local.client()
+    out = tmp_path / "results"
+    out.mkdir()
+    query_id = ct.start_query(QueryStatement=SQL, DeliveryS3Uri=f"file://{out}")["QueryId"]
+    described = finish(ct, query_id)
+    assert described["QueryStatus"] == "FINISHED" and described["DeliveryStatus"] == "SUCCESS"
+    folder = described["DeliveryS3Uri"]
+    m = FOLDER.search(folder)
+    assert folder.startswith(f"file://{out}/AWSLogs/") and m and m.group(2) == query_id
+    where = Path(folder.removeprefix("file://"))
+    files = {p.name: p.read_bytes() for p in where.iterdir()}
+    assert all(p.stat().st_mode & 0o077 == 0 for p in where.iterdir())  # private to the user
+    check_delivery(files, all_rows(ct, query_id))
+
+
+def test_delivery_to_s3(local: LocalLake) -> None:
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="query-results")
+        ct = local.client()
+        query_id = ct.start_query(QueryStatement=SQL, DeliveryS3Uri="s3://query-results/team/")["QueryId"]
+        described = finish(ct, query_id)
+        assert described["DeliveryStatus"] == "SUCCESS"
+        assert described["DeliveryS3Uri"].startswith("s3://query-results/team/AWSLogs/")
+        prefix = described["DeliveryS3Uri"].removeprefix("s3://query-results/")
+        listed = s3.list_objects_v2(Bucket="query-results", Prefix=prefix + "/")["Contents"]
+        files = {
+            o["Key"].rsplit("/", 1)[1]: s3.get_object(Bucket="query-results", Key=o["Key"])["Body"].read()
+            for o in listed
+        }
+        check_delivery(files, all_rows(ct, query_id))
+
+
+def test_a_missing_bucket_is_reported_and_the_results_kept(local: LocalLake) -> None:
+    with mock_aws():
+        ct = local.client()
+        query_id = ct.start_query(QueryStatement=SQL, DeliveryS3Uri="s3://no-such-bucket-here")["QueryId"]
+        described = finish(ct, query_id)
+        assert described["QueryStatus"] == "FINISHED"
+        assert described["DeliveryStatus"] == "RESOURCE_NOT_FOUND"
+        assert len(all_rows(ct, query_id)) == 2500
+
+
+@pytest.mark.parametrize("uri", ["s3://Bad_Bucket/x", "https://example.com/x", "file://relative/dir"])
+def test_invalid_delivery_uris_are_refused_at_start(local: LocalLake, uri: str) -> None:
+    with pytest.raises(ClientError) as e:
+        local.client().start_query(QueryStatement=SQL, DeliveryS3Uri=uri)
+    assert e.value.response["Error"]["Code"] == "InvalidS3BucketNameException"
+
+
+def test_a_query_without_delivery_has_no_delivery_status(local: LocalLake) -> None:
+    ct = local.client()
+    described = finish(ct, ct.start_query(QueryStatement=SQL)["QueryId"])
+    assert "DeliveryStatus" not in described and "DeliveryS3Uri" not in described
