@@ -188,6 +188,15 @@ JSON: list[Case] = [
     ("json_extract('[10, 20]', '$.1')", "20", "T: operator/scalar/TestJsonExtract (index as key)"),
     ("json_extract('[10, 20]', '$[1]')", "20", "T: TestJsonExtract"),
     ("json_extract('{\"a\": 1}', '$.b')", None, "T: TestJsonExtract"),
+    ("json_extract('{\"fuu\": null}', '$.fuu')", "null", "T: TestJsonExtract.testFullJsonExtract"),
+    ("json_extract_scalar('{\"fuu\": 1}', '$[fuu]')", "1", "T: TestJsonExtract.testFullScalarExtract"),
+    ("json_extract_scalar('{\"0\" : 0, \"1\" : 1, }', '$.1')", "1", "T: TestJsonExtract (trailing comma)"),
+    ("json_extract_scalar('{\"30day\" : 1}', '$.30day')", "1", "T: TestJsonExtract.testFullScalarExtract"),
+    (
+        'json_extract(\'{":b:ar:": "abc"}\', \'$[":b:ar:"]\')',
+        '"abc"',
+        "T: TestJsonExtract.testFullJsonExtract",
+    ),
     (
         "json_extract_scalar('{\"a\": {\"b\": 1}}', '$.a')",
         None,
@@ -280,6 +289,17 @@ ARRAYS: list[Case] = [
     ("width_bucket(-1, 0, 4, 3)", "0", "D: math.html#width_bucket"),
     ("width_bucket(5, ARRAY[1, 2, 3])", "3", "D: math.html#width_bucket"),
     ("array_has_duplicates(ARRAY[1, 2, 1])", "true", "D: array.html#array_has_duplicates"),
+    ("array_except(ARRAY[1, 5, 3], ARRAY[3])", "[1, 5]", "D: array.html#array_except"),
+    ("array_intersect(ARRAY[1, 5, 3], ARRAY[3, 1])", "[1, 3]", "D: array.html#array_intersect"),
+    ("repeat(1, 3)", "[1, 1, 1]", "D: array.html#repeat"),
+    ("trim_array(ARRAY[1, 2, 3, 4], 2)", "[1, 2]", "D: array.html#trim_array"),
+    (
+        "ngrams(ARRAY['foo', 'bar', 'baz', 'foo'], 2)",
+        "[[foo, bar], [bar, baz], [baz, foo]]",
+        "D: array.html#ngrams",
+    ),
+    ("zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x + y)", "[4, 6]", "D: array.html#zip_with"),
+    ("reverse(ARRAY[1, 2, 3])", "[3, 2, 1]", "D: array.html#reverse"),
 ]
 
 MAPS: list[Case] = [

@@ -193,7 +193,8 @@ handles("none_match")(_matcher("trino_none_true"))
 
 @handles(exp.Reverse)
 def _reverse(rw: Rewriter, node: Any) -> Any:
-    if isinstance(node.this, exp.Array):
+    t = getattr(node.this, "type", None)
+    if isinstance(node.this, exp.Array) or (t is not None and t.this == exp.DataType.Type.ARRAY):
         return exp.Anonymous(this="list_reverse", expressions=[node.this])
     return None
 
@@ -218,3 +219,65 @@ def _reduce(rw: Rewriter, node: Any) -> Any:
         return n
 
     return body.transform(substitute)
+
+
+# array_intersect / array_except: distinct elements in the order of the first array; NULL is an element
+# like any other (list_position finds it, list_contains does not).
+macro(
+    "trino_array_intersect",
+    "(a, b) AS trino_array_distinct(list_filter(a, lambda e: list_position(b, e) IS NOT NULL))",
+)
+macro(
+    "trino_array_except",
+    "(a, b) AS trino_array_distinct(list_filter(a, lambda e: list_position(b, e) IS NULL))",
+)
+macro(
+    "trino_repeat",
+    "(x, n) AS CASE WHEN n < 0 THEN error('count argument of repeat function must be greater than or equal to 0') "
+    "WHEN n > 10000 THEN error('count argument of repeat function must be less than or equal to 10000') "
+    "ELSE list_transform(generate_series(1, n), lambda i: x) END",
+)
+macro(
+    "trino_trim_array",
+    "(a, n) AS CASE WHEN n < 0 OR n > len(a) THEN "
+    "error('size must not be negative or exceed array cardinality') ELSE list_slice(a, 1, len(a) - n) END",
+)
+macro(
+    "trino_ngrams",
+    "(a, n) AS CASE WHEN n <= 0 THEN error('N must be positive') WHEN len(a) <= n THEN [a] "
+    "ELSE list_transform(generate_series(1, len(a) - n + 1), lambda i: list_slice(a, i, i + n - 1)) END",
+)
+
+handles(exp.ArrayIntersect)(lambda rw, node: rw.call("trino_array_intersect", *node.expressions))
+handles(exp.ArrayExcept)(lambda rw, node: rw.call("trino_array_except", node.this, node.expression))
+handles(exp.Repeat)(lambda rw, node: rw.call("trino_repeat", node.this, node.args.get("times")))
+handles("trim_array")(_call("trino_trim_array"))
+handles("ngrams")(_call("trino_ngrams"))
+
+
+@handles("zip_with")
+def _zip_with(rw: Rewriter, node: Any) -> Any:
+    """zip_with(a, b, (x, y) -> ...): the lambda over the pairs of list_zip (shorter array padded with
+    NULL, as in Trino)."""
+    args = args_of(node)
+    if len(args) != 3 or not isinstance(args[2], exp.Lambda) or len(args[2].expressions) != 2:
+        return None
+    a, b, lam = args
+    names = [p.name for p in lam.expressions]
+    pair = "__trino_p"
+
+    def substitute(n: Any) -> Any:
+        param = isinstance(n, exp.Column) and not n.table
+        param = param or (isinstance(n, exp.Identifier) and not isinstance(n.parent, exp.Column))
+        if param and n.name in names:
+            return exp.Anonymous(
+                this="struct_extract",
+                expressions=[exp.column(pair), exp.Literal.number(names.index(n.name) + 1)],
+            )
+        return n
+
+    body = lam.this.copy().transform(substitute)
+    fn = exp.Lambda(this=body, expressions=[exp.to_identifier(pair)])
+    return exp.Anonymous(
+        this="list_transform", expressions=[exp.Anonymous(this="list_zip", expressions=[a, b]), fn]
+    )

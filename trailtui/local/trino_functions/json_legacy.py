@@ -25,7 +25,9 @@ from trailtui.local.trino_functions.json_values import (
     write,
 )
 
-_KEY = re.compile(r"[A-Za-z0-9_:$@\-]+")
+# Trino's path tokens (TestJsonExtract.testJsonTokenizer): `.key` of letters, digits, `_` and `:`;
+# `[key]` of letters, digits and `_`; `["any text"]` with `\\` and `\"` escapes; no whitespace anywhere.
+_BARE = re.compile(r"\w+", re.UNICODE)
 
 
 class _Missing:
@@ -43,26 +45,39 @@ def path_steps(path: str) -> tuple[str, ...]:
         raise bad
     steps: list[str] = []
     i = 1
-    while i < len(path):
+    n = len(path)
+    while i < n:
         c = path[i]
         if c == ".":
-            m = _KEY.match(path, i + 1)
-            if not m:
+            j = i + 1
+            while j < n and (path[j].isalnum() or path[j] in "_:"):
+                j += 1
+            if j == i + 1:
+                raise bad
+            steps.append(path[i + 1 : j])
+            i = j
+        elif c == "[" and path[i + 1 : i + 2] == '"':
+            j = i + 2
+            key: list[str] = []
+            while j < n and path[j] != '"':
+                if path[j] == "\\":
+                    if path[j + 1 : j + 2] not in ('"', "\\"):
+                        raise bad
+                    key.append(path[j + 1])
+                    j += 2
+                else:
+                    key.append(path[j])
+                    j += 1
+            if path[j + 1 : j + 2] != "]":
+                raise bad
+            steps.append("".join(key))
+            i = j + 2
+        elif c == "[":
+            m = _BARE.match(path, i + 1)
+            if not m or path[m.end() : m.end() + 1] != "]":
                 raise bad
             steps.append(m.group(0))
-            i = m.end()
-        elif c == "[":
-            end = path.find("]", i)
-            if end < 0:
-                raise bad
-            inner = path[i + 1 : end].strip()
-            if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "\"'":
-                steps.append(inner[1:-1])
-            elif inner.isdigit():
-                steps.append(inner)
-            else:
-                raise bad
-            i = end + 1
+            i = m.end() + 1
         else:
             raise bad
     return tuple(steps)
@@ -82,9 +97,16 @@ def extract(value: Any, steps: tuple[str, ...]) -> Any:
     return value
 
 
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
 def _lookup(text: str, path: str) -> Any:
     steps = path_steps(path)
     ok, value = try_parse(text)
+    if not ok and "," in text:
+        # Trino reads the document as a stream and stops at the value it wants, so a trailing comma
+        # (`{"a": 1, }`) does not spoil it (TestJsonExtract.testFullJsonExtract).
+        ok, value = try_parse(_TRAILING_COMMA.sub(r"\1", text))
     return extract(value, steps) if ok else MISSING
 
 

@@ -218,6 +218,9 @@ def is_map(node: Any) -> bool:
     function returning a map)."""
     if isinstance(node, exp.Map | exp.VarMap | exp.MapFromEntries | exp.StarMap):
         return True
+    t = getattr(node, "type", None)  # the Trino type, where the translator could compute it
+    if t is not None and t.this == exp.DataType.Type.MAP:
+        return True
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower() in _MAP_CALLS
     if isinstance(node, exp.Column | exp.Dot):
