@@ -327,6 +327,11 @@ MAPS: list[Case] = [
     ),
     ("split_to_multimap('a=1,b=2,a=3', ',', '=')", "{a=[1, 3], b=[2]}", "D: string.html#split_to_multimap"),
     ("cardinality(MAP(ARRAY['a', 'b'], ARRAY[1, 2]))", "2", "D: map.html#cardinality"),
+    (
+        "MAP(ARRAY['a', 'b'], ARRAY[1, 2]) = MAP(ARRAY['b', 'a'], ARRAY[2, 1])",
+        "true",
+        "T: type/TestMapOperators (equality ignores order)",
+    ),
 ]
 
 DATETIMES: list[Case] = [

@@ -249,3 +249,61 @@ def _contains(rw: Rewriter, node: Any) -> Any:
     text, needle = args
     kind = exp.Anonymous(this="typeof", expressions=[needle.copy()])
     return rw.call("trino_json_array_contains", text, exp.cast(needle, "VARCHAR"), kind)
+
+
+@udf("trino_json_from_varchar", ("VARCHAR",), "JSON")
+def _json_from_varchar(text: str) -> str:
+    """CAST(varchar AS JSON) is a JSON string holding the text (functions/json.html#cast-to-json)."""
+    return write(text)
+
+
+@udf("trino_json_to_varchar", ("VARCHAR",), "VARCHAR")
+def _json_to_varchar(text: str) -> str | None:
+    """CAST(json AS varchar): a JSON string's text, a number or boolean as written, NULL for JSON null;
+    an array or object cannot be cast (functions/json.html#cast-from-json)."""
+    value = parse(text)
+    if isinstance(value, dict | list):
+        raise ValueError(f"Cannot cast '{text}' to varchar")
+    return scalar_text(value)
+
+
+_JSON_RESULTS = {
+    "trino_json_extract",
+    "trino_json_parse",
+    "trino_json_array_get",
+    "trino_json_from_varchar",
+}
+
+
+def _is_json(node: Any) -> bool:
+    if isinstance(node, exp.Anonymous) and str(node.name) in _JSON_RESULTS:
+        return True
+    t = getattr(node, "type", None)
+    return t is not None and t.this == exp.DataType.Type.JSON
+
+
+def _is_text(node: Any) -> bool:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return True
+    t = getattr(node, "type", None)
+    return t is not None and t.this in (
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.CHAR,
+        exp.DataType.Type.TEXT,
+    )
+
+
+@handles(exp.Cast, exp.TryCast)
+def _json_cast(rw: Rewriter, node: Any) -> Any:
+    to = node.args.get("to")
+    if not isinstance(to, exp.DataType):
+        return None
+    if to.this == exp.DataType.Type.JSON and _is_text(node.this) and not _is_json(node.this):
+        return rw.call("trino_json_from_varchar", node.this)
+    if (
+        to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
+        and not to.expressions
+        and _is_json(node.this)
+    ):
+        return rw.call("trino_json_to_varchar", node.this)
+    return None

@@ -234,3 +234,15 @@ def _cardinality(rw: Rewriter, node: Any) -> Any:
     if is_map(node.this):
         return exp.Anonymous(this="cardinality", expressions=[node.this])
     return None
+
+
+@handles(exp.EQ, exp.NEQ)
+def _map_equality(rw: Rewriter, node: Any) -> Any:
+    """Maps are equal when they hold the same entries, in any order (DuckDB compares them in order)."""
+    if not (is_map(node.this) and is_map(node.expression)):
+        return None
+
+    def entries(m: Any) -> Any:
+        return exp.Anonymous(this="list_sort", expressions=[_entries(m)])
+
+    return type(node)(this=entries(node.this), expression=entries(node.expression))
