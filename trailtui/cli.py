@@ -40,8 +40,25 @@ def _parser() -> argparse.ArgumentParser:
         "--store", default="trail-logs", help="store name, created if missing (default: %(default)s)"
     )
 
-    st = sub.add_parser("stores", help="list the local lake's event data stores")
+    st = sub.add_parser(
+        "stores", help="list the local lake's event data stores (or, with --profile, Lake's and Athena's)"
+    )
     st.add_argument("--format", choices=("table", "json"), default="table")
+    st.add_argument("--profile", help="list this AWS profile's Lake stores and Athena CloudTrail tables")
+    st.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
+
+    ath = sub.add_parser("athena", help="Amazon Athena over the trail's S3 bucket (see docs/athena.md)")
+    ath_sub = ath.add_subparsers(dest="athena_command", metavar="ACTION", required=True)
+    ct = ath_sub.add_parser(
+        "create-table",
+        help="create (or update) a partition-projected CloudTrail table over s3://BUCKET[/PREFIX]",
+    )
+    ct.add_argument("location", metavar="s3://BUCKET[/PREFIX]", help="where the trail writes its logs")
+    ct.add_argument("--database", required=True, help="Glue database (created if missing)")
+    ct.add_argument("--table", required=True, help="table name")
+    ct.add_argument("--profile", help="the AWS profile to use")
+    ct.add_argument("--region", help="the Region of Glue and Athena (default: the profile's)")
+    ct.add_argument("--workgroup", help="the Athena workgroup the table's queries run in (remembered)")
 
     demo = sub.add_parser("demo", help="build the demo organization store (org-events)")
     demo.add_argument("--reset", action="store_true", help="delete and rebuild the demo store")
@@ -151,9 +168,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             return run_app(profile=args.profile, region=args.region)
         if args.command == "stores":
+            if args.profile or args.region:
+                from trailtui.commands.athena import run_aws_stores
+
+                return run_aws_stores(args.profile, args.region, args.format)
             from trailtui.commands.stores import run_stores
 
             return run_stores(getattr(args, "format", "table"))
+        if args.command == "athena":
+            from trailtui.commands.athena import run_create_table
+
+            return run_create_table(
+                args.location, args.database, args.table, args.profile, args.region, args.workgroup
+            )
     except LakeBusyError as exc:
         print(f"trailtui: {exc}", file=sys.stderr)
         return 75

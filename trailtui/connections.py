@@ -103,7 +103,12 @@ class AwsConnection:
         self.profile = profile
         self._session = session
         self.endpoint_url = endpoint_url
-        self.cloudtrail: Any = aws_client(session, "cloudtrail", endpoint_url)
+        from trailtui.athena.router import with_athena
+
+        # Lake's client, which also answers for the profile's Athena CloudTrail tables (trailtui.athena).
+        self.cloudtrail: Any = with_athena(
+            session, aws_client(session, "cloudtrail", endpoint_url), endpoint_url
+        )
         self.sts: Any = aws_client(session, "sts", endpoint_url)
         self.region: str = self.cloudtrail.meta.region_name
         self.key = ConnectionKey.aws(profile or session.profile_name or "default", self.region)

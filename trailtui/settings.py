@@ -7,6 +7,10 @@ reported and ignored rather than stopping trailtui.
     [profiles.production]        # per AWS profile
     color = "red"                # the context line's colour when this profile is current
     read_only = true             # mark it read-only (a reminder: shown in the context line)
+
+    [athena]                     # Athena CloudTrail tables (see docs/athena.md)
+    workgroup = "primary"        # for tables create-table did not remember a workgroup for
+    output_location = "s3://my-athena-results/trailtui/"   # when the workgroup sets none
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class Settings:
     history_cap: int = DEFAULT_CAP
     profiles: dict[str, ProfileLook] = field(default_factory=dict)
     problem: str | None = None  # why the file was ignored, if it was
+    athena_workgroup: str | None = None
+    athena_output_location: str | None = None
 
 
 def load_settings(where: Locations) -> Settings:
@@ -49,6 +55,11 @@ def load_settings(where: Locations) -> Settings:
                 settings.profiles[str(name)] = ProfileLook(
                     look.get("color"), bool(look.get("read_only", False))
                 )
+        athena = data.get("athena") or {}
+        if isinstance(athena, dict):
+            settings.athena_workgroup = str(athena["workgroup"]) if athena.get("workgroup") else None
+            out = athena.get("output_location")
+            settings.athena_output_location = str(out) if out else None
     except (TypeError, ValueError) as exc:
         return Settings(problem=f"{path}: {exc}; using defaults")
     return settings

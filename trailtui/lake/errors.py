@@ -20,6 +20,35 @@ def error_message(exc: BaseException) -> str:
 
 
 _NOT_CLOUDTRAIL = {"GetCallerIdentity": "sts", "ListAccountAliases": "iam"}
+# Athena CloudTrail tables (trailtui.athena) call Athena, Glue and S3.
+_NOT_CLOUDTRAIL.update(
+    dict.fromkeys(
+        (
+            "StartQueryExecution",
+            "GetQueryExecution",
+            "GetQueryResults",
+            "StopQueryExecution",
+            "GetWorkGroup",
+        ),
+        "athena",
+    )
+)
+_NOT_CLOUDTRAIL.update(
+    dict.fromkeys(
+        (
+            "GetDatabases",
+            "GetDatabase",
+            "GetTables",
+            "GetTable",
+            "CreateDatabase",
+            "CreateTable",
+            "UpdateTable",
+        ),
+        "glue",
+    )
+)
+_NOT_CLOUDTRAIL.update(dict.fromkeys(("ListObjectsV2", "GetObject", "HeadObject"), "s3"))
+_SERVICE_NAMES = {"cloudtrail": "CloudTrail", "athena": "Athena", "glue": "Glue", "s3": "S3"}
 
 
 def _service_of(exc: BaseException) -> str:
@@ -64,7 +93,8 @@ def explain(exc: BaseException, profile: str | None = None) -> str:
     if code in ("UnrecognizedClientException", "InvalidSignatureException", "InvalidClientTokenId"):
         return f"The credentials were rejected ({code}): {msg}"
     if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
-        return f"CloudTrail is throttling requests (retries exhausted): {msg}"
+        service = _SERVICE_NAMES.get(_service_of(exc), "AWS")
+        return f"{service} is throttling requests (retries exhausted): {msg}"
     if code:
         return f"{code}: {msg}"
     return msg or name

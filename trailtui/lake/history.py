@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS history (
     row_count INTEGER,
     error TEXT,
     started REAL NOT NULL,
-    ended REAL
+    ended REAL,
+    engine TEXT
 );
 CREATE INDEX IF NOT EXISTS history_started ON history (started);
 CREATE INDEX IF NOT EXISTS history_query ON history (query_id);
@@ -63,6 +64,7 @@ class HistoryEntry:
     error: str | None
     started: float
     ended: float | None
+    engine: str | None = None  # "lake", or "athena" for an Athena CloudTrail table
 
     @property
     def key(self) -> ConnectionKey:
@@ -80,6 +82,10 @@ class History(SqliteFile):
     def __init__(self, path: Path, cap: int = DEFAULT_CAP) -> None:
         super().__init__(path, _SCHEMA)
         self.cap = cap
+        columns = {row[1] for row in self._conn().execute("PRAGMA table_info(history)").fetchall()}
+        if "engine" not in columns:  # a history written before Athena tables were queried
+            with self._tx() as con:
+                con.execute("ALTER TABLE history ADD COLUMN engine TEXT")
 
     def started(
         self,

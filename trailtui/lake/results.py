@@ -9,6 +9,17 @@ from typing import Any
 END_STATES = frozenset({"FINISHED", "FAILED", "CANCELLED", "TIMED_OUT"})
 READABLE_STATES = frozenset({"FINISHED", "TIMED_OUT", "CANCELLED"})
 PRICE_PER_GB = 0.005  # USD per GB scanned, the published CloudTrail Lake query price
+# Amazon Athena (Athena pricing page): USD 5 per TB scanned, rounded up to the next MB, 10 MB minimum.
+ATHENA_PRICE_PER_TB = 5.0
+_MB = 1024 * 1024
+_TB = 1024**4
+ATHENA_MIN_BILLED = 10 * _MB
+
+
+def athena_cost(bytes_scanned: int) -> float:
+    """USD Athena bills for a query that scanned this much."""
+    billed = max(ATHENA_MIN_BILLED, -(-bytes_scanned // _MB) * _MB)
+    return billed / _TB * ATHENA_PRICE_PER_TB
 
 
 @dataclass(frozen=True)
@@ -18,10 +29,14 @@ class QueryStatistics:
     bytes_scanned: int = 0
     execution_ms: int = 0
     creation_time: datetime | None = None
+    engine: str = "lake"  # "athena" for an Athena CloudTrail table (trailtui.athena)
+    queue_ms: int = 0  # Athena: time spent queued
 
     @property
     def estimated_cost(self) -> float:
-        """USD, at Lake's published price (billing rounds per query; this does not)."""
+        """USD, at the engine's published price (Lake's billing rounds per query; this does not)."""
+        if self.engine == "athena":
+            return athena_cost(self.bytes_scanned)
         return self.bytes_scanned / 1e9 * PRICE_PER_GB
 
     @classmethod
@@ -32,6 +47,8 @@ class QueryStatistics:
             bytes_scanned=int(s.get("BytesScanned") or 0),
             execution_ms=int(s.get("ExecutionTimeInMillis") or 0),
             creation_time=s.get("CreationTime"),
+            engine=str(s.get("Engine") or "lake"),
+            queue_ms=int(s.get("QueueTimeInMillis") or 0),
         )
 
 

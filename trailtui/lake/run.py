@@ -19,7 +19,7 @@ from trailtui.lake.connection import Connection, ConnectionKey
 from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
 from trailtui.lake.results import READABLE_STATES, QueryState, ResultPage
-from trailtui.lake.sqltext import first_store_id
+from trailtui.lake.sqltext import first_store_id, first_table_name
 
 PAGE_SIZE = 1000
 
@@ -91,6 +91,7 @@ class HistoryRecord:
             events_scanned=s.events_scanned,
             bytes_scanned=s.bytes_scanned,
             execution_ms=s.execution_ms,
+            engine=s.engine,
         )
 
 
@@ -187,5 +188,6 @@ def execute(
 
 
 def store_of(sql: str, current: str | None = None) -> str | None:
-    """The store a query is about: the first one it names, else the one it was run on."""
-    return first_store_id(sql) or current
+    """The store a query is about: the first one it names (a Lake store, or an Athena table's
+    DATABASE.TABLE), else the one it was run on."""
+    return first_store_id(sql) or first_table_name(sql) or current

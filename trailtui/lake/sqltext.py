@@ -124,6 +124,17 @@ def first_store_id(sql: str) -> str | None:
     return m.group().rsplit("/", 1)[-1] if m else None
 
 
+_QUALIFIED_TABLE = re.compile(
+    r"\b(?:FROM|JOIN)\s+(\"?[A-Za-z_][A-Za-z0-9_]*\"?\.\"?[A-Za-z_][A-Za-z0-9_]*\"?)", re.IGNORECASE
+)
+
+
+def first_table_name(sql: str) -> str | None:
+    """The first DATABASE.TABLE after FROM or JOIN (an Athena CloudTrail table), without quotes."""
+    m = _QUALIFIED_TABLE.search(sql)
+    return m.group(1).replace('"', "") if m else None
+
+
 def has_time_bound(sql: str) -> bool:
     """Does the query restrict eventTime (a comparison, BETWEEN, or IN on it) anywhere? Unparseable SQL
     counts as bounded: the service will reject it before it scans anything."""

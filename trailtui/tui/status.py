@@ -117,11 +117,17 @@ class QueryStatusBar(Static):
             bottom.append_text(safe_text(error, style="red"))
         elif state is not None:
             s = state.statistics
-            bottom.append(
-                f"matched {s.events_matched:,}  scanned {s.events_scanned:,}  "
-                f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
-                f"exec {s.execution_ms:,} ms"
-            )
+            if s.engine == "athena":  # Athena counts bytes, not events, and queues queries
+                bottom.append(
+                    f"Athena  {human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
+                    f"engine {s.execution_ms:,} ms  queued {s.queue_ms:,} ms"
+                )
+            else:
+                bottom.append(
+                    f"matched {s.events_matched:,}  scanned {s.events_scanned:,}  "
+                    f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
+                    f"exec {s.execution_ms:,} ms"
+                )
         elif run.cancel_requested:
             bottom.append("cancelling…", style="magenta")
         else:
