@@ -8,10 +8,10 @@ checked against data it never saw typed.
 
 Translated Athena SQL is Trino; it runs here through the project's own Trino-to-DuckDB translator
 (trailtui.local.translate, which is sqlglot's trino->duckdb plus the project's fixes), with one
-substitution: DuckDB has no transform_values, so the translation's JSON-text-to-Lake-map expression
-(`transform_values(CAST(json_parse(x) AS map(varchar, json)), <scalar text or compact JSON>)`) becomes
-DuckDB's JSON-to-MAP(VARCHAR, VARCHAR) cast, which has that meaning (nested values as compact JSON text,
-JSON null as NULL).
+substitution: the translation's JSON-text-to-Lake-map expression (`map_from_entries(transform(map_keys(
+CAST(json_parse(x) AS map(varchar, json))), k -> ROW(k, <the key's value extracted from x>)))`) becomes
+DuckDB's JSON-to-MAP(VARCHAR, VARCHAR) cast, which has that meaning (nested values as compact JSON text in
+their order, JSON null as NULL) without a lambda over JSON paths per key.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from typing import Any
 
 import duckdb
 
-from trailtui.athena.table import TrailLayout, parse_table, table_input
+from trailtui.athena.table import COLUMNS, PARTITION_KEYS, TrailLayout, parse_table, table_input
 from trailtui.athena.translate import AthenaTranslation
 
 SHAPED = "athena_trail"
+JSON_MAP = "athena_shape_json_map"
 FAKE_STORE = "00000000-0000-4000-8000-00000000a7e1"
 BUCKET = "demo-trail-bucket"
 
@@ -189,12 +190,22 @@ def _column_exprs(org_id: str) -> dict[str, str]:
     return cols
 
 
-def build_shaped_copy(lake_file: str, store_table: str, org_id: str) -> tuple[duckdb.DuckDBPyConnection, Any]:
-    """A DuckDB connection holding `lake.main.athena_trail`, and the Glue table (as trailtui sees it)."""
+def open_copy(path: str) -> duckdb.DuckDBPyConnection:
+    """A fresh connection with the copy attached as `lake` (a query's functions are registered on it)."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"ATTACH '{path}' AS lake (READ_ONLY)")
+    # The stand-in for the translation's JSON-text-to-map expression: DuckDB's JSON to MAP(VARCHAR, VARCHAR)
+    # cast keeps top-level keys, scalars as text, nested values as compact JSON in order, null as NULL.
+    con.execute(f"CREATE MACRO {JSON_MAP}(x) AS CAST(CAST(x AS JSON) AS MAP(VARCHAR, VARCHAR))")
+    return con
+
+
+def build_shaped_copy(lake_file: str, store_table: str, org_id: str, path: str) -> Any:
+    """Write `athena_trail` into the DuckDB file `path`; returns the Glue table (as trailtui sees it)."""
+    con = duckdb.connect()
     con.execute(f"ATTACH '{lake_file}' AS src (READ_ONLY)")
-    con.execute("ATTACH ':memory:' AS lake")
+    con.execute(f"ATTACH '{path}' AS lake")
     select = ", ".join(f"{e} AS {n}" for n, e in _column_exprs(org_id).items())
     con.execute(
         f"CREATE TABLE lake.main.{SHAPED} AS SELECT {select} FROM "
@@ -216,15 +227,31 @@ def build_shaped_copy(lake_file: str, store_table: str, org_id: str) -> tuple[du
         tuple(regions),
         first[0] if first else "2026/01/01",
     )
-    table = parse_table("trail", table_input("logs", layout))
-    return con, table
+    con.close()
+    return parse_table("trail", table_input("logs", layout))
 
 
-def to_duckdb(t: AthenaTranslation) -> str:
-    """The translated Athena SQL as DuckDB SQL over the shaped copy."""
+def athena_columns() -> dict[str, str]:
+    """The shaped copy's columns as Trino types: what the translator types the Athena SQL against."""
+    from sqlglot import exp
+
+    cols = {n: exp.DataType.build(t, dialect="hive").sql(dialect="trino") for n, t in COLUMNS}
+    cols.update({k: "VARCHAR" for k in PARTITION_KEYS})
+    cols["$path"] = "VARCHAR"
+    return cols
+
+
+def to_duckdb(t: AthenaTranslation) -> Any:
+    """The translated Athena SQL as a local-lake Translation (DuckDB SQL) over the shaped copy.
+
+    The project's translator types a query against Lake's schema; here the table is Athena-shaped, so it is
+    given that table's schema instead (the one thing swapped: the translation itself is the project's)."""
+    from unittest import mock
+
     import sqlglot
     from sqlglot import exp
 
+    from trailtui.local.translate import semantics
     from trailtui.local.translate import translate as lake_to_duckdb
 
     tree = sqlglot.parse_one(t.sql, read="trino")
@@ -232,14 +259,11 @@ def to_duckdb(t: AthenaTranslation) -> str:
     def substitute(node: Any) -> Any:
         if isinstance(node, exp.Table) and node.db == "trail" and node.name == "logs":
             return exp.Table(this=exp.to_identifier(FAKE_STORE, quoted=True), alias=node.args.get("alias"))
-        if (
-            isinstance(node, exp.Anonymous)
-            and node.name.upper() == "TRANSFORM_VALUES"
-            and isinstance(node.expressions[0], exp.Cast)
-        ):
-            parsed = node.expressions[0].this
-            return exp.Cast(this=parsed, to=exp.DataType.build("map(varchar, varchar)", dialect="trino"))
+        if isinstance(node, exp.MapFromEntries):
+            text = node.find(exp.ParseJSON).this  # the column the map is built from
+            return exp.Anonymous(this=JSON_MAP, expressions=[text.copy()])
         return node
 
     trino = tree.transform(substitute).sql(dialect="trino")
-    return lake_to_duckdb(trino, lambda ref: SHAPED if ref == FAKE_STORE else None).duckdb_sql
+    with mock.patch.object(semantics, "store_columns", athena_columns):
+        return lake_to_duckdb(trino, lambda ref: SHAPED if ref == FAKE_STORE else None)

@@ -6,32 +6,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.athena_shape import build_shaped_copy, to_duckdb
+from tests.athena_shape import build_shaped_copy, open_copy, to_duckdb
 from tests.lakequeries import load, substitute
 from trailtui.athena.translate import AthenaTranslationError, translate
+from trailtui.lake.library import QueryFile, samples
 from trailtui.lake.query import QueryRun
+from trailtui.local import trino_functions
 from trailtui.local.catalog import table_for
 from trailtui.local.demo import DEMO_STORE_ID, ORG_ID
 from trailtui.local.lakefile import LakeFile
 from trailtui.local.render import render_row, renderer_for
 from trailtui.local.service import LocalLake
 
-SAMPLES = sorted((Path(__file__).resolve().parents[1] / "trailtui" / "samples").glob("*.sql"))
+SAMPLES = samples()
+# Partial days at both ends, so the partition bounds (and the delivery allowance) are exercised.
+START, END = datetime(2026, 11, 13, 10, 30), datetime(2026, 11, 20, 23, 30)
 
 
 @pytest.fixture(scope="module")
-def shaped(demo_home: Path) -> Iterator[tuple[Any, Any]]:
+def shaped(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     from trailtui.paths import locations
 
     lake = LakeFile(locations(demo_home))
-    con, table = build_shaped_copy(str(lake.path), table_for(DEMO_STORE_ID), ORG_ID)
-    yield con, table
-    con.close()
+    path = str(tmp_path_factory.mktemp("athena") / "shaped.duckdb")
+    table = build_shaped_copy(str(lake.path), table_for(DEMO_STORE_ID), ORG_ID, path)
+    yield path, table
 
 
 def _lake_answer(ct: Any, sql: str) -> list[tuple[str | None, ...]] | str:
@@ -46,14 +51,22 @@ def _lake_answer(ct: Any, sql: str) -> list[tuple[str | None, ...]] | str:
     return [tuple(r) for page in run.pages() for r in page.rows]
 
 
-def _athena_answer(con: Any, table: Any, sql: str) -> tuple[list[str], list[tuple[str | None, ...]]]:
+def _athena_answer(path: str, table: Any, sql: str) -> tuple[list[str], list[tuple[str | None, ...]]]:
     translation = translate(
         sql.replace(DEMO_STORE_ID, "trail.logs"), lambda ref: table if ref == "trail.logs" else None
     )
-    result = con.execute(to_duckdb(translation))
-    renderers = [renderer_for(d[1]) for d in result.description or []]
-    names = [d[0] for d in result.description or []]
-    return names, [tuple(render_row(r, renderers)) for r in result.fetchall()]
+    duck = to_duckdb(translation)
+    con = open_copy(path)
+    try:
+        trino_functions.register(con, duck.functions)  # as the local engine does before running
+        result = con.execute(duck.duckdb_sql)
+        description = result.description or []
+        types = duck.types if len(duck.types) == len(description) else [None] * len(description)
+        renderers = [renderer_for(d[1], tt) for d, tt in zip(description, types, strict=True)]
+        names = [d[0] for d in description]
+        return names, [tuple(render_row(r, renderers)) for r in result.fetchall()]
+    finally:
+        con.close()
 
 
 # Star queries return the Athena table's columns: Lake-only ones (eventjson, annotation, ...) are absent, and
@@ -67,9 +80,9 @@ def _compare(shaped: tuple[Any, Any], ct: Any, sql: str) -> str | None:
     expected = _lake_answer(ct, sql)
     if isinstance(expected, str):
         return None  # the local lake does not run it: nothing to compare
-    con, table = shaped
+    path, table = shaped
     try:
-        names, got = _athena_answer(con, table, sql)
+        names, got = _athena_answer(path, table, sql)
     except AthenaTranslationError as exc:
         return f"refused: {exc}"
     if "*" in sql and "count(*)" not in sql.lower():
@@ -106,9 +119,9 @@ def lake_client(demo_home: Path) -> Iterator[Any]:
         os.environ["TRAILTUI_HOME"] = old
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
-def test_sample_query_means_the_same_on_athena(shaped: Any, lake_client: Any, sample: Path) -> None:
-    sql = sample.read_text().replace("$EDS_ID", DEMO_STORE_ID)
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda q: q.path.stem if q.path else q.name)
+def test_sample_query_means_the_same_on_athena(shaped: Any, lake_client: Any, sample: QueryFile) -> None:
+    sql = sample.filled(DEMO_STORE_ID, START, END)
     assert not isinstance(_lake_answer(lake_client, sql), str), "every sample runs on the local lake"
     assert _compare(shaped, lake_client, sql) is None
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from trailtui.athena.table import DATE_FORMAT, AthenaTable
+from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local.schema import BOOL, COLUMNS, MAP, TS, ListOf
 
 TableResolver = Callable[[str], "AthenaTable | None"]  # "db.table" -> the table, or None if unknown
@@ -34,9 +35,14 @@ NO_COUNTERPART = ("eventjson", "eventjsonchecksum", "eventcontext")
 # 5 minutes of an API call"; not guaranteed, hence a generous allowance.)
 DELIVERY_ALLOWANCE = timedelta(hours=1)
 _LAKE_TYPES = {c.name: c.type for c in COLUMNS}
+# A JSON object's text as Lake's map<string,string>: top-level keys, scalars as text, nested objects and
+# arrays as compact JSON in their original key order (json_parse would sort keys: Trino's JSON is
+# canonical), JSON null as NULL. The keys come from the parsed object; each value is extracted from the text.
 _MAP_VALUE = (
-    "transform_values(CAST(json_parse({c}) AS map(varchar, json)), "
-    "(k, v) -> IF(json_format(v) = 'null', NULL, coalesce(TRY_CAST(v AS varchar), json_format(v))))"
+    "map_from_entries(transform(map_keys(CAST(json_parse({c}) AS map(varchar, json))), "
+    "k -> ROW(k, IF(json_format(json_extract({c}, concat('$[', json_format(CAST(k AS json)), ']'))) = 'null', "
+    "NULL, coalesce(json_extract_scalar({c}, concat('$[', json_format(CAST(k AS json)), ']')), "
+    "json_format(json_extract({c}, concat('$[', json_format(CAST(k AS json)), ']'))))))))"
 )
 _RESOURCE_ROW = "ROW(accountid varchar, type varchar, arn varchar, arnprefix varchar)"
 
@@ -64,7 +70,7 @@ def athena_table_refs(sql: str) -> list[str]:
     from sqlglot.errors import ParseError, TokenError
 
     try:
-        tree = sqlglot.parse_one(sql.strip().rstrip(";"), read="trino")
+        tree = sqlglot.parse_one(quote_store_ids(sql.strip().rstrip(";")), read="trino")
     except (ParseError, TokenError, ValueError):
         return []
     if tree is None:
@@ -88,7 +94,7 @@ def _parse(sql: str) -> Any:
     if not text:
         raise AthenaTranslationError("The query statement is empty.")
     try:
-        trees = [t for t in sqlglot.parse(text, read="trino") if t is not None]
+        trees = [t for t in sqlglot.parse(quote_store_ids(text), read="trino") if t is not None]
     except ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         raise AthenaTranslationError(
