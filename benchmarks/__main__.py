@@ -3,7 +3,7 @@ measured in the same run, with its target. Data is generated deterministically (
 generator, scaled) and cached under benchmarks/.data/.
 
     python -m benchmarks            everything (about 15 minutes on 2 cores; the first run builds the data)
-    python -m benchmarks import query tui poll serve s3      only some of them
+    python -m benchmarks import query tui poll serve s3 athena      only some of them
     python -m benchmarks scaling    import and query cost at 100k, 1M and 5M events (long)
 """
 
@@ -55,6 +55,12 @@ def _s3() -> list[Row]:
     return s3_bench.run()
 
 
+def _athena() -> list[Row]:
+    from benchmarks import athena_bench
+
+    return athena_bench.run()
+
+
 SUITES: dict[str, Callable[[], list[Row]]] = {
     "import": _import,
     "query": _query,
@@ -62,6 +68,7 @@ SUITES: dict[str, Callable[[], list[Row]]] = {
     "poll": _poll,
     "serve": _serve,
     "s3": _s3,
+    "athena": _athena,
 }
 
 
@@ -77,6 +84,10 @@ def verdict(name: str, value: float, ref: float) -> str:
         return _mark(value <= 1.0 and (math.isnan(ref) or value < ref), "<= 1.0 s, < Harlequin")
     if "rows shown in the grid" in name:
         return _mark(value <= 0.5, "<= 0.5 s")
+    if name.startswith("athena 1-day query"):  # the day, and the next day's folder (late deliveries)
+        return _mark(value <= ref * 2.5 / 30, "<= 2.5/30 of unpruned")
+    if name.startswith("athena Lake-to-Athena"):
+        return _mark(value <= 50, "<= 50 ms")
     if "peak RSS" in name:
         return _mark(value <= 300, "<= 300 MB")
     return ""

@@ -105,11 +105,15 @@ def _lake_names(ct: Any, sql: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lake_client(demo_home: Path) -> Iterator[Any]:
+def lake_client(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The local lake on a private copy of the demo (its queries must not land in the shared one)."""
     import os
+    import shutil
 
+    root = tmp_path_factory.mktemp("athena-lake") / "home"
+    shutil.copytree(demo_home, root, ignore=shutil.ignore_patterns("*.lock"))
     old = os.environ.get("TRAILTUI_HOME")
-    os.environ["TRAILTUI_HOME"] = str(demo_home)
+    os.environ["TRAILTUI_HOME"] = str(root)
     local = LocalLake()
     yield local.client()
     local.close()
