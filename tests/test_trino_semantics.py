@@ -247,7 +247,7 @@ REFUSED: list[tuple[str, str, str, str]] = [
     ),
 ]
 
-# (doc section, expression, message of the FAILED query).
+# (doc section, expression, message of the FAILED query or of StartQuery).
 FAILED: list[tuple[str, str, str]] = [
     (MATH, "count(*) / 0", "Division by zero"),
     (MATH, "5 % 0", "Division by zero"),

@@ -93,6 +93,8 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
     tree, types = give_trino_semantics(tree, src, stores.tables)
     tree, functions = trino_functions.rewrite(tree)
     tree = finish(tree)
+    for node in tree.walk():  # the generator copies the tree: nested struct types make that slow
+        node.type = None
     duck = tree.sql(dialect="duckdb", identify=True)
     return Translation(
         duckdb_sql=duck,

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -38,7 +39,9 @@ def _strict_text() -> dict[Any, tuple[str, str]]:
 _STRICT_TEXT = _strict_text()
 
 
+@functools.lru_cache(maxsize=256)
 def _dt(text: str) -> Any:
+    """A Trino type (parsed once per spelling: types are shared, never changed in place)."""
     from sqlglot import exp
 
     return exp.DataType.build(text, dialect="trino")
@@ -69,11 +72,11 @@ def _timestamp_literal(node: Any, to: Any) -> Any:
         if zone and re.fullmatch(r"[+-]\d{2}:\d{2}", zone):
             body = body[: m.start()].strip() + zone if m else body  # DuckDB reads offsets without a space
         node.set("this", exp.Literal.string(body))
-        node.set("to", _dt("TIMESTAMPTZ"))
+        node.set("to", _dt("TIMESTAMPTZ").copy())
         node.type = _dt(f"TIMESTAMP({precision}) WITH TIME ZONE")
         set_zone(node, zone if zone not in (None, "UTC", "Z") else ("UTC" if zone else None))
         return node
-    node.set("to", _dt("TIMESTAMP"))
+    node.set("to", _dt("TIMESTAMP").copy())
     node.type = _dt(f"TIMESTAMP({min(precision, 6) if precision else 0})")
     return node
 
@@ -113,7 +116,7 @@ def rewrite_cast(node: Any) -> Any:
         from trailtui.local.translate.operators import literal_decimal
 
         p, s = literal_decimal(src.name.strip())
-        node.set("to", _dt(f"DECIMAL({p}, {s})"))
+        node.set("to", _dt(f"DECIMAL({p}, {s})").copy())
         node.type = _dt(f"DECIMAL({p}, {s})")
         return node
     if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):

@@ -76,6 +76,16 @@ def _range(m: re.Match[str]) -> str:
     return f"Out of range for {_DUCK_TYPES.get(m.group(3), m.group(3).lower())}: {value}"
 
 
+@_rule(r'column "([^"]+)" must appear in the GROUP BY clause')
+def _group_by(m: re.Match[str]) -> str:
+    return f"'{m.group(1)}' must be an aggregate expression or appear in GROUP BY clause"
+
+
+@_rule(r"No function matches the given name and argument types '(\w+)\((.*)\)'")
+def _parameters(m: re.Match[str]) -> str:
+    return f"Unexpected parameters ({m.group(2).lower()}) for function {m.group(1).lower()}"
+
+
 @_rule(r"Scalar Function with name (\w+) does not exist")
 def _function(m: re.Match[str]) -> str:
     return f"Function '{m.group(1).lower()}' not registered"

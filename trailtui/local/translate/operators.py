@@ -18,6 +18,7 @@ operator", language/types).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
@@ -32,7 +33,9 @@ MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
 
 
+@functools.lru_cache(maxsize=256)
 def _dt(text: str) -> Any:
+    """A Trino type (parsed once per spelling: types are shared, never changed in place)."""
     from sqlglot import exp
 
     return exp.DataType.build(text, dialect="trino")
@@ -93,7 +96,7 @@ def _type_literal(node: Any) -> Any:
         if p > 38:
             raise InvalidQueryStatement(f"Invalid numeric literal: {text}")
         if p > 18:  # DuckDB would read it as a double
-            cast = exp.Cast(this=exp.Literal.string(text), to=_dt(f"DECIMAL({p}, {s})"))
+            cast = exp.Cast(this=exp.Literal.string(text), to=_dt(f"DECIMAL({p}, {s})").copy())
             cast.type = _dt(f"DECIMAL({p}, {s})")
             return cast
         node.type = _dt(f"DECIMAL({p}, {s})")
@@ -201,22 +204,39 @@ def _is_time(node: Any) -> bool:
     return kind(node) in ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "DATETIME", "TIMESTAMPLTZ")
 
 
-def _check_comparable(node: Any, src: Source) -> None:
-    from sqlglot import exp
+def _family(node: Any) -> str:
+    if is_text(node):
+        return "text"
+    if is_numeric(node):
+        return "number"
+    if kind(node) == "BOOLEAN":
+        return "boolean"
+    if _is_time(node):
+        return "time"
+    return "other"
 
+
+# Pairs of type families Trino cannot compare (no implicit coercion between them). A string compared with
+# a timestamp is not among them: Lake coerces string literals compared with eventTime.
+_INCOMPARABLE = {
+    frozenset(("text", "number")),
+    frozenset(("text", "boolean")),
+    frozenset(("boolean", "number")),
+    frozenset(("time", "number")),
+    frozenset(("time", "boolean")),
+}
+
+
+def _check_comparable(node: Any, src: Source) -> None:
     a, b = node.this, node.expression
-    pairs = ((a, b), (b, a))
-    for x, y in pairs:
-        if is_text(x) and (is_numeric(y) or kind(y) == "BOOLEAN"):
-            if isinstance(x, exp.Literal) and _is_time(y):
-                continue
-            symbol = _SYMBOLS.get(type(node).__name__, "=")
-            if symbol == "<>" and "!=" in src.parsed:
-                symbol = "!="
-            raise InvalidQueryStatement(
-                f"{_operator_at(src, node, symbol)}Cannot apply operator: "
-                f"{trino_name(a.type)} {symbol} {trino_name(b.type)}"
-            )
+    if frozenset((_family(a), _family(b))) in _INCOMPARABLE:
+        symbol = _SYMBOLS.get(type(node).__name__, "=")
+        if symbol == "<>" and "!=" in src.parsed:
+            symbol = "!="
+        raise InvalidQueryStatement(
+            f"{_operator_at(src, node, symbol)}Cannot apply operator: "
+            f"{trino_name(a.type)} {symbol} {trino_name(b.type)}"
+        )
 
 
 def _nan_safe(node: Any) -> Any:
@@ -280,7 +300,7 @@ def _at_time_zone(node: Any) -> Any:
         )
     this = node.this
     # a timestamp is read in the session zone, UTC
-    out = this if kind(this) == "TIMESTAMPTZ" else exp.Cast(this=this, to=_dt("TIMESTAMPTZ"))
+    out = this if kind(this) == "TIMESTAMPTZ" else exp.Cast(this=this, to=_dt("TIMESTAMPTZ").copy())
     p = [e.name for e in (this.type.expressions if this.type is not None else [])]
     out.type = _dt(f"TIMESTAMP({p[0] if p and p[0].isdigit() else 3}) WITH TIME ZONE")
     name = zone.name

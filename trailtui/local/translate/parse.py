@@ -22,28 +22,34 @@ _PLACEHOLDER = re.compile(r"(?:FROM|JOIN)\s+(<[^>]{1,60}>|\$\{?[A-Za-z_]+\}?)", 
 
 @dataclass
 class Source:
-    """The user's text, the text given to the parser, and the map between their offsets."""
+    """The user's text, the text given to the parser, and (when an error needs it) the map between their
+    offsets."""
 
     original: str
     parsed: str
     lead: int  # offset in `original` where the parsed text starts
-    to_original: list[int]  # offset in `parsed` -> offset in the stripped original
+    _map: list[int] | None = None
 
     @classmethod
     def of(cls, sql: str) -> Source:
         text = sql.strip().rstrip(";").strip()
         lead = sql.find(text) if text else 0
-        quoted = quote_store_ids(text)
-        mapping: list[int] = []
-        j = 0
-        for ch in quoted:  # quoting only inserts characters
-            if j < len(text) and ch == text[j]:
+        return cls(sql, quote_store_ids(text), lead)
+
+    @property
+    def to_original(self) -> list[int]:
+        """Offset in `parsed` -> offset in the stripped original (quoting only inserts characters)."""
+        if self._map is None:
+            text = self.original[self.lead :]
+            mapping: list[int] = []
+            j = 0
+            for ch in self.parsed:
                 mapping.append(j)
-                j += 1
-            else:
-                mapping.append(j)
-        mapping.append(len(text))
-        return cls(sql, quoted, lead, mapping)
+                if j < len(text) and ch == text[j]:
+                    j += 1
+            mapping.append(j)
+            self._map = mapping
+        return self._map
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column), both from 1, in the user's text, of an offset into the parsed text."""
@@ -97,16 +103,10 @@ def _mismatched(src: Source, token: Any, expecting: str = "") -> LakeError:
     return InvalidQueryStatement(f"line {line}:{col}: mismatched input '{token.text}'{tail}")
 
 
-def _check_grammar(src: Source) -> None:
+def _check_grammar(src: Source, tokens: list[Any]) -> None:
     """What sqlglot accepts and Trino's grammar does not."""
-    from sqlglot.dialects.trino import Trino
-    from sqlglot.errors import TokenError
     from sqlglot.tokens import TokenType as T
 
-    try:
-        tokens = Trino().tokenize(src.parsed)
-    except TokenError:
-        return  # the parser reports it
     limit_at: dict[int, bool] = {}
     depth = 0
     for i, tok in enumerate(tokens):
@@ -134,16 +134,18 @@ def _check_grammar(src: Source) -> None:
 
 def parse(sql: str) -> tuple[Any, Source]:
     """The query's tree and its source, or InvalidQueryStatement with the line and column of the problem."""
-    import sqlglot
     from sqlglot import exp
+    from sqlglot.dialects.trino import Trino
     from sqlglot.errors import ParseError, TokenError
 
     src = Source.of(sql)
     if not src.parsed:
         raise InvalidQueryStatement("The query statement is empty.")
-    _check_grammar(src)
+    trino = Trino()
     try:
-        statements = [s for s in sqlglot.parse(src.parsed, read="trino") if s is not None]
+        tokens = trino.tokenize(src.parsed)
+        _check_grammar(src, tokens)
+        statements = [s for s in trino.parser().parse(tokens, src.parsed) if s is not None]
     except ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         where = ""

@@ -66,6 +66,9 @@ def cte_references(tree: Any) -> set[int]:
     from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
     from sqlglot.optimizer.scope import Scope, traverse_scope
 
+    if tree.find(exp.CTE) is None:  # no CTE, so every table must be a store
+        return set()
+
     # Trino's identifiers are case-insensitive: analyse a normalised copy, whose tables come in the same
     # order as the query's.
     copy = normalize_identifiers(tree.copy(), dialect="trino")

@@ -9,6 +9,7 @@ only the untyped rules apply; docs/sql.md lists what that leaves.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement, LakeError
@@ -16,9 +17,14 @@ from trailtui.local.translate.parse import Source
 from trailtui.local.translate.types import TrinoType, output_type, store_columns
 
 
-def _schema(tables: list[str]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=64)
+def _schema(tables: tuple[str, ...]) -> Any:
+    """The stores' schema for sqlglot, built once per set of tables: parsing the nested column types is
+    most of the cost of typing a query, and sqlglot caches the parsed types inside the schema object."""
+    from sqlglot.schema import MappingSchema
+
     cols = store_columns()
-    return {"lake": {"main": {t: dict(cols) for t in dict.fromkeys(tables)}}}
+    return MappingSchema({"lake": {"main": {t: dict(cols) for t in tables}}}, dialect="trino")
 
 
 def _unresolved(exc: Exception, tree: Any, src: Source) -> LakeError | None:
@@ -42,6 +48,8 @@ def _unresolved(exc: Exception, tree: Any, src: Source) -> LakeError | None:
                 if shown == "eventdata"
                 else ""
             )
+            if not col.table and col.name.lower() in store_columns():  # in more than one source
+                return InvalidQueryStatement(f"{src.where(col)}Column '{shown}' is ambiguous")
             return InvalidQueryStatement(f"{src.where(col)}Column '{shown}' cannot be resolved{hint}")
     return InvalidQueryStatement(f"Column '{name.lower()}' cannot be resolved")
 
@@ -52,15 +60,17 @@ def qualify_and_type(tree: Any, src: Source, tables: list[str]) -> Any | None:
     from sqlglot.optimizer.annotate_types import annotate_types
     from sqlglot.optimizer.qualify import qualify
 
-    schema = _schema(tables)
+    schema = _schema(tuple(sorted(set(tables))))
     try:
+        # No copy: the query is only used again if qualify fails, and what qualify has done by then
+        # (quoting, qualifying names) leaves it the same query.
         typed = qualify(
-            tree.copy(),
+            tree,
             schema=schema,
             dialect="trino",
             expand_alias_refs=True,
             validate_qualify_columns=True,
-            identify=True,
+            quote_identifiers=False,  # the generator quotes every identifier anyway
         )
     except OptimizeError as exc:
         err = _unresolved(exc, tree, src)
