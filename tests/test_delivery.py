@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,3 +137,34 @@ def test_a_query_without_delivery_has_no_delivery_status(local: LocalLake) -> No
     ct = local.client()
     described = finish(ct, ct.start_query(QueryStatement=SQL)["QueryId"])
     assert "DeliveryStatus" not in described and "DeliveryS3Uri" not in described
+
+
+def test_csv_export_from_the_local_lake_goes_by_delivery(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trailtui.cli import main
+    from trailtui.commands import query as query_command
+    from trailtui.local import delivery
+
+    sql = (
+        "SELECT '=1+1' AS formula, eventName, NULL AS nothing, 'a,\"b\"' || chr(10) || 'c' AS tricky "
+        f"FROM {DEMO_STORE_ID} ORDER BY eventTime, eventID LIMIT 2500"
+    )
+    assert main(["query", "--format", "csv", sql]) == 0  # page by page, to standard output
+    paged = capsys.readouterr().out
+    monkeypatch.setattr(delivery, "FILE_ROWS", 1000)  # three result files
+
+    def no_paging(*_: Any, **__: Any) -> int:
+        raise AssertionError("the export should come from the delivered files")
+
+    monkeypatch.setattr(query_command, "export_query", no_paging)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    target = tmp_path / "out.csv"
+    assert main(["query", sql, "--output", str(target)]) == 0
+    assert "wrote 2,500 rows" in capsys.readouterr().err
+    with open(target, encoding="utf-8", newline="") as fh:
+        assert fh.read() == paged
+    assert list(csv.reader(io.StringIO(paged)))[1][0] == "'=1+1"  # formulas neutralised as before
+    assert not list(scratch.iterdir())  # the delivered files are gone

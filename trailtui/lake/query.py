@@ -20,15 +20,25 @@ StopCheck = Callable[[], bool]
 class QueryRun:
     """One query: `start()`, then `wait()` for it to end, then `pages()` to read its results."""
 
-    def __init__(self, client: Any, sql: str | None = None, query_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        sql: str | None = None,
+        query_id: str | None = None,
+        delivery_uri: str | None = None,
+    ) -> None:
         self.client = client
         self.sql = sql
         self.query_id = query_id
+        self.delivery_uri = (
+            delivery_uri  # StartQuery's DeliveryS3Uri: the full results also go there as files
+        )
         self.state: QueryState | None = None
 
     def start(self) -> str:
         assert self.sql is not None, "a QueryRun made from a query ID cannot be started again"
-        response = self.client.start_query(QueryStatement=self.sql)
+        extra = {"DeliveryS3Uri": self.delivery_uri} if self.delivery_uri else {}
+        response = self.client.start_query(QueryStatement=self.sql, **extra)
         self.query_id = response["QueryId"]
         return self.query_id
 

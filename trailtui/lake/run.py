@@ -32,6 +32,7 @@ class LakeQuery:
     key: ConnectionKey
     store: str | None = None  # the store ID the query names (or the current store, if it names none)
     query_id: str | None = None
+    delivery_uri: str | None = None  # StartQuery's DeliveryS3Uri
 
     @property
     def reopened(self) -> bool:
@@ -148,7 +149,7 @@ def execute(
     A reopened query is not recorded again. With `read_pages`, a query that ended with readable results
     has its pages reported as they arrive; the first page's total is recorded as the row count."""
     record = record if record is not None and not query.reopened else HistoryRecord(None)
-    run = QueryRun(conn.cloudtrail, query.sql, query_id=query.query_id)
+    run = QueryRun(conn.cloudtrail, query.sql, query_id=query.query_id, delivery_uri=query.delivery_uri)
     record.start(query, conn)
     try:
         if not query.reopened:

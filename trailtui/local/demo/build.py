@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 
     from trailtui.local.lakefile import LakeFile
 
-# The first slice: the newest days, enough for the welcome query's last week to show its newest rows.
-FIRST_DAYS = 3
+# The first slice: the newest day, enough for the welcome query (the last week, newest 1,000 first).
+FIRST_DAYS = 1
 # Later slices: about 30,000 events each, several full row groups per commit, a few tens of MB of text.
-SLICE_DAYS = 9
+SLICE_DAYS = 10
 _ANCHOR_KEY = "demo.anchor"
 _DAYS_KEY = "demo.days_done"
 _COUNT_KEY = "demo.events"

@@ -1,0 +1,170 @@
+"""The first run, scan statistics and results at volume, each beside a reference measured in the same run.
+
+- first run: a fresh TRAILTUI_HOME, the explorer's start (the demo's newest days built, the rest left to a
+  background thread), then the stores listed and the welcome query run through boto3, until its rows are
+  there; the reference is the same on the second start (the demo already built);
+- demo build: `trailtui demo` in its own process, wall time and peak resident memory;
+- statistics: BytesScanned of a query bounded to one day against the same query unbounded (target: a fifth);
+- export: `trailtui query --format csv --output` of 100,000 rows x 7 columns, and of 100,000 whole rows,
+  against DuckDB's `COPY (SELECT ...) TO 'x.csv'` of the same rows from the same lake file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+Row = tuple[str, float, float]
+
+_FIRST_RUN = """
+import json, resource, sys, time
+from trailtui.tui.app import WELCOME_SQL
+from trailtui.paths import locations
+from trailtui.local.lakefile import LakeFile
+start = time.perf_counter()
+from trailtui.local.demo import ensure_demo
+from trailtui.local.service import LocalLake
+where = locations(sys.argv[1]).ensure()
+ensure_demo(LakeFile(where), background=True)
+lake = LocalLake(where)
+ct = lake.client()
+stores = ct.list_event_data_stores()["EventDataStores"]
+listed = time.perf_counter() - start
+qid = ct.start_query(QueryStatement=WELCOME_SQL)["QueryId"]
+while ct.describe_query(QueryId=qid)["QueryStatus"] in ("QUEUED", "RUNNING"):
+    time.sleep(0.05)
+rows = ct.get_query_results(QueryId=qid)["QueryResultRows"]
+ready = time.perf_counter() - start
+print(json.dumps({"listed": listed, "ready": ready, "rows": len(rows), "stores": len(stores)}), flush=True)
+lake.close()
+import threading
+for t in threading.enumerate():
+    if t.name == "trailtui-demo":
+        t.join()
+"""
+
+_BUILD = """
+import json, resource, sys, time
+from trailtui.local.demo import build_demo
+from trailtui.local.lakefile import LakeFile
+from trailtui.paths import locations
+start = time.perf_counter()
+report = build_demo(LakeFile(locations(sys.argv[1]).ensure()))
+assert report.ok
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "events": report.store.event_count}))
+"""
+
+SEVEN = "eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, recipientAccountId"
+
+
+def _python(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _first_run(home: Path) -> list[Row]:
+    first = _python(_FIRST_RUN, str(home))
+    second = _python(_FIRST_RUN, str(home))
+    assert first["rows"] > 0 and second["rows"] > 0
+    return [
+        ("first run: stores listed, s vs a second start", first["listed"], second["listed"]),
+        ("first run: welcome query's rows, s vs a second start", first["ready"], second["ready"]),
+    ]
+
+
+def _build(tmp: Path) -> list[Row]:
+    built = _python(_BUILD, str(tmp / "build"))
+    return [
+        ("demo build (105,000 events), s", built["seconds"], float("nan")),
+        ("demo build peak RSS, MB", built["peak_mb"], float("nan")),
+    ]
+
+
+def _statistics(home: Path) -> list[Row]:
+    from trailtui.local.demo import DEMO_STORE_ID
+    from trailtui.local.service import LocalLake
+    from trailtui.paths import locations
+
+    lake = LocalLake(locations(home))
+    ct = lake.client()
+    try:
+
+        def scanned(where: str) -> float:
+            qid = ct.start_query(
+                QueryStatement=f"SELECT eventName, count(*) FROM {DEMO_STORE_ID} {where} GROUP BY 1"
+            )["QueryId"]
+            while (d := ct.describe_query(QueryId=qid))["QueryStatus"] in ("QUEUED", "RUNNING"):
+                time.sleep(0.05)
+            return float(d["QueryStatistics"]["BytesScanned"])
+
+        with lake.engine.lake.reader() as con:
+            row = con.execute(
+                f"SELECT max(eventtime)::DATE FROM lake.events_{DEMO_STORE_ID.replace('-', '')}"
+            ).fetchone()
+        day = row[0] if row else None
+        bounded = scanned(f"WHERE eventTime >= '{day} 00:00:00'")
+        return [("BytesScanned, one day of 30 vs unbounded (target <= 0.2)", bounded, scanned(""))]
+    finally:
+        lake.close()
+
+
+def _export(home: Path, tmp: Path, whole: bool) -> Row:
+    import duckdb
+
+    from trailtui.commands.query import run_query
+    from trailtui.connections import open_local
+    from trailtui.local.demo import DEMO_STORE_ID
+    from trailtui.local.service import LocalLake
+    from trailtui.paths import locations
+
+    cols = "*" if whole else SEVEN
+    sql = f"SELECT {cols} FROM {DEMO_STORE_ID} ORDER BY eventTime, eventID LIMIT 100000"
+    lake = LocalLake(locations(home))
+    try:
+        conn = open_local(lake)
+        start = time.perf_counter()
+        with open(tmp / "err.txt", "w") as err:
+            assert run_query(sql, "csv", str(tmp / "ours.csv"), conn, err=err) == 0
+        ours = time.perf_counter() - start
+    finally:
+        lake.close()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"ATTACH '{home / 'data' / 'lake.duckdb'}' AS lake (READ_ONLY)")
+    table = f"lake.events_{DEMO_STORE_ID.replace('-', '')}"
+    dcols = "* EXCLUDE (eventjsonchecksum)" if whole else SEVEN
+    start = time.perf_counter()
+    con.execute(
+        f"COPY (SELECT {dcols} FROM {table} ORDER BY eventTime, eventID LIMIT 100000) TO '{tmp / 'ref.csv'}'"
+    )
+    ref = time.perf_counter() - start
+    con.close()
+    what = "100,000 whole rows" if whole else "100,000 x 7"
+    return (f"query --format csv --output, {what}, s vs DuckDB COPY", ours, ref)
+
+
+def run(whole_rows: bool = True) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="trailtui-bench-") as name:
+        tmp = Path(name)
+        home = tmp / "home"
+        rows = _first_run(home)
+        rows += _build(tmp)
+        rows += _statistics(home)
+        rows.append(_export(home, tmp, whole=False))
+        if whole_rows:
+            rows.append(_export(home, tmp, whole=True))
+        return rows
+
+
+def main() -> None:
+    for name, value, ref in run(whole_rows="--no-whole" not in sys.argv):
+        print(f"{name:66} {value:12,.2f} {ref:12,.2f}")
+
+
+if __name__ == "__main__":
+    main()
