@@ -171,6 +171,8 @@ VALUES: list[tuple[str, str, str | None]] = [
     # Conditional expressions and NULL.
     (COND, "if(true, 1, 2)", "1"),
     (COND, "if(false, 1)", None),
+    (COND, "if(true, 1, 2.5)", "1.0"),
+    (COND, "typeof(coalesce(NULL, 1, 2.55))", "decimal(12,2)"),
     (COND, "coalesce(NULL, 2)", "2"),
     (COND, "nullif(1, 1)", None),
     (COND, "CASE 1 WHEN 1 THEN 'x' END", "x"),

@@ -269,7 +269,7 @@ class QueryEngine:
         except LakeBusyError:
             return
         except Exception as exc:
-            raise InvalidQueryStatement(_message(exc)) from None
+            raise InvalidQueryStatement(t.locate(_message(exc))) from None
 
     def _sandbox_config(self) -> dict[str, str | int | bool]:
         return {"threads": self.limits.threads, "memory_limit": self.limits.memory}

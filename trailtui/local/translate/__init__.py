@@ -17,14 +17,16 @@ The steps, each for a reason (one module each):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local import trino_functions
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.late import finish
 from trailtui.local.translate.names import Namer
-from trailtui.local.translate.parse import parse
+from trailtui.local.translate.parse import Source, parse
 from trailtui.local.translate.rewrite import check_time_literals
 from trailtui.local.translate.sandbox import (
     ARN_RE,
@@ -59,6 +61,14 @@ class Translation:
     names: list[str | None] = field(default_factory=list)  # Lake column names; None: take DuckDB's
     star_unknown: bool = False  # names could not be fully computed; use DuckDB's for star columns
     types: list[TrinoType | None] = field(default_factory=list)  # Trino type of each result column
+    function_at: dict[str, str] = field(default_factory=dict)  # unknown-to-sqlglot function -> "line L:C: "
+
+    def locate(self, message: str) -> str:
+        """An error about a function, with the function's line and column in the query, as Trino says it."""
+        m = re.match(r"Function '(\w+)' not registered", message)
+        where = self.function_at.get(m.group(1)) if m else None
+        return f"{where}{message}" if where and not message.startswith("line ") else message
+
     functions: frozenset[str] = frozenset()  # trino_functions stand-ins to register before running
 
 
@@ -78,8 +88,24 @@ def translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None = N
         raise InvalidQueryStatement("The query is nested too deeply to analyse.") from None
 
 
+def _function_positions(tree: Any, src: Source) -> dict[str, str]:
+    """Where each call of a function sqlglot does not know is, for DuckDB's 'not registered' errors."""
+    from sqlglot import exp
+
+    out: dict[str, str] = {}
+    for func in tree.find_all(exp.Anonymous):
+        name = func.name.lower()
+        if name not in out:
+            m = re.search(rf"\b{re.escape(func.name)}\s*\(", src.parsed, re.IGNORECASE)
+            if m:
+                line, col = src.position(m.start())
+                out[name] = f"line {line}:{col}: "
+    return out
+
+
 def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -> Translation:
     tree, src = parse(sql)
+    function_at = _function_positions(tree, src)
     check_functions(tree)
     stores = resolve_stores(tree, resolve, src.hint(), home)
     names = Namer(tree, lambda t: id(t) in stores.nodes).names(tree)
@@ -103,5 +129,6 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
         names=names or [],
         star_unknown=names is None,
         types=types,
+        function_at=function_at,
         functions=functions,
     )

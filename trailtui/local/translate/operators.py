@@ -182,6 +182,30 @@ def _arithmetic_type(node: Any) -> Any:
     return node
 
 
+def _branches(node: Any) -> list[Any]:
+    from sqlglot import exp
+
+    if isinstance(node, exp.If):
+        return [x for x in (node.args.get("true"), node.args.get("false")) if x is not None]
+    if isinstance(node, exp.Case):
+        return [i.args.get("true") for i in node.args.get("ifs") or []] + (
+            [node.args["default"]] if node.args.get("default") is not None else []
+        )
+    return [node.this, *node.expressions]
+
+
+def _common_numeric_type(node: Any) -> Any:
+    """The type of if/CASE/coalesce/greatest/least whose values mix integers and decimals: Trino coerces
+    them to one decimal wide enough for all (sqlglot says double)."""
+    values = [b for b in _branches(node) if kind(b) not in ("NULL", "UNKNOWN")]
+    if values and all(is_int(v) or is_decimal(v) for v in values) and any(is_decimal(v) for v in values):
+        params = [decimal_params(v) for v in values]
+        scale = max(s for _, s in params)
+        digits = max(p - s for p, s in params)
+        node.type = _dt(f"DECIMAL({min(38, digits + scale)}, {scale})")
+    return node
+
+
 def _operator_at(src: Source, node: Any, symbol: str) -> str:
     """`line L:C: ` of a binary operator: the first `symbol` after its left operand."""
     from trailtui.local.translate.parse import _start_of
@@ -343,6 +367,8 @@ def _rule(node: Any, src: Source) -> Any:
         floats = [x for x in (node.this, node.args.get("low"), node.args.get("high")) if is_float(x)]
         cond = " OR ".join(f"isnan({{{i + 1}}})" for i in range(len(floats)))
         return late(f"CASE WHEN {cond} THEN false ELSE {{0}} END", [node, *floats], "BOOLEAN")
+    if isinstance(node, exp.If | exp.Case | exp.Coalesce | exp.Greatest | exp.Least):
+        return _common_numeric_type(node)
     if isinstance(node, exp.Bracket):
         return _subscript(node)
     if isinstance(node, exp.Typeof):
