@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta
 
 from trailtui.local.catalog import find_store
@@ -66,6 +67,19 @@ def test_a_stopped_build_is_completed_on_the_next_start(lake: LakeFile) -> None:
     )[0]
     assert days == DAYS and ids == total and last < anchor
     assert any("ready" in n for n in notices)
+
+
+def test_first_run_is_usable_after_the_newest_day(lake: LakeFile) -> None:
+    notices: list[str] = []
+    first = ensure_demo(lake, notify=notices.append, background=True, count=3000)
+    assert first is not None and first.store.event_count == 100  # the newest day; the rest is on its way
+    builder = next(t for t in threading.enumerate() if t.name == "trailtui-demo")
+    builder.join(timeout=120)
+    assert (
+        demo_is_complete(lake)
+        and _q(lake, "SELECT count(DISTINCT eventtime::DATE) FROM EVENTS")[0][0] == DAYS
+    )
+    assert "newest day is ready" in notices[1] and "ready" in notices[-1] and "days..." in notices[2]
 
 
 def _q(lake: LakeFile, sql: str) -> list[tuple]:

@@ -181,7 +181,8 @@ class TrailApp(AccountsMixin, App[None]):
         try:
             if self.local_lake is None:
                 lake_file = LakeFile(self.where.ensure())
-                ensure_demo(lake_file, notify=lambda m: self._post_notice(m))
+                # First run: the demo's newest day now, the rest built in the background with notices.
+                ensure_demo(lake_file, notify=lambda m: self._post_notice(m), background=True)
                 from trailtui.local.service import LocalLake
 
                 self.local_lake = LocalLake(self.where)

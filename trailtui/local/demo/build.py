@@ -216,7 +216,7 @@ def lake_is_empty(lake: LakeFile) -> bool:
 
 
 def ensure_demo(
-    lake: LakeFile, notify: OnDemo | None = None, background: bool = False
+    lake: LakeFile, notify: OnDemo | None = None, background: bool = False, count: int | None = None
 ) -> ImportReport | None:
     """On a fresh lake, build the demo so there is something to explore; otherwise do nothing, except
     completing a demo whose build was stopped.
@@ -228,20 +228,27 @@ def ensure_demo(
     if not lake_is_empty(lake) and demo_is_complete(lake):
         return None
     say = notify or (lambda _message: None)
-    say("Building the demo organization (first run): the newest days first...")
+    say("Building the demo organization (first run): the newest day first...")
     if not background:
-        report = build_demo(lake)
+        report = build_demo(lake, count=count)
         say(f"The demo organization is ready: {report.store.event_count:,} events.")
         return report
-    first = build_demo(lake, max_slices=1)
+    first = build_demo(lake, count=count, max_slices=1)
+
+    shown = [FIRST_DAYS]
+
+    def days_done(p: ImportProgress) -> None:
+        if shown[0] < p.files_done < DAYS:  # a slice has ended
+            shown[0] = p.files_done
+            say(f"Building the demo organization: {p.files_done} of {DAYS} days...")
 
     def rest() -> None:
         try:
-            report = build_demo(lake)
+            report = build_demo(lake, count=count, progress=days_done)
             say(f"The demo organization is ready: {report.store.event_count:,} events over {DAYS} days.")
         except Exception as exc:  # the lake is usable; say why the demo is incomplete
             say(f"The demo organization could not be completed: {exc}")
 
     threading.Thread(target=rest, name="trailtui-demo", daemon=True).start()
-    say(f"The demo's newest days are ready ({first.store.event_count:,} events); building the rest...")
+    say(f"The demo's newest day is ready ({first.store.event_count:,} events); building the rest...")
     return first
