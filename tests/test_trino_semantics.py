@@ -153,6 +153,10 @@ VALUES: list[tuple[str, str, str | None]] = [
     (TS, "TIMESTAMP '2020-01-01 10:00:00'", "2020-01-01 10:00:00"),
     (TS, "TIMESTAMP '2020-01-01 10:00:00.123'", "2020-01-01 10:00:00.123"),
     (TS, "TIMESTAMP '2020-01-01 10:00:00.123456'", "2020-01-01 10:00:00.123456"),
+    (TYPES + "#time-p", "TIME '10:00:00'", "10:00:00"),
+    ("functions/datetime.html#date-and-time-operators", "DATE '2012-08-08' + INTERVAL '2' DAY", "2012-08-10"),
+    # timestamp(0) plus an interval stays timestamp(0), printed without fraction.
+    (TS, "TIMESTAMP '2012-10-31 01:00' + INTERVAL '1' HOUR", "2012-10-31 02:00:00"),
     (
         TSTZ,
         "TIMESTAMP '2001-08-22 03:04:05.321 America/Los_Angeles'",

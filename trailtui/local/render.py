@@ -124,6 +124,16 @@ def _timestamp_digits(precision: int) -> Renderer:
     return render
 
 
+def _time_digits(precision: int) -> Renderer:
+    """time(p): p fractional digits."""
+
+    def render(v: dt.time) -> str:
+        text = v.isoformat(timespec="microseconds")
+        return text[: 8 + (precision + 1 if precision else 0)]
+
+    return render
+
+
 def _zoned(precision: int, zone: str | None) -> Renderer:
     """timestamp(p) with time zone: the wall time in the value's zone, then the zone as Trino names it."""
     from zoneinfo import ZoneInfo
@@ -160,6 +170,8 @@ def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
             return _zoned(precision, trino.zone)
         if precision is not None and kind.startswith("timestamp"):
             return _timestamp_digits(precision)
+        if precision is not None and kind == "time":
+            return _time_digits(precision)
         if trino.name == "real" and kind in ("float", "double"):
             return java_real
     if kind == "float":

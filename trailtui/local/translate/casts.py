@@ -119,6 +119,10 @@ def rewrite_cast(node: Any) -> Any:
         node.set("to", _dt(f"DECIMAL({p}, {s})").copy())
         node.type = _dt(f"DECIMAL({p}, {s})")
         return node
+    if isinstance(src, exp.Literal) and src.is_string and to.this == T.TIME and not to.expressions:
+        fraction = re.search(r"\.(\d+)", src.name)
+        node.type = _dt(f"TIME({min(len(fraction.group(1)), 6) if fraction else 0})")
+        return node
     if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):
         return _timestamp_literal(node, to)
     if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this in _STRICT_TEXT:

@@ -155,6 +155,12 @@ def _arithmetic_type(node: Any) -> Any:
     from sqlglot import exp
 
     a, b = node.this, node.expression
+    if isinstance(node, exp.Add | exp.Sub) and kind(node) == "DATE" and "INTERVAL" in (kind(a), kind(b)):
+        # Trino: a date plus a day-to-second interval is a date (DuckDB makes it a timestamp).
+        return late("CAST({0} AS DATE)", [node], "DATE")
+    if isinstance(node, exp.Sub) and _is_time(a) and _is_time(b) and kind(a) != "DATE":
+        node.type = _dt("INTERVAL")
+        return node
     if is_int(a) and is_int(b):
         node.type = _dt(_wider_int(a, b))
     elif is_float(a) or is_float(b):

@@ -61,8 +61,8 @@ class TrinoType:
     @property
     def precision(self) -> int | None:
         """The fractional digits of a timestamp type."""
-        if self.name.startswith("timestamp"):
-            inner = self.name[len("timestamp(") : self.name.find(")")] if "(" in self.name else "3"
+        if self.name.startswith(("timestamp", "time(")):
+            inner = self.name[self.name.find("(") + 1 : self.name.find(")")] if "(" in self.name else "3"
             return int(inner) if inner.isdigit() else 3
         return None
 
@@ -120,6 +120,8 @@ def trino_name(t: Any) -> str:
         return f"decimal({p},{s})"
     if kind in (T.TIMESTAMP, T.DATETIME, T.TIMESTAMPNTZ):
         return f"timestamp({params[0] if params else 3})"
+    if kind == T.TIME:
+        return f"time({params[0] if params else 3})"
     if kind in (T.TIMESTAMPTZ, T.TIMESTAMPLTZ):
         return f"timestamp({params[0] if params else 3}) with time zone"
     if kind == T.ARRAY:
