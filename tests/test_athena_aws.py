@@ -311,3 +311,38 @@ def test_failed_and_throttled_are_explained() -> None:
         {"Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}}, "StartQueryExecution"
     )
     assert explain(throttled).startswith("Athena is throttling")
+
+
+def test_drill_down_reads_the_whole_event_from_its_object(
+    moto_url: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The explorer's `e` asks for `SELECT eventjson ... WHERE eventID = ... LIMIT 1`: Athena has no such
+    column, so the row's "$path" names the object and the record is read from it."""
+    from trailtui.connections import open_aws
+    from trailtui.lake.query import QueryRun
+
+    s3 = _org_trail(moto_url)
+    assert _create(capsys)[0] == 0
+    _config(home, '[athena]\noutput_location = "s3://results/trailtui/"\n')
+    key = f"logs/AWSLogs/{ORG}/111122223333/CloudTrail/us-east-1/2026/11/20/111122223333_CloudTrail_y.json.gz"
+    record = {"eventID": "e-2", "eventName": "StopLogging", "requestParameters": {"name": "org-trail"}}
+    body = {"Records": [{"eventID": "e-1", "eventName": "GetObject"}, record]}
+    s3.put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps(body).encode()))
+    _seed_results(moto_url, [[f"s3://{BUCKET}/{key}", "e-2"]], ["$path", "eventid"])
+    sql = (
+        "SELECT eventjson FROM trail.logs WHERE eventID = 'e-2' "
+        "AND eventTime >= '2026-11-20 10:00:00' AND eventTime <= '2026-11-20 10:00:02' LIMIT 1"
+    )
+    run = QueryRun(open_aws(None, REGION).cloudtrail, sql)
+    qid = run.start()
+    assert run.wait(sleep=lambda _: None).status == "FINISHED"
+    page = run.page()
+    assert page.columns == ["eventjson"] and json.loads(page.rows[0][0] or "") == record
+    sent = _client("athena", moto_url).get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Query"]
+    assert '"$path"' in sent and "\"timestamp\" >= '2026/11/20'" in sent
+    # anything else naming eventjson is still refused
+    with pytest.raises(Exception, match="eventjson has no counterpart"):
+        QueryRun(
+            open_aws(None, REGION).cloudtrail,
+            "SELECT eventjson FROM trail.logs WHERE eventTime > '2026-11-01'",
+        ).start()

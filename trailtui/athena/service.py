@@ -66,6 +66,7 @@ class AthenaService:
         self._names: dict[str, list[str | None]] = {}  # query ID -> Lake's output names
         self._sql: dict[str, str] = {}  # query ID -> the Lake SQL it was started with
         self._seen: dict[str, int] = {}
+        self._fetches: set[str] = set()  # queries whose rows are ("$path", eventID): return the records
         self._lock = threading.Lock()
 
     # -- tables ------------------------------------------------------------------------------------------
@@ -124,6 +125,8 @@ class AthenaService:
         with self._lock:
             self._names[qid] = t.names
             self._sql[qid] = sql
+            if t.fetches_events:
+                self._fetches.add(qid)
         return {"QueryId": qid}
 
     def is_athena_query(self, query_id: str) -> bool:
@@ -176,6 +179,9 @@ class AthenaService:
         ]
         if not next_token and rows and rows[0] == athena_names:
             rows = rows[1:]  # the first page of a SELECT repeats the column names
+        if query_id in self._fetches:
+            rows = [[self._record(path, event_id)] for path, event_id, *_ in rows]
+            athena_names = ["eventjson"]
         names = self._names.get(query_id) or []
         columns = (
             [n if n is not None else a for n, a in zip(names, athena_names, strict=False)]
@@ -194,6 +200,22 @@ class AthenaService:
             **({"NextToken": r["NextToken"]} if r.get("NextToken") else {}),
             **({"ErrorMessage": state["ErrorMessage"]} if "ErrorMessage" in state else {}),
         }
+
+    def _record(self, path: str | None, event_id: str | None) -> str | None:
+        """The trail record with this eventID, from the log object at `path`, as JSON text."""
+        import gzip
+        import json
+
+        if not path or not event_id or self.s3 is None or not path.startswith("s3://"):
+            return None
+        bucket, _, key = path[5:].partition("/")
+        body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if body[:2] == b"\x1f\x8b":
+            body = gzip.decompress(body)
+        for record in json.loads(body).get("Records") or []:
+            if record.get("eventID") == event_id:
+                return json.dumps(record, separators=(",", ":"))
+        return None
 
     def _total_rows(self, query_id: str, page_rows: int, first_page: bool) -> int:
         """Rows read so far: Athena tells no total before the last page (its runtime statistics count

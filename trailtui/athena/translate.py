@@ -57,6 +57,9 @@ class AthenaTranslation:
     tables: list[AthenaTable]
     names: list[str | None] = field(default_factory=list)  # Lake's output names; None: take Athena's
     partition_predicates: list[str] = field(default_factory=list)  # as added, for display and benchmarks
+    # A few whole events asked for (`SELECT eventjson ... LIMIT n`, the explorer's drill-down): the query
+    # returns each row's "$path" and eventID, and the records are read from those S3 objects.
+    fetches_events: bool = False
 
     @property
     def workgroup(self) -> str | None:
@@ -135,8 +138,9 @@ def _translate(sql: str, resolve: TableResolver) -> AthenaTranslation:
         refs.append((node, table))
     if not refs:
         raise AthenaTranslationError("A query must read an Athena CloudTrail table (FROM DATABASE.TABLE).")
+    fetches_events = _events_by_path(tree)
     _refuse_missing_columns(tree, [t for _, t in refs])
-    names = _output_names(tree)
+    names: list[str | None] = ["eventjson"] if fetches_events else _output_names(tree)
     needed = _needed_columns(tree)
     predicates: list[str] = []
     for node, table in refs:
@@ -150,7 +154,33 @@ def _translate(sql: str, resolve: TableResolver) -> AthenaTranslation:
         tables=list({t.qualified: t for _, t in refs}.values()),
         names=names,
         partition_predicates=predicates,
+        fetches_events=fetches_events,
     )
+
+
+MAX_EVENTS_BY_PATH = 10  # each is one S3 GetObject
+
+
+def _events_by_path(tree: Any) -> bool:
+    """`SELECT eventjson FROM t WHERE ... LIMIT n` (n small): there is no eventjson column, but each row's
+    object ("$path") holds the record. Rewrites the select list to "$path", eventid in place."""
+    from sqlglot import exp
+
+    if not isinstance(tree, exp.Select) or len(tree.expressions) != 1:
+        return False
+    item = tree.expressions[0]
+    limit = tree.args.get("limit")
+    count = limit.expression if limit is not None else None
+    if not (
+        isinstance(item, exp.Column)
+        and item.name.lower() == "eventjson"
+        and isinstance(count, exp.Literal)
+        and not count.is_string
+        and 0 < int(count.name) <= MAX_EVENTS_BY_PATH
+    ):
+        return False
+    tree.set("expressions", [exp.column("$path", quoted=True), exp.column("eventid")])
+    return True
 
 
 def _refuse_missing_columns(tree: Any, tables: list[AthenaTable]) -> None:

@@ -195,13 +195,22 @@ class TrailApp(AccountsMixin, App[None]):
 
     def _load_stores(self, name: str) -> None:
         """(in a worker) ListEventDataStores + GetEventDataStore, posting the result or the reason."""
+        from trailtui.lake.errors import error_code
 
         conn = self.connections[name]
         try:
             stores = []
+            problems = []
             token = None
             while True:
                 page = conn.cloudtrail.list_event_data_stores(**({"NextToken": token} if token else {}))
+                # An AWS profile lists Lake's stores and its Athena tables (trailtui.athena.router); if one
+                # of the two could not answer, its error travels in the page, to be shown in place.
+                if page.get("LakeError") is not None:
+                    problems.append(f"CloudTrail Lake: {conn.explain(page['LakeError'])}")
+                # Glue not offered by the endpoint (a `trailtui serve` URL) is no news; a denial is.
+                if "AccessDenied" in str(error_code(page.get("AthenaError") or Exception())):
+                    problems.append(f"Athena: {conn.explain(page['AthenaError'])}")
                 for item in page.get("EventDataStores", []):
                     arn = item["EventDataStoreArn"]
                     details = conn.cloudtrail.get_event_data_store(EventDataStore=arn)
@@ -218,7 +227,7 @@ class TrailApp(AccountsMixin, App[None]):
                         rec.first_event,
                         rec.last_event,
                     )
-            self.post_message(StoresLoaded(name, stores))
+            self.post_message(StoresLoaded(name, stores, "\n".join(problems) or None))
         except Exception as exc:
             self.post_message(StoresFailed(name, conn.explain(exc)))
 
@@ -274,7 +283,7 @@ class TrailApp(AccountsMixin, App[None]):
         if group is None:
             return
         pane = self.query_one(StoresPane)
-        pane.set_stores(group, self._connection_label(message.connection), message.stores)
+        pane.set_stores(group, self._connection_label(message.connection), message.stores, message.problem)
         if not message.stores and group == "aws":
             pane.set_failed(group, self._connection_label(message.connection), ORG_HINT)
         if message.connection == self.current_conn and self.current_store is not None:
@@ -341,7 +350,7 @@ class TrailApp(AccountsMixin, App[None]):
             if not has_time_bound(sql):
                 question = (
                     "This query has no eventTime bound. On CloudTrail Lake it scans, and bills, every "
-                    "event in the store. Run it anyway?"
+                    "event in the store (on an Athena table, every log object). Run it anyway?"
                 )
                 self.push_screen(
                     ConfirmScreen(question), lambda yes: self._start(sql, conn_name) if yes else None
@@ -737,7 +746,9 @@ class TrailApp(AccountsMixin, App[None]):
         run = self.runs.get(self.current_run or -1)
         if not event_id or run is None:
             return
-        store = _first_store_id(run.sql) or run.store_id
+        from trailtui.lake.sqltext import first_table_name
+
+        store = _first_store_id(run.sql) or first_table_name(run.sql) or run.store_id  # or an Athena table
         if store is None:
             self.notify("Cannot tell which store this row came from.", severity="warning")
             return

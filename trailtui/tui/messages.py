@@ -25,10 +25,11 @@ class StoreInfo:
 
 
 class StoresLoaded(Message):
-    def __init__(self, connection: str, stores: list[StoreInfo]) -> None:
+    def __init__(self, connection: str, stores: list[StoreInfo], problem: str | None = None) -> None:
         super().__init__()
         self.connection = connection
         self.stores = stores
+        self.problem = problem  # an engine that could not list (Lake closed, Glue denied), shown in place
 
 
 class StoresFailed(Message):

@@ -34,6 +34,13 @@ def describe_store(s: StoreInfo) -> Table:
         table.add_row(label, safe_text(value, style=style))
 
     row("name", s.name, "bold")
+    if d.get("Engine") == "athena":  # an Athena CloudTrail table (trailtui.athena)
+        row("engine", "Athena (billed per byte scanned)", "magenta")
+        row("location", d.get("Location", "-"))
+        row("layout", d.get("Layout", "-"))
+        row("partitions", d.get("PartitionRange", "-") if d.get("Projected") else "not projected: no pruning")
+        row("workgroup", d.get("Workgroup", "-"))
+        return table
     row("id", s.id)
     row("status", d.get("Status", "-"), "green" if d.get("Status") == "ENABLED" else "yellow")
     row("org", "yes: organization store" if d.get("OrganizationEnabled") else "no")
@@ -100,14 +107,20 @@ class StoresPane(Vertical):
         node.remove_children()
         node.add_leaf(Text("loading…", style="italic dim"), data=None)
 
-    def set_stores(self, connection: str, label: str, stores: list[StoreInfo]) -> None:
+    def set_stores(
+        self, connection: str, label: str, stores: list[StoreInfo], problem: str | None = None
+    ) -> None:
         node = self._group(connection, label)
         node.remove_children()
+        for line in (problem or "").splitlines():
+            node.add_leaf(safe_text(line, style="italic yellow"), data=None)
         if not stores:
             node.add_leaf(Text("(no event data stores)", style="italic dim"), data=None)
         for s in stores:
             name = safe_text(s.name)
-            if s.details.get("OrganizationEnabled"):
+            if s.details.get("Engine") == "athena":
+                name.append(" [Athena]", style="magenta")
+            elif s.details.get("OrganizationEnabled"):
                 name.append(" [org]", style="cyan")
             node.add_leaf(name, data=s)
         node.expand()
