@@ -359,7 +359,7 @@ def test_list_queries_tokens_running_statistics_and_samples(serve: Serve) -> Non
             figures.append(d["QueryStatistics"])
         assert d["QueryStatus"] in ("QUEUED", "RUNNING") and time.monotonic() < deadline
     assert figures[1]["ExecutionTimeInMillis"] > figures[0]["ExecutionTimeInMillis"]
-    assert figures[1]["EventsScanned"] >= figures[0]["EventsScanned"]
+    assert figures[1]["EventsScanned"] >= figures[0]["EventsScanned"] > 0  # DuckDB's progress, as events
     assert aws(serve, "cancel-query", "--query-id", slow)["QueryStatus"] == "CANCELLED"
     ended = [aws(serve, "describe-query", "--query-id", slow)["QueryStatistics"] for _ in range(2)]
     time_ms = ended[0]["ExecutionTimeInMillis"]

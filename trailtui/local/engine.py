@@ -281,6 +281,9 @@ class QueryEngine:
         con.execute("SET enable_profiling = 'no_output'")
         # Trino's session zone on Lake is UTC; timestamp-with-zone values are carried as UTC instants.
         con.execute("SET TimeZone = 'UTC'")
+        # Progress tracking (never printed) feeds the statistics DescribeQuery shows while a query runs.
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
 

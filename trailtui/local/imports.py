@@ -29,6 +29,7 @@ from typing import Any
 from trailtui.local.catalog import StoreRecord, find_store, get_or_create_store
 from trailtui.local.importer import ImportProgress, ImportReport, import_paths
 from trailtui.local.lakefile import LakeFile
+from trailtui.local.querystore import process_alive
 from trailtui.local.store_admin import enforce_retention, retention_cutoff, retention_enforced
 from trailtui.sqlitefile import SqliteFile
 
@@ -118,16 +119,6 @@ def _to_record(row: tuple[Any, ...]) -> ImportRecord:
     values["sources"] = json.loads(values["sources"])
     values["filters"] = json.loads(values["filters"] or "{}")
     return ImportRecord(**values)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ImportLog(SqliteFile):
@@ -245,7 +236,7 @@ class ImportLog(SqliteFile):
                 with _RUNNING_LOCK:
                     gone = import_id not in _RUNNING
             else:
-                gone = pid is None or not _alive(pid)
+                gone = pid is None or not process_alive(pid)
             if gone:
                 self.update(
                     import_id, ACTIVE, status="FAILED", message="The process running this import exited."

@@ -253,7 +253,9 @@ class QueryStore(SqliteFile):
             )
             .fetchall()
         )
-        return [r for r in map(_row_to_record, rows) if r.owner_pid is not None and not _alive(r.owner_pid)]
+        return [
+            r for r in map(_row_to_record, rows) if r.owner_pid is not None and not process_alive(r.owner_pid)
+        ]
 
     def expire(self, now: float | None = None) -> int:
         cutoff = (now or time.time()) - RETENTION_SECONDS
@@ -267,7 +269,8 @@ class QueryStore(SqliteFile):
         return len(old)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Is the process `pid` (of this host) still running?"""
     if pid == os.getpid():
         return True
     try:
