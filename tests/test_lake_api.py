@@ -324,6 +324,17 @@ def test_demo_selectors_describe_what_it_holds(ct: Any) -> None:
     q, _ = run(ct, f"SELECT DISTINCT eventCategory AS c FROM {DEMO_STORE_ID}")
     held = {row[0]["c"] for row in ct.get_query_results(QueryId=q.query_id)["QueryResultRows"]}
     assert "Data" in held and held <= declared
+    # Every service whose data events the demo holds has a data selector naming its resource type.
+    services = {
+        v.split("::")[1].lower()
+        for selector in details["AdvancedEventSelectors"]
+        for f in selector["FieldSelectors"]
+        if f["Field"] == "resources.type"
+        for v in f["Equals"]
+    }
+    q, _ = run(ct, f"SELECT DISTINCT eventSource AS s FROM {DEMO_STORE_ID} WHERE eventCategory = 'Data'")
+    sources = {row[0]["s"] for row in ct.get_query_results(QueryId=q.query_id)["QueryResultRows"]}
+    assert sources and {s.split(".")[0] for s in sources} == services
 
 
 def test_store_admin_and_imports_on_the_local_lake(ct: Any, tmp_path: Any) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from trailtui.local.catalog import StoreNotFoundError, create_store, find_store
 from trailtui.local.demo.generator import DemoGenerator
 from trailtui.local.demo.logs import log_groups, write_groups, write_trail_logs
-from trailtui.local.demo.org import DAYS, DEFAULT_EVENTS, DEMO_STORE_ID, DEMO_STORE_NAME
+from trailtui.local.demo.org import DAYS, DEFAULT_EVENTS, DEMO_SELECTORS, DEMO_STORE_ID, DEMO_STORE_NAME
 from trailtui.local.importer import ImportProgress, ImportReport, ProgressFn, import_paths
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def _prepare(lake: LakeFile, anchor: datetime | None, count: int | None) -> _Pla
                 organization_enabled=True,
                 multi_region_enabled=True,
                 now=gen.end,
+                settings={"selectors": DEMO_SELECTORS},
             )
         if not same:
             _remember(con, gen, set())

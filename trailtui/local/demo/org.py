@@ -12,6 +12,25 @@ from typing import Any
 DEMO_STORE_NAME = "org-events"
 # Fixed, so documentation and saved queries can name the demo store.
 DEMO_STORE_ID = "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d"
+# The advanced event selectors of the demo store: what a store holding the demo's events would log on Lake
+# (management events, and the data events of S3 objects, Lambda functions and DynamoDB tables).
+DEMO_SELECTORS = [
+    {"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+    *(
+        {
+            "Name": name,
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": [kind]},
+            ],
+        }
+        for name, kind in (
+            ("S3 object data events", "AWS::S3::Object"),
+            ("Lambda invocations", "AWS::Lambda::Function"),
+            ("DynamoDB item reads", "AWS::DynamoDB::Table"),
+        )
+    ),
+]
 MANAGEMENT = "111122223333"
 PROD = "444455556666"
 DEV = "777788889999"
