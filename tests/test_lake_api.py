@@ -337,7 +337,9 @@ def test_demo_selectors_describe_what_it_holds(ct: Any) -> None:
     assert sources and {s.split(".")[0] for s in sources} == services
 
 
-def test_store_admin_and_imports_on_the_local_lake(ct: Any, tmp_path: Any) -> None:
+def test_store_admin_and_imports_on_the_local_lake(
+    ct: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The explorer's store operations (trailtui.lake.storeadmin) on the in-process lake: create, import a
     folder (one bad file), rename, retention that removes old events, delete and restore."""
     from trailtui.lake import storeadmin
@@ -365,6 +367,10 @@ def test_store_admin_and_imports_on_the_local_lake(ct: Any, tmp_path: Any) -> No
     assert storeadmin.delete_store(ct, store.arn).pending_deletion
     with pytest.raises(storeadmin.StoreAdminError, match="pending deletion"):
         storeadmin.start_import(ct, store.arn, str(tmp_path), "local")
+    from trailtui.cli import main
+
+    assert main(["import", str(tmp_path), "--store", "case-42"]) == 1  # nor through `trailtui import`
+    assert "pending deletion" in capsys.readouterr().err
     assert storeadmin.restore_store(ct, store.arn).status == "ENABLED"
     listed = ct.list_imports(Destination=store.arn)["Imports"]
     assert [i["ImportId"] for i in listed] == [started.import_id]

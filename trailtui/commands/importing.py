@@ -12,8 +12,10 @@ from typing import Any, TextIO
 from trailtui.commands.common import human_duration, open_lake
 from trailtui.commands.progress import ProgressLine
 from trailtui.lake.text import sanitize
+from trailtui.local.catalog import StoreRecord
 from trailtui.local.importer import ImportReport
-from trailtui.local.imports import Imports, local_store
+from trailtui.local.imports import Imports, StoreInactiveError, local_store
+from trailtui.local.s3import import S3ImportError, plan_from_text
 
 
 def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | None = None) -> None:
@@ -46,9 +48,19 @@ def run_import(args: Any) -> int:
     local = [p for p in args.paths if not p.startswith("s3://")]
     remote = [p for p in args.paths if p.startswith("s3://")]
     imports = Imports(lake)
+    try:
+        for uri in remote:  # bad S3 flags are refused before anything is created
+            plan_from_text(uri, args.since, args.until, args.accounts, args.regions)
+    except S3ImportError as exc:
+        print(f"trailtui import: {exc}", file=sys.stderr)
+        return 2
+    try:
+        store, created = local_store(lake, args.store)  # a store pending deletion takes no imports
+    except StoreInactiveError as exc:
+        print(f"trailtui import: {exc}", file=sys.stderr)
+        return 1
     status = 0
     if local:
-        store, created = local_store(lake, args.store)
         record = imports.begin(store, local)
         progress = ProgressLine()
         try:
@@ -63,7 +75,7 @@ def run_import(args: Any) -> int:
     for uri in remote:
         if status == 130:
             break
-        status = max(status, _import_s3(imports, uri, args))
+        status = max(status, _import_s3(imports, uri, args, store, created and not local))
     return status
 
 
@@ -77,10 +89,10 @@ def _failed(imports: Imports, import_id: str) -> int:
     return 1
 
 
-def _import_s3(imports: Imports, uri: str, args: Any) -> int:
+def _import_s3(imports: Imports, uri: str, args: Any, store: StoreRecord, created: bool) -> int:
     from trailtui.aws.session import aws_client, aws_session
     from trailtui.lake.errors import explain
-    from trailtui.local.s3import import S3ImportError, parse_list, plan_from_text
+    from trailtui.local.s3import import parse_list
 
     try:
         plan_from_text(uri, args.since, args.until, args.accounts, args.regions)  # check the flags first
@@ -92,7 +104,6 @@ def _import_s3(imports: Imports, uri: str, args: Any) -> int:
         print(f"trailtui import: {sanitize(explain(exc, args.profile))}", file=sys.stderr)
         return 1
     imports.s3_client = lambda _region: s3
-    store, created = local_store(imports.lake, args.store)
     filters = {
         "since": args.since,
         "until": args.until,

@@ -424,7 +424,17 @@ def _default_s3_client(region: str | None) -> Any:
     return aws_client(aws_session(None, region), "s3")
 
 
+class StoreInactiveError(RuntimeError):
+    """The store asked for is pending deletion: nothing may be imported into it."""
+
+
 def local_store(lake: LakeFile, name: str) -> tuple[StoreRecord, bool]:
-    """The store `trailtui import` imports into, created if missing."""
+    """The store `trailtui import` imports into, created if missing (not one pending deletion)."""
     with lake.writer() as con:
-        return get_or_create_store(con, name)
+        store, created = get_or_create_store(con, name)
+    if not store.active:
+        raise StoreInactiveError(
+            f"the store {name} is pending deletion: restore it (aws cloudtrail restore-event-data-store, or "
+            ":restore in the explorer) or import into another store"
+        )
+    return store, created
