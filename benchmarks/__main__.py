@@ -49,6 +49,12 @@ def _serve() -> list[Row]:
     return serve_bench.run()
 
 
+def _volume() -> list[Row]:
+    from benchmarks import volume_bench
+
+    return volume_bench.run()
+
+
 def _s3() -> list[Row]:
     from benchmarks import s3_bench
 
@@ -76,6 +82,18 @@ def verdict(name: str, value: float, ref: float) -> str:
     """The target a figure is held to, and whether it is met."""
     if name == "import events/s vs read_json":
         return _mark(value / ref >= 1.0, ">= 1.0x read_json")
+    if name == "import events/s vs read_json+unnest":
+        return _mark(value / ref >= 0.8, ">= 0.8x read_json+unnest")
+    if name.startswith("first run: welcome"):
+        return _mark(value <= 3.0, "<= 3 s")
+    if name.startswith("demo build peak RSS"):
+        return _mark(value <= 400, "<= 400 MB")
+    if name.startswith("BytesScanned, one day"):
+        return _mark(value <= ref / 5, "<= 1/5 of unbounded")
+    if name.startswith("query --format csv --output, 100,000 x 7"):
+        return _mark(value <= 10 * ref, "<= 10x COPY")
+    if name.startswith("query --format csv --output, 100,000 whole"):
+        return _mark(value <= 5 * ref, "<= 5x COPY")
     if name.startswith("query end to first rows"):
         return _mark(value <= ref, "<= one poll interval")
     if name.startswith("query "):

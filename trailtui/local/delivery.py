@@ -84,7 +84,9 @@ def result_files(columns: list[str], rows: Iterable[list[str | None]]) -> Iterat
     writer = csv.writer(text, lineterminator="\n")
 
     def finish() -> tuple[str, bytes]:
-        return f"result_{n}.csv.gz", gzip.compress(text.getvalue().encode(), compresslevel=6, mtime=0)
+        # Level 1: on 100,000 demo rows x 7 (22 MB of CSV), level 6 took twice as long (0.7 s against 0.35 s)
+        # for files a third smaller (4.5% of the CSV against 6.6%).
+        return f"result_{n}.csv.gz", gzip.compress(text.getvalue().encode(), compresslevel=1, mtime=0)
 
     count = 0
     for row in rows:

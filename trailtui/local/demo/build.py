@@ -169,8 +169,8 @@ def build_demo(
     for part in todo[:max_slices] if max_slices is not None else todo:
         events = [ev for day in part for ev in gen.day_events(day)]
         if keep_logs is not None:
-            write_trail_logs(events, keep_logs)
-            done = import_paths(lake, [keep_logs], DEMO_STORE_NAME, tracker.slice_progress)
+            written = write_trail_logs(events, keep_logs)  # this slice's files only are imported
+            done = import_paths(lake, written, DEMO_STORE_NAME, tracker.slice_progress)
         else:
             # Plain JSON in a temporary folder: nobody keeps these files, so gzip would only cost time.
             with tempfile.TemporaryDirectory(prefix="trailtui-demo-") as tmp:
