@@ -346,3 +346,17 @@ def test_drill_down_reads_the_whole_event_from_its_object(
             open_aws(None, REGION).cloudtrail,
             "SELECT eventjson FROM trail.logs WHERE eventTime > '2026-11-01'",
         ).start()
+
+
+def test_export_writes_athena_results_like_lake_results(
+    moto_url: str, home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _org_trail(moto_url)
+    assert _create(capsys)[0] == 0
+    _config(home, '[athena]\noutput_location = "s3://results/trailtui/"\n')
+    _seed_results(moto_url, [["GetObject", "a,b"], ["PutObject", None]], ["eventname", "_col1"])
+    out = tmp_path / "athena.csv"
+    sql = "SELECT eventName, max(userAgent) FROM trail.logs WHERE eventTime > '2026-11-01' GROUP BY 1"
+    assert main(["query", "--region", REGION, "--output", str(out), sql]) == 0
+    assert "wrote 2 rows" in capsys.readouterr().err
+    assert out.read_text().splitlines() == ["eventName,_col1", 'GetObject,"a,b"', "PutObject,"]

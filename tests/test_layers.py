@@ -10,6 +10,7 @@ FORBIDDEN = {
     "lake": ("trailtui.local", "trailtui.tui", "trailtui.commands"),
     "local": ("trailtui.tui", "trailtui.commands"),
     "aws": ("trailtui.local", "trailtui.tui", "trailtui.commands"),
+    "athena": ("trailtui.tui", "trailtui.commands", "trailtui.connections"),
 }
 
 
