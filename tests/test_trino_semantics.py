@@ -251,9 +251,52 @@ REFUSED: list[tuple[str, str, str, str]] = [
         "EventDataStoreNotFoundException",
         "was not found",
     ),
+    (
+        DECOPS,
+        f"SELECT DECIMAL '.1234567890123456789' * DECIMAL '.12345678901234567890' FROM {S}",
+        "InvalidQueryStatementException",
+        "DECIMAL scale must be in range [0, precision (38)]: 39",
+    ),
+    (
+        SEL,
+        f"SELECT eventName FROM {S} a, {S} b",
+        "InvalidQueryStatementException",
+        "line 1:8: Column 'eventname' is ambiguous",
+    ),
+    (
+        CMP,
+        f"SELECT 1 FROM {S} WHERE eventTime > 1",
+        "InvalidQueryStatementException",
+        "Cannot apply operator: timestamp(3) > integer",
+    ),
+    (
+        CMP,
+        f"SELECT 1 FROM {S} WHERE readOnly = 1",
+        "InvalidQueryStatementException",
+        "Cannot apply operator: boolean = integer",
+    ),
+    (
+        SEL,
+        f"SELECT eventName,\n  nosuchfunc(1) FROM {S}",
+        "InvalidQueryStatementException",
+        "line 2:3: Function 'nosuchfunc' not registered",
+    ),
+    # A select-list alias is visible in ORDER BY only (sql/select: GROUP BY takes expressions or ordinals).
+    (
+        SEL,
+        f"SELECT eventName AS n, count(*) FROM {S} GROUP BY n",
+        "InvalidQueryStatementException",
+        "line 1:84: Column 'n' cannot be resolved",
+    ),
+    (
+        SEL,
+        f"SELECT eventName AS n FROM {S} WHERE n = 'x'",
+        "InvalidQueryStatementException",
+        "Column 'n' cannot be resolved",
+    ),
 ]
 
-# (doc section, expression, message of the FAILED query or of StartQuery).
+# (doc section, expression, message of the FAILED query).
 FAILED: list[tuple[str, str, str]] = [
     (MATH, "count(*) / 0", "Division by zero"),
     (MATH, "5 % 0", "Division by zero"),

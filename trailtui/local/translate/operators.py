@@ -214,14 +214,14 @@ def _common_numeric_type(node: Any) -> Any:
 
 def _operator_at(src: Source, node: Any, symbol: str) -> str:
     """`line L:C: ` of a binary operator: the first `symbol` after its left operand."""
-    from trailtui.local.translate.parse import _start_of
+    from trailtui.local.translate.parse import start_of
 
     left_end = max((int(n.meta["end"]) for n in node.this.walk() if n.meta and "end" in n.meta), default=None)
     if left_end is None:
         return src.where(node)
     at = src.parsed.find(symbol, left_end + 1)
     if at < 0:
-        start = _start_of(node)
+        start = start_of(node)
         at = start if start is not None else 0
     line, col = src.position(at)
     return f"line {line}:{col}: "

@@ -66,7 +66,7 @@ class Source:
 
     def where(self, node: Any) -> str:
         """`line L:C: ` for a parsed node that kept its position (identifiers and literals do), else ''."""
-        start = _start_of(node)
+        start = start_of(node)
         if start is None:
             return ""
         line, col = self.position(start)
@@ -76,7 +76,7 @@ class Source:
         return placeholder_hint(self.original)
 
 
-def _start_of(node: Any) -> int | None:
+def start_of(node: Any) -> int | None:
     from sqlglot import exp
 
     best: int | None = None

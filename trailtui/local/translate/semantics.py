@@ -68,7 +68,7 @@ def qualify_and_type(tree: Any, src: Source, tables: list[str]) -> Any | None:
             tree,
             schema=schema,
             dialect="trino",
-            expand_alias_refs=True,
+            expand_alias_refs=False,
             validate_qualify_columns=True,
             quote_identifiers=False,  # the generator quotes every identifier anyway
         )
