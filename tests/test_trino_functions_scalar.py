@@ -463,6 +463,7 @@ def test_aggregates(ct: Any) -> None:
         ("split_to_map('a=1,a=2', ',', '=')", "Duplicate keys (a) are not allowed"),
         ("chr(-1)", "Not a valid Unicode code point: -1"),
         ("strpos('abc/xyz/foo/bar', '/', 0)", "'instance' must be a positive or negative number."),
+        ("CAST(JSON '[1]' AS VARCHAR)", "Cannot cast '[1]' to varchar"),
     ],
 )
 def test_errors_fail_the_query(ct: Any, expr: str, message: str) -> None:

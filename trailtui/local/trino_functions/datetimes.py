@@ -95,7 +95,70 @@ def _extract(rw: Rewriter, node: Any) -> Any:
         return _fn("isoyear", _wall(value))
     if field == "MILLISECOND":
         return exp.Mod(this=_fn("millisecond", _wall(value)), expression=exp.Literal.number(1000))
+    if field in ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"):
+        return _zone_part(value, field == "TIMEZONE_HOUR")
+    if _zone(value) is not None:  # a field of the wall time in the value's zone
+        node.set("expression", _wall(value))
+        return node
     return None
+
+
+_FIELDS = (
+    exp.Hour,
+    exp.Minute,
+    exp.Second,
+    exp.Day,
+    exp.Month,
+    exp.Year,
+    exp.Quarter,
+    exp.WeekOfYear,
+    exp.DayOfMonth,
+    exp.DayOfYear,
+    exp.DayOfWeek,
+    exp.DayOfWeekIso,
+    exp.YearOfWeek,
+    exp.LastDay,
+    exp.Date,
+)
+
+
+@handles(*_FIELDS)
+def _field_in_zone(rw: Rewriter, node: Any) -> Any:
+    """hour(t), day(t), ... of a timestamp with time zone read its wall time in its zone, as Trino does
+    (DuckDB would read the UTC wall time)."""
+    if _zone(node.this) is None:
+        return None
+    node.set("this", _wall(node.this))
+    return node
+
+
+def _zone_part(value: Any, hours: bool) -> Any:
+    zone = _zone(value)
+    if zone is None:
+        secs: Any = exp.Literal.number(0)
+    elif offset_seconds(zone) is not None:
+        secs = exp.Literal.number(offset_seconds(zone) or 0)
+    else:
+        secs = exp.Sub(this=_fn("epoch", _wall(value)), expression=_fn("epoch", value.copy()))
+    unit = 3600 if hours else 60
+    whole = _fn("trunc", exp.Div(this=secs, expression=exp.Literal.number(unit)))
+    if not hours:
+        whole = _fn(
+            "trunc",
+            exp.Div(
+                this=exp.Mod(this=secs.copy(), expression=exp.Literal.number(3600)),
+                expression=exp.Literal.number(60),
+            ),
+        )
+    return exp.cast(whole, "BIGINT")
+
+
+@handles("timezone_hour", "timezone_minute")
+def _timezone_field(rw: Rewriter, node: Any) -> Any:
+    args = args_of(node)
+    if len(args) != 1:
+        return None
+    return _zone_part(args[0], str(node.name).lower() == "timezone_hour")
 
 
 @handles("millisecond")
@@ -109,6 +172,11 @@ def _millisecond(rw: Rewriter, node: Any) -> Any:
 @handles("dow")
 def _dow(rw: Rewriter, node: Any) -> Any:
     return _fn("isodow", *args_of(node))
+
+
+@handles("yow")
+def _yow(rw: Rewriter, node: Any) -> Any:
+    return _fn("isoyear", *args_of(node))
 
 
 @handles("doy")
