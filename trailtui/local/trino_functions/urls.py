@@ -144,7 +144,8 @@ def _fragment(url: str) -> str | None:
 
 @udf("trino_url_extract_parameter", ("VARCHAR", "VARCHAR"), "VARCHAR")
 def _parameter(url: str, name: str) -> str | None:
-    """The first value of a query parameter, undecoded; '' for a parameter without '='."""
+    """The first value of a query parameter, form-decoded ('+' is a space); '' for a parameter without
+    '=' (Trino's UrlFunctions: split the raw query on '&', then URLDecoder on the value)."""
     u = parse_uri(url)
     if u is None or not u.raw_query:
         return None
@@ -153,7 +154,7 @@ def _parameter(url: str, name: str) -> str | None:
             continue
         key, eq, value = pair.partition("=")
         if key == name:
-            return value if eq else ""
+            return _decode_form(value) if eq else ""
     return None
 
 
