@@ -127,6 +127,16 @@ URLS: list[Case] = [
     ),
     ("url_encode('~@:.-*_+ \u2603')", "%7E%40%3A.-*_%2B+%E2%98%83", "T: TestUrlFunctions.testUrlEncode"),
     ("url_decode('%7E%40%3A.-*_%2B+%E2%98%83')", "~@:.-*_+ \u2603", "T: TestUrlFunctions.testUrlDecode"),
+    (
+        "url_extract_parameter('http://x.com/p?q=a+b%2Fc', 'q')",
+        "a b/c",
+        "D: url.html#url_extract_parameter (decoded)",
+    ),
+    (
+        "url_extract_path('http://x.com/a%20b')",
+        "/a b",
+        "D: url.html#url_extract_path (java.net.URI getPath decodes)",
+    ),
 ]
 
 IPS: list[Case] = [
@@ -257,6 +267,11 @@ JSON: list[Case] = [
     ("json_exists('{\"a\": [1, 2]}', 'lax $.a[5]')", "false", "D: json.html#json-exists"),
     ("json_exists('{\"a\": [1, 2]}', 'strict $.a[1]')", "true", "D: json.html#json-exists"),
     ("json_exists('{\"a\": [1, 2]}', 'strict $.b')", "false", "D: json.html#json-exists (error: FALSE)"),
+    ("json_extract_scalar('{\"0\" : 0, \"1\" : 1, }', '$.1')", "1", "T: TestJsonExtract (trailing comma)"),
+    ("json_extract_scalar('{\"30day\" : 1}', '$.30day')", "1", "T: TestJsonExtract.testFullScalarExtract"),
+    ("CAST('abc' AS JSON)", '"abc"', "D: json.html#cast-to-json (a varchar is a JSON string)"),
+    ("CAST(JSON '\"abc\"' AS VARCHAR)", "abc", "D: json.html#cast-from-json"),
+    ("CAST(json_parse('[1, 2]') AS ARRAY(INTEGER))", "[1, 2]", "D: json.html#cast-from-json"),
 ]
 
 ARRAYS: list[Case] = [
@@ -389,6 +404,72 @@ DATETIMES: list[Case] = [
         "date_diff('hour', TIMESTAMP '2020-01-01 00:30:00', TIMESTAMP '2020-01-01 02:29:00')",
         "1",
         "D: datetime.html#date_diff",
+    ),
+    (
+        "from_unixtime(7200, 'Asia/Shanghai')",
+        "1970-01-01 10:00:00.000 Asia/Shanghai",
+        "T: TestDateTimeFunctions.testFromUnixTimeWithTimeZone",
+    ),
+    (
+        "from_unixtime(0)",
+        "1970-01-01 00:00:00.000 UTC",
+        "D: datetime.html#from_unixtime (timestamp(3) with time zone)",
+    ),
+    (
+        "to_iso8601(TIMESTAMP '2001-08-22 03:04:05.321 +07:09')",
+        "2001-08-22T03:04:05.321+07:09",
+        "T: TestDateTimeFunctions",
+    ),
+    (
+        "from_iso8601_timestamp('2001-08-22T03:04:05.321+07:09')",
+        "2001-08-22 03:04:05.321 +07:09",
+        "D: datetime.html#from_iso8601_timestamp",
+    ),
+    (
+        "date_add('month', 1, DATE '2020-01-31')",
+        "2020-02-29",
+        "D: datetime.html#date_add (a date stays a date)",
+    ),
+    (
+        "parse_datetime('2013-05-17 12:35:10', 'yyyy-MM-dd HH:mm:ss')",
+        "2013-05-17 12:35:10.000 UTC",
+        "D: datetime.html#parse_datetime",
+    ),
+    (
+        "with_timezone(TIMESTAMP '2001-08-22 03:04:05.321', 'America/Los_Angeles')",
+        "2001-08-22 03:04:05.321 America/Los_Angeles",
+        "D: datetime.html#with_timezone",
+    ),
+    ("human_readable_seconds(96)", "1 minute, 36 seconds", "D: datetime.html#human_readable_seconds"),
+    (
+        "human_readable_seconds(3762)",
+        "1 hour, 2 minutes, 42 seconds",
+        "D: datetime.html#human_readable_seconds",
+    ),
+    (
+        "hour(TIMESTAMP '2001-08-22 03:04:05.321 +07:09')",
+        "3",
+        "T: TestDateTimeFunctions (fields in the value's zone)",
+    ),
+    (
+        "day(TIMESTAMP '2001-08-22 03:04:05.321 +07:09')",
+        "22",
+        "T: TestDateTimeFunctions (fields in the value's zone)",
+    ),
+    (
+        "hour(TIMESTAMP '2001-08-22 03:04:05.321' AT TIME ZONE 'Asia/Tokyo')",
+        "12",
+        "D: datetime.html#at-time-zone-operator",
+    ),
+    (
+        "timezone_hour(TIMESTAMP '2001-08-22 03:04:05.321 +07:09')",
+        "7",
+        "T: TestDateTimeFunctions.testTimeZoneHour",
+    ),
+    (
+        "timezone_minute(TIMESTAMP '2001-08-22 03:04:05.321 +07:09')",
+        "9",
+        "T: TestDateTimeFunctions.testTimeZoneMinute",
     ),
 ]
 
