@@ -152,13 +152,14 @@ def peak_mb():
 async def main():
     app = TrailApp(locations(), aws_stores=False)
     async with app.run_test(size=(160, 48)) as pilot:
-        while app.current_store is None:
+        state = app.main.state
+        while state.store is None:
             await pilot.pause(0.05)
-        app.query_one(SqlEditor).text = sys.argv[1]
+        app.main.query_one(SqlEditor).text = sys.argv[1]
         await pilot.press("ctrl+j")
-        while app.current_run is None or not app.runs[app.current_run].complete:
+        while state.run is None or not state.run.complete:
             await pilot.pause(0.05)
-        assert app.runs[app.current_run].loaded == int(sys.argv[2]), app.runs[app.current_run]
+        assert state.run.loaded == int(sys.argv[2]), state.run
     print(peak_mb())
 asyncio.run(main())
 """

@@ -12,18 +12,20 @@ from typing import Any
 
 import pytest
 
-from tests.test_tui import make_app, wait_for
-from trailtui.aws.identity import Identity
+from tests.explorer import Explorer, explorer
+from trailtui.aws.memory import ProfileMemory
 from trailtui.aws.profiles import fuzzy_score, list_profiles
+from trailtui.cli import main
+from trailtui.lake.connection import ConnectionKey
+from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.faults import parse_faults
 from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
-from trailtui.tui.accounts import ORG_HINT, aws_key
-from trailtui.tui.app import TrailApp
-from trailtui.tui.editor import SqlEditor
-from trailtui.tui.stores import StoresPane
+from trailtui.tui.accounts import ORG_HINT
+from trailtui.tui.dialogs import ConfirmScreen
+from trailtui.tui.history import HistoryScreen
 
 KEY, SECRET = "AKIAACCOUNTSTEST01", "accounts-test-secret"
 
@@ -100,23 +102,9 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         lake.close()
 
 
-def app_for(**kwargs: Any) -> TrailApp:
-    app = make_app()
-    app.requested = (kwargs.get("profile"), kwargs.get("region"))
-    return app
-
-
-async def switch(pilot: Any, profile: str) -> str:
-    await pilot.press("f4", "colon", *f"profile {profile}", "enter")
-    key = pilot.app.aws_key_current
-    assert key is not None and key.startswith(f"aws:{profile}@")
-    return key
-
-
-def aws_group_text(app: TrailApp) -> str:
-    pane = app.query_one(StoresPane)
-    group = pane._groups["aws"]
-    return " ".join(str(c.label) for c in group.children)
+def aws_stores_text(ex: Explorer) -> str:
+    """The AWS group of the stores pane (the second group, after the local lake)."""
+    return ex.stores_text(1)
 
 
 def test_profiles_are_listed_as_botocore_resolves_them(endpoints: dict[str, str]) -> None:
@@ -128,99 +116,126 @@ def test_profiles_are_listed_as_botocore_resolves_them(endpoints: dict[str, str]
 
 
 async def test_switching_shows_each_identity_and_its_stores(endpoints: dict[str, str]) -> None:
-    app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: app.current_store is not None)
+    async with explorer((160, 40)) as ex:
+        await ex.ready()
         started = time.monotonic()
-        key = await switch(pilot, "mgmt")
-        await wait_for(
-            pilot, lambda: isinstance(app.identities.get(key), Identity) and app.current_store is not None
-        )
+        await ex.command("profile mgmt")
+        await ex.wait_until(lambda: "account 111122223333" in ex.context and "store org-events" in ex.context)
         elapsed = time.monotonic() - started
-        identity = app.identities[key]
-        assert identity.account == "111122223333" and identity.arn.endswith(":user/trailtui-serve")
-        assert app.current_conn == key and app.current_store.id == DEMO_STORE_ID
-        context = str(app.query_one("#context").render())
-        assert "profile mgmt" in context and "account 111122223333" in context and identity.arn in context
-        assert "org-events [org]" in aws_group_text(app)
+        assert "profile mgmt" in ex.context and ":user/trailtui-serve" in ex.context
+        assert "org-events [org]" in aws_stores_text(ex)
         assert elapsed < 10, elapsed
-        key = await switch(pilot, "member")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.identities.get(key), Identity) and ORG_HINT[:30] in aws_group_text(app),
+        await ex.command("profile member")
+        await ex.wait_until(
+            lambda: "account 444455556666" in ex.context and ORG_HINT[:30] in aws_stores_text(ex)
         )
-        assert app.identities[key].account == "444455556666" and app.current_store is None
-        assert "eu-west-1" in str(app.query_one("#context").render())
+        assert "store " not in ex.context and "eu-west-1" in ex.context
 
 
 async def test_a_running_query_finishes_on_its_own_connection(endpoints: dict[str, str]) -> None:
-    app = app_for(profile="mgmt")
-    async with app.run_test(size=(160, 40)) as pilot:
-        mgmt = aws_key("mgmt", "us-east-1")
-        await wait_for(pilot, lambda: app.current_conn == mgmt and app.current_store is not None)
-        app.query_one(
-            SqlEditor
-        ).text = f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' LIMIT 50"
-        await pilot.press("ctrl+j")
-        run = app.runs[app.current_run]
-        app._run_command(
-            "profile member"
-        )  # `:profile member` while it runs (every call to mgmt takes 300 ms)
-        await pilot.pause()
-        assert app.aws_key_current.startswith("aws:member@")
-        assert run.active and run.connection_key == mgmt
-        await wait_for(pilot, lambda: run.complete)
-        assert run.status == "FINISHED" and run.loaded == 50
-        assert app.history.get(run.history_id).connection == mgmt
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await ex.wait_until(lambda: "profile mgmt" in ex.context and "store org-events" in ex.context)
+        await ex.start(f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' LIMIT 50")
+        await ex.command("profile member")  # while it runs (every call to mgmt takes 300 ms)
+        await ex.wait_until(lambda: "profile member" in ex.context)
+        assert "AWS mgmt (us-east-1)" in ex.status_line
+        q = await ex.finished()
+        assert q.status == "FINISHED" and q.loaded == 50
+    entry = History(locations().history_db).search()[0]
+    assert entry.key == ConnectionKey.aws("mgmt", "us-east-1") and entry.query_id == q.query_id
+    assert (entry.profile, entry.region, entry.status) == ("mgmt", "us-east-1", "FINISHED")
+
+
+async def test_an_unbounded_query_on_aws_asks_first(endpoints: dict[str, str]) -> None:
+    # Lake bills every byte an unbounded query scans: the explorer asks before it runs one on AWS.
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await ex.wait_until(lambda: "store org-events" in ex.context)
+        for sql in (
+            f"SELECT count(*) FROM {DEMO_STORE_ID}",
+            f"SELECT eventTime > '2026-11-20' AS recent FROM {DEMO_STORE_ID}",  # compares, bounds nothing
+            f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' OR 1 = 1",
+        ):
+            ex.editor.text = sql
+            await ex.press("ctrl+j")
+            await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen), what=sql)
+            await ex.press("n")
+            await ex.wait_until(lambda: not isinstance(ex.screen, ConfirmScreen))
+        assert "No query yet" in ex.status_line  # none of them ran
+        ex.editor.text = f"SELECT count(*) AS n FROM {DEMO_STORE_ID}"
+        await ex.press("ctrl+j")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        await ex.press("y")  # asked, and answered yes: it runs
+        q = await ex.finished()
+        assert q.status == "FINISHED" and q.rows == [["105000"]]
+        q = await ex.run(f"SELECT count(*) AS n FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20'")
+        assert q.status == "FINISHED"  # bounded: no question
+    async with explorer((160, 40)) as ex:  # the local lake bills nothing: no question
+        await ex.ready()
+        q = await ex.run(f"SELECT count(*) AS n FROM {DEMO_STORE_ID}")
+        assert q.status == "FINISHED" and q.rows == [["105000"]]
+
+
+async def test_a_query_run_by_the_cli_on_a_profile_reopens_in_the_explorer(
+    endpoints: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sql = f"SELECT eventName, count(*) AS n FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' GROUP BY 1"
+    assert main(["query", "--profile", "mgmt", "--format", "csv", sql]) == 0
+    printed = capsys.readouterr().out.splitlines()[1:]
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await ex.wait_until(lambda: "store org-events" in ex.context and "account 111122223333" in ex.context)
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("ctrl+o")  # the CLI's query, by its ID: no new query
+        await ex.wait_until(lambda: "STARTING" in ex.status_line or "FINISHED" in ex.status_line)
+        q = await ex.finished()
+        assert q.status == "FINISHED" and q.error is None
+        assert sorted(",".join(r) for r in q.rows) == sorted(printed)
+        assert not ex.notified("is not open")
 
 
 async def test_expired_session_names_the_login_command(endpoints: dict[str, str]) -> None:
-    app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await switch(pilot, "expired")
-        await wait_for(pilot, lambda: "aws sso login --profile expired" in aws_group_text(app))
-        assert "aws sso login --profile expired" in str(app.query_one("#context").render())
+    async with explorer((160, 40)) as ex:
+        await ex.command("profile expired")
+        await ex.wait_until(lambda: "aws sso login --profile expired" in aws_stores_text(ex))
+        assert "aws sso login --profile expired" in ex.context
 
 
 async def test_access_denied_names_the_missing_permission(endpoints: dict[str, str]) -> None:
-    app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await switch(pilot, "denied")
-        await wait_for(pilot, lambda: "cloudtrail:ListEventDataStores" in aws_group_text(app))
-        assert "Access denied" in aws_group_text(app)
+    async with explorer((160, 40)) as ex:
+        await ex.command("profile denied")
+        await ex.wait_until(lambda: "cloudtrail:ListEventDataStores" in aws_stores_text(ex))
+        assert "Access denied" in aws_stores_text(ex)
 
 
 async def test_unreachable_endpoint_says_so_and_the_app_stays_usable(endpoints: dict[str, str]) -> None:
-    app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: app.current_store is not None)
-        await switch(pilot, "gone")
-        await wait_for(pilot, lambda: "Cannot reach" in aws_group_text(app), timeout=60)
-        await pilot.press("colon", *"local", "enter")
-        await wait_for(pilot, lambda: app.current_conn == "local" and app.current_store is not None)
+    async with explorer((160, 40)) as ex:
+        await ex.ready()
+        await ex.command("profile gone")
+        await ex.wait_until(lambda: "Cannot reach" in aws_stores_text(ex), timeout=60)
+        await ex.command("local")
+        await ex.wait_until(lambda: "local lake" in ex.context and "store org-events" in ex.context)
+        q = await ex.run(f"SELECT count(*) FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26'")
+        assert q.status == "FINISHED"
 
 
 async def test_memory_per_profile(endpoints: dict[str, str]) -> None:
-    app = app_for(profile="mgmt")
-    async with app.run_test(size=(160, 40)) as pilot:
-        mgmt = aws_key("mgmt", "us-east-1")
-        await wait_for(pilot, lambda: app.current_conn == mgmt and app.current_store is not None)
-        app.query_one(SqlEditor).text = "-- mgmt work in progress"
-        await switch(pilot, "member")
-        app.query_one(SqlEditor).text = "-- member work"
-        await switch(pilot, "mgmt")
-        await wait_for(pilot, lambda: app.current_store is not None and app.current_conn == mgmt)
-        await wait_for(pilot, lambda: app.query_one(SqlEditor).text == "-- mgmt work in progress")
-        assert app.current_store.id == DEMO_STORE_ID
-        assert app.memory.recent()[:2] == ["member", "mgmt"]
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await ex.wait_until(lambda: "profile mgmt" in ex.context and "store org-events" in ex.context)
+        ex.editor.text = "-- mgmt work in progress"
+        await ex.command("profile member")
+        await ex.wait_until(lambda: "profile member" in ex.context)
+        ex.editor.text = "-- member work"
+        await ex.command("profile mgmt")
+        await ex.wait_until(lambda: "profile mgmt" in ex.context and "store org-events" in ex.context)
+        await ex.wait_until(lambda: ex.editor.text == "-- mgmt work in progress")
+    assert ProfileMemory(locations().state / "profiles.json").recent()[:2] == ["member", "mgmt"]
 
 
 async def test_profile_colour_and_read_only_marker(endpoints: dict[str, str]) -> None:
     where = locations()
     where.settings_file.write_text('[profiles.mgmt]\ncolor = "red"\nread_only = true\n')
-    app = app_for(profile="mgmt")
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.identities.get(app.aws_key_current), Identity))
-        rendered = app.context_text()
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await ex.wait_until(lambda: "account 111122223333" in ex.context)
+        rendered = ex.context_text
         assert "READ-ONLY" in rendered.plain
         assert any("red" in str(span.style) for span in rendered.spans)

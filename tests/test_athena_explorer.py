@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_accounts import app_for, aws_group_text
+from tests.explorer import explorer
+from tests.test_accounts import aws_stores_text
 from tests.test_athena_aws import REGION, _config, _create, _org_trail, _seed_results, moto_server, moto_url
-from tests.test_tui import wait_for
-from trailtui.tui.editor import SqlEditor
+from trailtui.lake.history import History
+from trailtui.paths import locations
 
 __all__ = ["moto_server", "moto_url"]  # fixtures
 
@@ -23,19 +24,12 @@ async def test_athena_table_in_the_explorer(
     assert _create(capsys)[0] == 0
     _config(home, '[athena]\noutput_location = "s3://results/trailtui/"\n')
     _seed_results(moto_url, [["GetObject", "3"]], ["eventname", "_col1"])
-    app = app_for(region=REGION)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: "trail.logs [Athena]" in aws_group_text(app), timeout=60)
-        assert "CloudTrail Lake:" in aws_group_text(app)  # moto has no Lake: said in place
-        app.query_one(
-            SqlEditor
-        ).text = "SELECT eventName, count(*) FROM trail.logs WHERE eventTime > '2026-11-01' GROUP BY 1"
-        await pilot.press("ctrl+j")
-        run = app.runs[app.current_run]
-        await wait_for(pilot, lambda: run.complete, timeout=60)
-        assert run.status == "FINISHED" and run.loaded == 1 and run.query_id
-        status = str(app.query_one("#status").render())
-        assert "Athena" in status and "est. <$0.0001" in status and "queued" in status
-        await wait_for(pilot, lambda: any(e.status == "FINISHED" for e in app.history.search(run.query_id)))
-        (entry,) = app.history.search(run.query_id)
-        assert entry.engine == "athena" and entry.store == "trail.logs"
+    async with explorer((160, 40), region=REGION) as ex:
+        await ex.wait_until(lambda: "trail.logs [Athena]" in aws_stores_text(ex), timeout=60)
+        assert "CloudTrail Lake:" in aws_stores_text(ex)  # moto has no Lake: said in place
+        await ex.start("SELECT eventName, count(*) FROM trail.logs WHERE eventTime > '2026-11-01' GROUP BY 1")
+        q = await ex.finished(60)
+        assert q.status == "FINISHED" and q.loaded == 1 and q.query_id
+        assert "Athena" in q.status_line and "est. <$0.0001" in q.status_line and "queued" in q.status_line
+    (entry,) = History(locations().history_db).search(q.query_id)
+    assert entry.status == "FINISHED" and entry.engine == "athena" and entry.store == "trail.logs"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_tui import make_app, wait_for
+from tests.explorer import QueryView, explorer
 from trailtui.cli import main
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
@@ -19,7 +19,6 @@ from trailtui.local.faults import parse_faults
 from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
-from trailtui.tui.editor import SqlEditor
 
 KEY, SECRET = "AKIAFAULTSTEST0001", "faults-test-secret"
 SQL = f"SELECT eventName, count(*) AS n FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-20' GROUP BY 1 ORDER BY 2 DESC"
@@ -97,49 +96,59 @@ def test_cli_explains_lasting_faults(
         assert out.startswith("eventName,n")  # partial results are shown
 
 
-async def _run_in_explorer(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+async def _run_in_explorer(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QueryView:
     config = tmp_path / "aws-config"
     config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {url}\n")
     creds = tmp_path / "aws-credentials"  # a named profile takes its keys from here, not the environment
     creds.write_text(f"[lake]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
-    app = make_app()
-    app.requested = ("lake", "us-east-1")
-    async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: app.current_store is not None)
-        app.query_one(SqlEditor).text = SQL
-        await pilot.press("ctrl+j")
-        await wait_for(
-            pilot, lambda: app.current_run is not None and app.runs[app.current_run].complete, timeout=60
-        )
-        run = app.runs[app.current_run]
-        app.query_one(SqlEditor).text = "-- still usable"
-        assert app.query_one(SqlEditor).text == "-- still usable"
-        return run, app
+    async with explorer((140, 40), profile="lake", region="us-east-1") as ex:
+        await ex.wait_until(lambda: "store org-events" in ex.context, 60)
+        await ex.start(SQL)
+        q = await ex.finished(60)
+        ex.editor.text = "-- still usable"
+        assert ex.editor.text == "-- still usable"
+        return q
 
 
 async def test_explorer_survives_throttling_and_drops(
     faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, _ = await _run_in_explorer(faulty("throttle=0.2,drop=0.1,latency=50,seed=9"), tmp_path, monkeypatch)
-    assert run.status == "FINISHED" and run.loaded > 5
+    q = await _run_in_explorer(faulty("throttle=0.2,drop=0.1,latency=50,seed=9"), tmp_path, monkeypatch)
+    assert q.status == "FINISHED" and q.error is None and q.loaded > 5
 
 
 async def test_explorer_failed_query_keeps_its_id(
     faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, app = await _run_in_explorer(faulty("fail-queries=1"), tmp_path, monkeypatch)
-    assert run.status == "FAILED" and "exhausted" in (run.state.error or "")
-    entry = app.history.get(run.history_id)
-    assert entry.status == "FAILED" and entry.query_id == run.query_id
+    q = await _run_in_explorer(faulty("fail-queries=1"), tmp_path, monkeypatch)
+    assert q.status == "FAILED" and "exhausted" in (q.error or "")
+    entry = history().search()[0]
+    assert entry.status == "FAILED" and entry.query_id == q.query_id
 
 
 async def test_explorer_expired_session_mid_poll(
     faulty: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # sts, iam, list, get are the first four calls; StartQuery the fifth; then the session expires.
-    run, app = await _run_in_explorer(faulty("expire-after=5,query-delay=1"), tmp_path, monkeypatch)
-    assert run.error and "aws sso login --profile lake" in run.error
-    entry = app.history.get(run.history_id)
-    assert entry.query_id == run.query_id and entry.error  # reopen it once signed in again
+    q = await _run_in_explorer(faulty("expire-after=5,query-delay=1"), tmp_path, monkeypatch)
+    assert q.error and "aws sso login --profile lake" in q.error
+    entry = history().search()[0]
+    assert entry.query_id == q.query_id and entry.error  # reopen it once signed in again
+
+
+def test_cli_export_that_fails_leaves_no_file(
+    faulty: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The rows go to a temporary file renamed only when complete: a failure leaves no truncated result
+    # that looks like one, and an earlier file of the same name as it was.
+    url = faulty("deny=GetQueryResults")
+    fresh, kept = tmp_path / "fresh.csv", tmp_path / "kept.csv"
+    kept.write_text("an earlier export\n")
+    for target in (fresh, kept):
+        code = main(["query", "--endpoint-url", url, "--output", str(target), SQL])
+        err = capsys.readouterr().err
+        assert code == 1 and "cloudtrail:GetQueryResults" in err, err
+    assert not fresh.exists() and kept.read_text() == "an earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".part")) == ["kept.csv"]

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
-from tests.test_tui import make_app, ready, run_sql, wait_for
+from tests.explorer import explorer
 from trailtui.cli import main
+from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.export import ResultWriter, neutralise_formula
 from trailtui.lake.history import History
 from trailtui.lake.library import samples, save_query, saved_queries, time_window
@@ -26,8 +28,6 @@ from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.detail import DetailScreen
 from trailtui.tui.dialogs import PromptScreen
-from trailtui.tui.editor import SqlEditor
-from trailtui.tui.grid import ResultGrid
 from trailtui.tui.history import HistoryScreen
 from trailtui.tui.library import LibraryScreen
 
@@ -43,13 +43,13 @@ EVENTS_SQL = (
 
 def test_history_start_update_search_and_cap(tmp_path: Path) -> None:
     h = History(tmp_path / "h.sqlite", cap=5)
-    first = h.started("SELECT 1 FROM a", "local", store="store-a")
+    first = h.started("SELECT 1 FROM a", ConnectionKey.local(), store="store-a")
     assert h.get(first).status == "STARTING" and h.get(first).ended is None
     h.update(first, query_id="q-1", status="FINISHED", row_count=3, bytes_scanned=10)
     e = h.get(first)
     assert (e.status, e.row_count, e.query_id) == ("FINISHED", 3, "q-1") and e.ended is not None
     for i in range(7):
-        h.started(f"SELECT {i} FROM b WHERE x = 'needle{i}'", "aws")
+        h.started(f"SELECT {i} FROM b WHERE x = 'needle{i}'", ConnectionKey.aws("prod", "eu-west-1"))
     assert h.count() == 5 and h.get(first) is None  # the oldest went first
     assert [e.sql for e in h.search("needle6")] == ["SELECT 6 FROM b WHERE x = 'needle6'"]
     assert len(h.search("AWS")) == 5  # the connection is searched too, case-insensitively
@@ -103,128 +103,130 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path: Path) -> None
 # -- the TUI ---------------------------------------------------------------------------------------------------
 
 
+def _service_queries() -> list[dict[str, Any]]:
+    """ListQueries for the demo store, as the service (the local lake) knows them."""
+    lake = LocalLake()
+    try:
+        return lake.client().list_queries(EventDataStore=DEMO_STORE_ID)["Queries"]
+    finally:
+        lake.close()
+
+
 async def test_history_is_written_on_start_and_reopening_issues_no_new_query(demo_lake: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        started = []
-        local = app.connections["local"].cloudtrail
-        local.meta.events.register("before-call.cloudtrail.StartQuery", lambda **kw: started.append(1))
-        app.query_one(SqlEditor).text = EVENTS_SQL
-        await pilot.press("ctrl+j")
-        entry = app.history.search()[0]
+    history = History(locations().history_db)
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        ex.editor.text = EVENTS_SQL
+        await ex.press("ctrl+j")
+        entry = history.search()[0]
         assert entry.sql == EVENTS_SQL and entry.status in ("STARTING", "QUEUED", "RUNNING", "FINISHED")
-        run = app.runs[app.current_run]
-        await wait_for(pilot, lambda: run.complete)
-        entry = app.history.get(entry.id)
-        assert (
-            entry.status == "FINISHED"
-            and entry.query_id == run.query_id
-            and entry.row_count == run.total > 40
-        )
+        q = await ex.finished()
+        entry = history.get(entry.id)
+        assert entry.status == "FINISHED" and entry.query_id == q.query_id and entry.row_count == q.total > 40
         assert entry.events_scanned and entry.bytes_scanned and entry.ended
-        rows_before = list(app.query_one(ResultGrid).rows)
-        app.query_one(SqlEditor).text = "-- something else"
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        await pilot.press("ctrl+o")  # reopen the results by QueryId
-        await wait_for(
-            pilot, lambda: app.runs[app.current_run].reopened and app.runs[app.current_run].complete
-        )
-        assert app.query_one(ResultGrid).rows == rows_before
-        assert started == [1]  # one StartQuery for the original run, none for reopening
-        assert len(app.local_lake.engine.queries.list_for_store(DEMO_STORE_ID, None, None, None)) == 1
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        await pilot.press("enter")  # the SQL back into the editor
-        await wait_for(pilot, lambda: app.query_one(SqlEditor).text == EVENTS_SQL)
+        assert (entry.connection, entry.account, entry.region) == ("local", "111122223333", "us-east-1")
+        assert entry.store == DEMO_STORE_ID
+        rows_before = q.rows
+        ex.editor.text = "-- something else"
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        before = ex.status_line
+        await ex.press("ctrl+o")  # reopen the results by QueryId
+        await ex.wait_until(lambda: ex.status_line != before)
+        reopened = await ex.finished()
+        assert reopened.query_id == q.query_id and reopened.rows == rows_before
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("enter")  # the SQL back into the editor
+        await ex.wait_until(lambda: ex.editor.text == EVENTS_SQL)
+    assert len(_service_queries()) == 1  # one StartQuery for the original run, none for reopening
+    assert history.count() == 1
 
 
 async def test_service_list_from_list_queries(demo_lake: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        run = await run_sql(pilot, EVENTS_SQL)
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        screen = app.screen
-        await pilot.press("tab")
-        await wait_for(pilot, lambda: any(q.query_id == run.query_id for q in screen.service))
-        await pilot.press("enter")  # DescribeQuery gives back the SQL
-        await wait_for(pilot, lambda: app.query_one(SqlEditor).text == EVENTS_SQL)
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        q = await ex.run(EVENTS_SQL)
+        ex.editor.text = "-- elsewhere"
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("tab")
+        options = ex.screen.query_one("#history-list")
+        await ex.wait_until(
+            lambda: any(
+                q.query_id in str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            )
+        )
+        await ex.press("enter")  # DescribeQuery gives back the SQL
+        await ex.wait_until(lambda: ex.editor.text == EVENTS_SQL)
 
 
-async def test_drill_down_opens_the_whole_event(demo_lake: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        await run_sql(pilot, EVENTS_SQL)
-        grid = app.query_one(ResultGrid)
-        event_id = grid.current_row[0]
-        await pilot.press("f4", "e")
-        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
-        assert app.screen.kind == "json"
-        event = json.loads(app.screen.value)
+async def test_drill_down_opens_the_whole_event_and_records_it(demo_lake: Any) -> None:
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        q = await ex.run(EVENTS_SQL)
+        event_id = ex.grid.current_row[0]
+        await ex.press("f4", "e")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen))
+        assert ex.screen.kind == "json"
+        event = json.loads(ex.screen.value)
         assert event["eventID"] == event_id and event["sourceIPAddress"] == INCIDENT_IP
-        drill = app.history.search("eventjson")[0]
-        assert "eventTime >=" in drill.sql and drill.status == "FINISHED"  # bounded by its eventTime
+    drill = History(locations().history_db).search("eventjson")[0]
+    assert "eventTime >=" in drill.sql and drill.status == "FINISHED"  # bounded by its eventTime
+    # Recorded like any other query: where it ran, who, which store, its ID, so it can be reopened.
+    assert (drill.connection, drill.region, drill.account) == ("local", "us-east-1", "111122223333")
+    assert drill.store == DEMO_STORE_ID and drill.query_id and drill.query_id != q.query_id
+    assert drill.row_count == 1 and drill.ended
 
 
 async def test_save_and_open_queries(demo_lake: Any) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        app.query_one(SqlEditor).text = "SELECT 42 FROM x"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.press(*"my / query", "enter")
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        ex.editor.text = "SELECT 42 FROM x"
+        await ex.press("ctrl+s")
+        await ex.wait_until(lambda: isinstance(ex.screen, PromptScreen))
+        await ex.press(*"my / query", "enter")
+        await ex.wait_until(lambda: ex.notified("Saved to"))
         saved = saved_queries(locations().saved_queries)
         assert [q.name for q in saved] == ["my / query"] and saved[0].sql.strip() == "SELECT 42 FROM x"
         assert saved[0].path.name == "my - query.sql"
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        await pilot.press(*"tampering", "enter")
-        text = app.query_one(SqlEditor).text
+        await ex.press("ctrl+l")
+        await ex.wait_until(lambda: isinstance(ex.screen, LibraryScreen))
+        await ex.press(*"tampering", "enter")
+        text = ex.editor.text
         assert "StopLogging" in text and DEMO_STORE_ID in text and "$START" not in text
 
 
 async def test_export_from_the_explorer(demo_lake: Any, tmp_path: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        run = await run_sql(
-            pilot, f"SELECT eventID, eventName FROM {DEMO_STORE_ID} ORDER BY eventID LIMIT 2300"
-        )
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        q = await ex.run(f"SELECT eventID, eventName FROM {DEMO_STORE_ID} ORDER BY eventID LIMIT 2300")
         target = tmp_path / "out.jsonl"
-        await pilot.press("ctrl+e")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-        app.screen.query_one("#prompt-input").value = str(target)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: target.exists())
+        await ex.press("ctrl+e")
+        await ex.wait_until(lambda: isinstance(ex.screen, PromptScreen))
+        ex.screen.query_one("#prompt-input", Input).value = str(target)
+        await ex.press("enter")
+        await ex.wait_until(lambda: ex.notified(f"Exported 2,300 rows to {target}"))
         lines = target.read_text().splitlines()
-        assert len(lines) == run.total == 2300
-        assert [json.loads(line)[0]["eventID"] for line in lines] == [
-            r[0] for r in app.query_one(ResultGrid).rows
-        ]
+        assert len(lines) == q.total == 2300
+        assert [json.loads(line)[0]["eventID"] for line in lines] == [r[0] for r in q.rows]
+        assert not list(tmp_path.glob("*.part"))
 
 
 async def test_copy_keys_use_the_clipboard(demo_lake: Any) -> None:
-    app = make_app()
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        await run_sql(pilot, EVENTS_SQL)
-        row = app.query_one(ResultGrid).current_row
-        await pilot.press("f4", "y", "Y", "f9")
-        assert copied[0] == row[0]
-        assert json.loads(copied[1]) == [
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        await ex.run(EVENTS_SQL)
+        row = ex.grid.current_row
+        await ex.press("f4", "y", "Y", "f9")
+        assert ex.clipboard[0] == row[0]
+        assert json.loads(ex.clipboard[1]) == [
             {"eventID": row[0]},
             {"eventTime": row[1]},
             {"eventName": row[2]},
             {"sourceIPAddress": row[3]},
         ]
-        assert copied[2] == EVENTS_SQL
+        assert ex.clipboard[2] == EVENTS_SQL
 
 
 # -- samples and export ----------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.explorer import explorer
 from tests.hostile import CORPUS, deeply_nested_json
 from tests.logfiles import record, write_log
-from tests.test_tui import make_app, ready, run_sql, wait_for
 from trailtui.commands.query import run_query
 from trailtui.connections import open_local
 from trailtui.lake.export import ResultWriter
@@ -25,9 +25,7 @@ from trailtui.local.lakefile import LakeFile
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.detail import DetailScreen
-from trailtui.tui.grid import ResultGrid
 from trailtui.tui.history import HistoryScreen
-from trailtui.tui.status import QueryStatusBar
 
 # What must never reach a terminal: C0 (but newline, in multi-line views), DEL, C1, bidi, invisible.
 FORBIDDEN = re.compile(
@@ -113,34 +111,34 @@ def test_sanitised_text_is_inert_and_readable() -> None:
 
 
 async def test_explorer_shows_everything_inert(hostile_store: str) -> None:
-    app = make_app()
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=(200, 50)) as pilot:
-        await ready(pilot)
-        run = await run_sql(pilot, SELECT.format(store=hostile_store) + " ORDER BY eventTime")
-        assert run.status == "FINISHED"
-        grid = app.query_one(ResultGrid)
-        await pilot.press("f4")
+    async with explorer((200, 50)) as ex:
+        await ex.ready()
+        q = await ex.run(SELECT.format(store=hostile_store) + " ORDER BY eventTime")
+        assert q.status == "FINISHED"
+        grid = ex.grid
+        await ex.press("f4")
         seen_markup = False
         for start in range(0, len(grid.view), 40):  # scroll through every row and draw what is on screen
             grid.cursor_row = min(start + 39, len(grid.view) - 1)
-            await pilot.pause()
+            await ex.pilot.pause()
             for y in range(grid.size.height):
-                for col in range(0, len(grid.columns)):
-                    grid.cursor_col = col
                 line = "".join(seg.text for seg in grid.render_line(y))
                 assert inert(line), repr(line[:200])
                 seen_markup = seen_markup or "[bold red]ALERT" in line
+            cursor_line = grid.cursor_row - grid.scroll_offset.y + 1  # below the header
+            for col in range(len(grid.columns)):  # the cursor's cell has its own style: inert too
+                grid.cursor_col = col
+                line = "".join(seg.text for seg in grid.render_line(cursor_line))
+                assert inert(line) and line.strip(), repr(line[:200])
         assert seen_markup
         # The detail view of each column of a few rows: inert, markup literal, value copyable exactly.
         for index in (0, 9, 33, 42, len(grid.view) - 2):
             grid.cursor_row = index
             for col in range(len(grid.columns)):
                 grid.cursor_col = col
-                await pilot.press("enter")
-                await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
-                screen = app.screen
+                await ex.press("enter")
+                await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen))
+                screen = ex.screen
                 body = screen.query("#detail-body")
                 text = (
                     str(body.first().render())
@@ -148,28 +146,26 @@ async def test_explorer_shows_everything_inert(hostile_store: str) -> None:
                     else "".join(str(n.label) for n in screen.query_one("#detail-tree").root.children)
                 )
                 assert inert(text)
-                await pilot.press("y", "escape")
-                await wait_for(pilot, lambda: not isinstance(app.screen, DetailScreen))
-                assert copied[-1] == (grid.rows[grid.view[index]][col] or "")
+                await ex.press("y", "escape")
+                await ex.wait_until(lambda: not isinstance(ex.screen, DetailScreen))
+                assert ex.clipboard[-1] == (grid.rows[grid.view[index]][col] or "")
         # An error message that echoes hostile text, in the status line.
         evil_name = "\x1b]0;pwned\x07[red]x[/red]"
-        bad = await run_sql(pilot, f'SELECT "{evil_name}" FROM {hostile_store}')
-        status = str(app.query_one(QueryStatusBar).render())
+        bad = await ex.run(f'SELECT "{evil_name}" FROM {hostile_store}')
+        status = bad.status_line
         assert bad.status == "ERROR" and inert(status) and "\\x1b" in status and "[red]x[/red]" in status
         # The history lists that SQL, inert.
-        await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        await pilot.pause()
-        labels = [
-            str(app.screen.query_one("#history-list").get_option_at_index(i).prompt)
-            for i in range(app.screen.query_one("#history-list").option_count)
-        ]
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.pilot.pause()
+        options = ex.screen.query_one("#history-list")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert labels and all(inert(label) for label in labels)
-        await pilot.press("escape")
+        await ex.press("escape")
         # A notification built from hostile input.
-        app._run_command("store \x1b[2J\u202eevil")
-        await pilot.pause()
-        assert all(inert(n.message) for n in app._notifications)
+        await ex.command("store \x1b[2J\u202eevil", paste=True)
+        await ex.wait_until(lambda: ex.notified("evil", "error"))
+        assert all(inert(n) for n in ex.notifications)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])

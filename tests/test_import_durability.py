@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.logfiles import record, write_log
-from trailtui.local.catalog import find_store, list_stores
+from trailtui.local.catalog import list_stores
 from trailtui.local.importer import import_paths
 from trailtui.local.lakefile import LakeFile
 
@@ -104,4 +104,4 @@ def test_busy_lake_times_out_with_a_clear_error(lake: LakeFile) -> None:
     with lake.writer(), pytest.raises(LakeBusyError, match="busy"), lake.reader(wait=0.3):
         pass
     with lake.reader(), lake.reader(wait=0.3) as con:  # readers share
-        assert find_store is not None and con.execute("SELECT 1").fetchone() == (1,)
+        assert con.execute("SELECT 1").fetchone() == (1,)

@@ -15,6 +15,7 @@ from tests.logfiles import record, write_log
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID, MANAGEMENT
 from trailtui.local.engine import Limits
+from trailtui.local.faults import FaultPlan
 from trailtui.local.importer import import_paths
 from trailtui.local.service import LocalLake
 
@@ -24,7 +25,10 @@ SEED = (
     "ORDER BY eventTime ASC LIMIT 3"
 )
 # A query that runs for many seconds on the demo store: every pair of events.
+# CPU-bound on purpose: the time limit must interrupt DuckDB mid-work. Elsewhere the engine's delay keeps
+# a query running without load.
 SLOW = f"SELECT count(*) FROM {DEMO_STORE_ID} a CROSS JOIN {DEMO_STORE_ID} b WHERE a.eventid < b.eventid"
+QUICK = f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26' LIMIT 5"
 TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$")
 
 
@@ -194,8 +198,9 @@ def test_unknown_query_ids(ct: Any) -> None:
         assert code_of(e) == "QueryIdNotFoundException"
 
 
-def test_cancel_running_and_inactive(ct: Any) -> None:
-    q = QueryRun(ct, SLOW)
+def test_cancel_running_and_inactive(local: LocalLake, ct: Any) -> None:
+    local.api.faults = FaultPlan(query_delay=60)  # stays RUNNING without burning CPU
+    q = QueryRun(ct, QUICK)
     q.start()
     deadline = time.monotonic() + 10
     while q.describe().status != "RUNNING" and time.monotonic() < deadline:
@@ -219,11 +224,12 @@ def test_time_limit_ends_query_timed_out(demo_lake: Any) -> None:
         lake.close()
 
 
-def test_at_most_ten_queries_at_once(ct: Any) -> None:
-    ids = [ct.start_query(QueryStatement=SLOW)["QueryId"] for _ in range(10)]
+def test_at_most_ten_queries_at_once(local: LocalLake, ct: Any) -> None:
+    local.api.faults = FaultPlan(query_delay=60)
+    ids = [ct.start_query(QueryStatement=QUICK)["QueryId"] for _ in range(10)]
     try:
         with pytest.raises(ClientError) as e:
-            ct.start_query(QueryStatement=SLOW)
+            ct.start_query(QueryStatement=QUICK)
         assert code_of(e) == "MaxConcurrentQueriesException"
     finally:
         for qid in ids:

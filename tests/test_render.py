@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -75,4 +76,10 @@ def test_timestamp_with_time_zone_says_utc() -> None:
     con.execute("SET TimeZone='UTC'")
     cur = con.execute("SELECT TIMESTAMPTZ '2024-01-01 10:00:00+00'")
     assert renderer_for(cur.description[0][1])(cur.fetchone()[0]) == "2024-01-01 10:00:00.000 UTC"
-    assert dt.datetime(2024, 1, 1).isoformat()  # the module never needs a local time zone
+    # Whatever zone a value arrives in (a session's, the machine's), it is shown in UTC.
+    con.execute("SET TimeZone='America/New_York'")
+    cur = con.execute("SELECT TIMESTAMPTZ '2024-01-01 10:00:00+00'")
+    assert renderer_for(cur.description[0][1])(cur.fetchone()[0]) == "2024-01-01 10:00:00.000 UTC"
+    assert renderer_for(cur.description[0][1])(
+        dt.datetime(2024, 1, 1, 5, tzinfo=ZoneInfo("America/New_York"))
+    ) == ("2024-01-01 10:00:00.000 UTC")

@@ -184,23 +184,17 @@ def test_bucket_errors_are_plain(s3: Any, lake: LakeFile) -> None:
 
 
 async def test_import_from_the_explorer_does_not_block(s3: Any, demo_lake: Any) -> None:
-    from tests.test_tui import make_app, ready, wait_for
-    from trailtui.tui.editor import SqlEditor
+    from tests.explorer import explorer
     from trailtui.tui.stores import StoresPane
 
-    app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press(
-            "f4", "colon", *f"import s3://{BUCKET}/logs --store from-s3 --regions us-east-1", "enter"
-        )
-        editor = app.query_one(SqlEditor)
+    async with explorer((140, 40)) as ex:
+        await ex.ready()
+        await ex.command(f"import s3://{BUCKET}/logs --store from-s3 --regions us-east-1")
+        editor = ex.editor
         editor.focus()
         editor.text = ""
-        await pilot.press("x")  # typing goes on while the import runs
+        await ex.press("x")  # typing goes on while the import runs
         assert editor.text == "x"
-        await wait_for(
-            pilot, lambda: any(s.name == "from-s3" for s in app.query_one(StoresPane).all_stores())
-        )
-        store = next(s for s in app.query_one(StoresPane).all_stores() if s.name == "from-s3")
+        await ex.wait_until(lambda: "from-s3" in ex.stores())
+        store = next(s for s in ex.app.main.query_one(StoresPane).all_stores() if s.name == "from-s3")
         assert store.event_count == 3 * len(DAYS) * PER_OBJECT

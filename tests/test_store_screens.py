@@ -14,8 +14,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.explorer import Explorer, explorer
 from tests.logfiles import record, trail_key
-from tests.test_tui import make_app, ready, wait_for
 from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
@@ -24,49 +24,46 @@ from trailtui.tui.stores import StoresPane
 KEY, SECRET = "AKIASTORESCREENS01", "store-screens-secret"
 
 
-def _notes(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
-def _store(app: Any, name: str) -> Any:
-    return next((s for s in app.query_one(StoresPane).all_stores() if s.name == name), None)
+def _store(ex: Explorer, name: str) -> Any:
+    return next((s for s in ex.app.main.query_one(StoresPane).all_stores() if s.name == name), None)
 
 
 async def test_create_edit_delete_restore_from_the_explorer(demo_lake: Any) -> None:
-    async with make_app().run_test(size=(80, 24)) as pilot:
-        app = await ready(pilot)
-        await pilot.press("f4", "colon", *"create case-1", "enter")
-        await pilot.press("tab", *"30", "enter")  # retention; termination protection stays on
-        await wait_for(pilot, lambda: _store(app, "case-1") is not None)
-        made = _store(app, "case-1").details
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.command("create case-1")
+        await ex.press("tab", *"30", "enter")  # retention; termination protection stays on
+        await ex.wait_until(lambda: _store(ex, "case-1") is not None)
+        made = _store(ex, "case-1").details
         assert made["RetentionPeriod"] == 30 and made["TerminationProtectionEnabled"] is True
         assert made["Status"] == "ENABLED"
 
-        await pilot.press("f4", "colon", *"store case-1", "enter")
-        await wait_for(pilot, lambda: app.current_store.name == "case-1")
-        await pilot.press("f4", "colon", *"delete", "enter")
-        await wait_for(pilot, lambda: any("termination protection" in n for n in _notes(app)))
-        assert _store(app, "case-1").details["Status"] == "ENABLED"  # nothing was deleted
+        await ex.command("store case-1")
+        await ex.wait_until(lambda: "store case-1" in ex.context)
+        await ex.command("delete")
+        await ex.wait_until(lambda: ex.notified("termination protection"))
+        assert _store(ex, "case-1").details["Status"] == "ENABLED"  # nothing was deleted
 
-        await pilot.press("f4", "colon", *"edit", "enter")
-        await pilot.press("end", "ctrl+u", *"case-one", "tab", "tab", "space", "shift+tab", "enter")
-        await wait_for(pilot, lambda: _store(app, "case-one") is not None)
-        assert _store(app, "case-one").details["TerminationProtectionEnabled"] is False
-        await wait_for(pilot, lambda: app.current_store.name == "case-one")
+        await ex.command("edit")
+        await ex.press("end", "ctrl+u", *"case-one", "tab", "tab", "space", "shift+tab", "enter")
+        await ex.wait_until(lambda: _store(ex, "case-one") is not None)
+        assert _store(ex, "case-one").details["TerminationProtectionEnabled"] is False
+        await ex.wait_until(lambda: "store case-one" in ex.context)
 
-        await pilot.press("f4", "colon", *"delete", "enter")
-        await pilot.press("n")  # the confirmation, declined
-        await pilot.pause(0.3)
-        assert _store(app, "case-one").details["Status"] == "ENABLED"
-        await pilot.press("f4", "colon", *"delete", "enter")
-        await pilot.press("y")
-        await wait_for(pilot, lambda: _store(app, "case-one").details["Status"] == "PENDING_DELETION")
+        await ex.command("delete")
+        await ex.press("n")  # the confirmation, declined
+        await ex.pilot.pause(0.3)
+        assert _store(ex, "case-one").details["Status"] == "ENABLED"
+        await ex.command("delete")
+        await ex.press("y")
+        await ex.wait_until(lambda: _store(ex, "case-one").details["Status"] == "PENDING_DELETION")
 
-        await pilot.press("f4", "colon", *"restore", "enter")
-        await wait_for(pilot, lambda: _store(app, "case-one").details["Status"] == "ENABLED")
+        await ex.command("restore")
+        await ex.wait_until(lambda: _store(ex, "case-one").details["Status"] == "ENABLED")
 
-        await pilot.press("f4", "colon", *"create org-events", "enter", "enter")  # a name already taken
-        await wait_for(pilot, lambda: any("already exists" in n for n in _notes(app)))
+        await ex.command("create org-events")
+        await ex.press("enter")  # a name already taken
+        await ex.wait_until(lambda: ex.notified("already exists"))
 
 
 @pytest.fixture
@@ -110,17 +107,16 @@ def lake_profile(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 async def test_store_and_lake_import_on_an_aws_profile(lake_profile: str) -> None:
-    app = make_app()
-    app.requested = (lake_profile, None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.current_conn.startswith("aws:lake@"))
-        await pilot.press("f4", "colon", *"create evidence", "enter", "enter")
-        await wait_for(pilot, lambda: _store(app, "evidence") is not None)
-        assert _store(app, "evidence").connection == app.current_conn
-        await pilot.press("f4", "colon", *"store evidence", "enter")
-        await wait_for(pilot, lambda: app.current_store is not None and app.current_store.name == "evidence")
-        await pilot.press("f4", "colon", *"import s3://trail-bucket/t", "enter")
-        await pilot.press("tab", "tab", *"arn:aws:iam::444455556666:role/lake-import", "enter")
-        await wait_for(pilot, lambda: any("Import COMPLETED: 1 files, 6 events" in n for n in _notes(app)))
-        await pilot.press("f4", "colon", *"delete", "enter")  # protected by default on Lake
-        await wait_for(pilot, lambda: any("termination protection" in n for n in _notes(app)))
+    async with explorer((100, 30), profile=lake_profile) as ex:
+        await ex.wait_until(lambda: "profile lake" in ex.context and "account 444455556666" in ex.context)
+        await ex.command("create evidence")
+        await ex.press("enter")
+        await ex.wait_until(lambda: _store(ex, "evidence") is not None)
+        assert "evidence" in ex.stores("aws")
+        await ex.command("store evidence")
+        await ex.wait_until(lambda: "store evidence" in ex.context)
+        await ex.command("import s3://trail-bucket/t")
+        await ex.press("tab", "tab", *"arn:aws:iam::444455556666:role/lake-import", "enter")
+        await ex.wait_until(lambda: ex.notified("Import COMPLETED: 1 files, 6 events"))
+        await ex.command("delete")  # protected by default on Lake
+        await ex.wait_until(lambda: ex.notified("termination protection"))

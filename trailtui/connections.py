@@ -31,8 +31,9 @@ class LocalConnection:
     bills_scans = False
     profile: str | None = None
 
-    def __init__(self, lake: LocalLake) -> None:
+    def __init__(self, lake: LocalLake, owned: bool = True) -> None:
         self._lake = lake
+        self._owned = owned  # a lake handed in by the caller is the caller's to close
         self.key = ConnectionKey.local()
         self.region: str = lake.api.region
         self.cloudtrail: Any = lake.client("cloudtrail")
@@ -88,7 +89,8 @@ class LocalConnection:
         return explain(exc)
 
     def close(self) -> None:
-        self._lake.close()
+        if self._owned:
+            self._lake.close()
 
 
 class AwsConnection:
@@ -139,7 +141,9 @@ class AwsConnection:
 def open_local(local_lake: LocalLake | None = None, where: Locations | None = None) -> LocalConnection:
     from trailtui.local.service import LocalLake
 
-    return LocalConnection(local_lake or LocalLake(where))
+    if local_lake is not None:
+        return LocalConnection(local_lake, owned=False)
+    return LocalConnection(LocalLake(where))
 
 
 def open_aws(

@@ -56,6 +56,25 @@ def _service_of(exc: BaseException) -> str:
     return _NOT_CLOUDTRAIL.get(getattr(exc, "operation_name", "") or "", "cloudtrail")
 
 
+_TRANSIENT_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "ServiceUnavailable", "InternalFailure"}
+)
+_TRANSIENT_NAMES = frozenset({"EndpointConnectionError", "ConnectionClosedError", "ReadTimeoutError"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Would the same read succeed a moment later (throttling, a 5xx, a dropped connection)?"""
+    response: Any = getattr(exc, "response", None)
+    status = (
+        (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") if isinstance(response, dict) else None
+    )
+    return (
+        error_code(exc) in _TRANSIENT_CODES
+        or type(exc).__name__ in _TRANSIENT_NAMES
+        or (isinstance(status, int) and status >= 500)
+    )
+
+
 def explain(exc: BaseException, profile: str | None = None) -> str:
     """One or two sentences that say what went wrong and what to do about it."""
     name = type(exc).__name__

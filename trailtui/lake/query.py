@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.results import QueryState, ResultPage
 
 StatusCallback = Callable[[QueryState], None]
 StopCheck = Callable[[], bool]
+T = TypeVar("T")
+# Reads (DescribeQuery, GetQueryResults) that still fail after botocore's own retries, and whose retry
+# quota may be spent, get these extra waits: a query that ran should not be lost to a burst of throttling.
+READ_RETRY_WAITS = (0.5, 1.0, 2.0)
 
 
 class QueryRun:
@@ -42,9 +46,21 @@ class QueryRun:
         self.query_id = response["QueryId"]
         return self.query_id
 
+    def _read(self, call: Callable[..., T], **args: Any) -> T:
+        from trailtui.lake.errors import is_transient
+
+        for wait in READ_RETRY_WAITS:
+            try:
+                return call(**args)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+            time.sleep(wait)
+        return call(**args)
+
     def describe(self) -> QueryState:
         assert self.query_id
-        self.state = QueryState.from_describe(self.client.describe_query(QueryId=self.query_id))
+        self.state = QueryState.from_describe(self._read(self.client.describe_query, QueryId=self.query_id))
         return self.state
 
     def wait(
@@ -73,7 +89,7 @@ class QueryRun:
         args: dict[str, Any] = {"QueryId": self.query_id, "MaxQueryResults": page_size}
         if next_token:
             args["NextToken"] = next_token
-        return ResultPage.from_response(self.client.get_query_results(**args))
+        return ResultPage.from_response(self._read(self.client.get_query_results, **args))
 
     def pages(self, page_size: int = 1000, should_stop: StopCheck | None = None) -> Iterator[ResultPage]:
         token: str | None = None

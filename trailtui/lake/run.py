@@ -183,7 +183,9 @@ def execute(
         return state
     except Exception as exc:
         reason = conn.explain(exc)
-        record.update(status="ERROR" if run.state is None else run.state.status, error=reason)
+        # An ended query keeps its status (its results may still be read); one we lost track of is ERROR.
+        ended = run.state is not None and run.state.ended
+        record.update(status=run.state.status if ended and run.state else "ERROR", error=reason)
         events.failed(reason)
         return None
 

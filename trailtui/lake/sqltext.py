@@ -136,8 +136,11 @@ def first_table_name(sql: str) -> str | None:
 
 
 def has_time_bound(sql: str) -> bool:
-    """Does the query restrict eventTime (a comparison, BETWEEN, or IN on it) anywhere? Unparseable SQL
-    counts as bounded: the service will reject it before it scans anything."""
+    """Does every SELECT that reads a store restrict eventTime in its WHERE clause? A restriction is a
+    comparison, BETWEEN or IN on eventTime that the WHERE clause requires: a term of its AND, or one on
+    every side of an OR. A comparison elsewhere (`SELECT eventTime > x AS recent`) bounds nothing, nor does
+    one an OR lets through (`eventTime > x OR 1 = 1`). Unparseable SQL counts as bounded: the service
+    rejects it before it scans anything."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
@@ -147,13 +150,37 @@ def has_time_bound(sql: str) -> bool:
     except (ParseError, TokenError):
         return True
     comparisons: tuple[Any, ...] = (exp.EQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, exp.In)
+
+    def bounds(node: Any) -> bool:
+        if isinstance(node, exp.Paren):
+            return bounds(node.this)
+        if isinstance(node, exp.And):
+            return bounds(node.left) or bounds(node.right)
+        if isinstance(node, exp.Or):
+            return bounds(node.left) and bounds(node.right)
+        if isinstance(node, comparisons):
+            return any(
+                isinstance(c, exp.Column) and c.name.lower() in TIME_COLUMNS
+                for c in node.find_all(exp.Column)
+            )
+        return False
+
+    def reads_a_store(select: Any, ctes: set[str]) -> bool:
+        sources = [select.args.get("from") or select.args.get("from_"), *(select.args.get("joins") or [])]
+        return any(
+            isinstance(src.this, exp.Table) and src.this.name.lower() not in ctes
+            for src in sources
+            if src is not None
+        )
+
     for tree in trees:
         if tree is None:
             continue
-        for node in tree.find_all(*comparisons):
-            if any(
-                isinstance(c, exp.Column) and c.name.lower() in TIME_COLUMNS
-                for c in node.find_all(exp.Column)
-            ):
-                return True
-    return False
+        ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+        for select in tree.find_all(exp.Select):
+            if not reads_a_store(select, ctes):
+                continue
+            where = select.args.get("where")
+            if where is None or not bounds(where.this):
+                return False
+    return True

@@ -68,6 +68,8 @@ def _java_float(v: float, shortest: str) -> str:
 
 
 def _timestamp(v: dt.datetime) -> str:
+    if v.tzinfo is not None:  # shown in UTC whatever zone the value came in (a session's, the machine's)
+        v = v.astimezone(dt.UTC)
     text = v.replace(tzinfo=None).isoformat(sep=" ", timespec="milliseconds")
     return text + " UTC" if v.tzinfo is not None else text
 

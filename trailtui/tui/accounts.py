@@ -1,66 +1,52 @@
-"""Accounts in the explorer: the AWS profile and Region in use, switching between them, who we are.
+"""Accounts on the main screen: the AWS profile and Region in use, switching between them, who we are.
 
-Each profile and Region is its own connection (`aws:PROFILE@REGION`). Switching opens the new one in a worker
-and shows its identity and stores when they arrive; the old connection stays open, so queries already
-running on it finish there. What was in use with each profile (Region, store, editor content) comes back
-when the user returns to it.
+Each profile and Region is its own connection (`ConnectionKey.aws(PROFILE, REGION)`). Switching opens the
+new one in a worker and shows its identity and stores when they arrive; the old connection stays open, so
+queries already running on it finish there. What was in use with each profile (Region, store, editor
+content) comes back when the user returns to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import work
-from textual.widgets import TextArea
-
-from trailtui.tui.messages import ConnectionOpened, IdentityFailed, IdentityLoaded, StoresFailed
+from trailtui.lake.connection import ConnectionKey
+from trailtui.tui import events, workers
 from trailtui.tui.picker import PickerScreen
+from trailtui.tui.state import LOCAL_KEY
 from trailtui.tui.stores import StoresPane
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.screen import Screen
 
     from trailtui.aws.memory import ProfileMemory
-    from trailtui.settings import Settings
-    from trailtui.tui.messages import StoreInfo
-    from trailtui.tui.status import RunView
+    from trailtui.tui.editor import SqlEditor
+    from trailtui.tui.state import ExplorerState
 
-    _AppBase = App[None]
+    _Base = Screen[None]
 else:
-    _AppBase = object
+    _Base = object
 
-LOCAL = "local"
 ORG_HINT = (
     "no event data stores here. Organization stores live in the organization's management account or its "
     "delegated administrator account: switch to that profile (F10) to see them."
 )
 
 
-def aws_key(profile: str | None, region: str | None) -> str:
-    return f"aws:{profile or 'default'}@{region or '?'}"
+class AccountsMixin(_Base):
+    """The main screen's profile and Region handling (state in `self.state`, see state.py)."""
 
+    if TYPE_CHECKING:  # provided by MainScreen
+        state: ExplorerState
+        memory: ProfileMemory
 
-class AccountsMixin(_AppBase):
-    """Methods of TrailApp that deal with AWS profiles and Regions (see app.py for the rest)."""
-
-    # The app's state this mixin uses (set in TrailApp.__init__).
-    connections: dict[str, Any]
-    identities: dict[str, Any]
-    aws_key_current: str | None
-    current_conn: str
-    current_store: StoreInfo | None
-    memory: ProfileMemory
-    settings: Settings
-    runs: dict[int, RunView]
-    run_when_open: str | None
-
-    if TYPE_CHECKING:  # provided by TrailApp
-
-        def _update_context(self) -> None: ...
-        def run_if_waiting(self, opened: str) -> None: ...
-        def _load_stores(self, name: str) -> None: ...
-        def _set_editor(self, sql: str) -> None: ...
+        @property
+        def editor(self) -> SqlEditor: ...
+        def post(self, event: object) -> None: ...
+        def start_worker(self, fn: Callable[..., None], *args: Any, group: str) -> None: ...
+        def update_context(self) -> None: ...
+        def set_editor(self, sql: str) -> None: ...
 
     def action_switch_profile(self, initial: str = "") -> None:
         from trailtui.aws.profiles import list_profiles
@@ -75,12 +61,11 @@ class AccountsMixin(_AppBase):
                 "No AWS profiles are configured (aws configure, or aws configure sso).", severity="warning"
             )
             return
+        current = self.state.current_profile()
         recent = [n for n in self.memory.recent() if n in profiles]
         order = recent + sorted(n for n in profiles if n not in recent)
-        items = [
-            (n, profiles[n].label + ("   current" if self._current_profile() == n else "")) for n in order
-        ]
-        self.push_screen(
+        items = [(n, profiles[n].label + ("   current" if current == n else "")) for n in order]
+        self.app.push_screen(
             PickerScreen("Switch to the AWS profile", items, initial),
             lambda name: self.switch_aws(name) if name else None,
         )
@@ -88,151 +73,72 @@ class AccountsMixin(_AppBase):
     def action_switch_region(self, initial: str = "") -> None:
         from trailtui.aws.profiles import regions
 
-        profile = self._current_profile()
-        current = self._current_region()
+        profile = self.state.current_profile()
+        current = self.state.current_region()
         items = [(r, r + ("   current" if r == current else "")) for r in regions()]
-        title = f"Region for profile {profile or 'default'}"
-        self.push_screen(
-            PickerScreen(title, items, initial),
+        self.app.push_screen(
+            PickerScreen(f"Region for profile {profile or 'default'}", items, initial),
             lambda region: self.switch_aws(profile, region) if region else None,
         )
 
-    def _current_profile(self) -> str | None:
-        key = self.aws_key_current
-        return key[4:].rsplit("@", 1)[0] if key else None
+    def use_profile(self, name: str) -> None:
+        """`:profile NAME`: that profile if it is one, else the picker with NAME typed in."""
+        from trailtui.aws.profiles import list_profiles
 
-    def _current_region(self) -> str | None:
-        key = self.aws_key_current
-        return key.rsplit("@", 1)[1] if key else None
+        if name and name in {p.name for p in list_profiles()}:
+            self.switch_aws(name)
+        else:
+            self.action_switch_profile(name)
+
+    def use_region(self, name: str) -> None:
+        from trailtui.aws.profiles import regions
+
+        if name in regions():
+            self.switch_aws(self.state.current_profile(), name)
+        else:
+            self.action_switch_region(name)
 
     def switch_aws(self, profile: str | None, region: str | None = None, make_current: bool = True) -> None:
         """Open (or return to) a profile in a Region; its identity and stores load in a worker."""
-        self._remember_current()
+        self.remember_current()
         if region is None and profile:
             region = self.memory.get(profile).region
-        key = aws_key(profile, region or "…")  # renamed when the worker knows the profile's Region
-        self.aws_key_current = key
+        key = ConnectionKey.aws(profile, region)  # its Region is filled in when the connection opens
+        self.state.aws = key
+        self.state.failed.pop(key, None)  # trying again
         if make_current:
-            self.current_conn = key
-            self.current_store = None
-        label = f"AWS {profile or 'default'} ({region or 'its Region'})"
-        self.query_one(StoresPane).show_loading("aws", label)
-        self._update_context()
-        self._open_aws(key, profile, region)
+            self.state.current = key
+            self.state.store = None
+        self.query_one(StoresPane).show_loading("aws", key.label)
+        self.update_context()
+        self.start_worker(workers.open_aws_profile, key, self.post, group="aws")
 
-    @work(thread=True, group="aws", exit_on_error=False)
-    def _open_aws(self, key: str, profile: str | None, region: str | None) -> None:
-        from trailtui.aws.identity import fetch_identity
-        from trailtui.aws.session import aws_session
-        from trailtui.connections import open_aws
-        from trailtui.lake.errors import explain
+    def _identity_loaded(self, e: events.IdentityLoaded | events.IdentityFailed) -> None:
+        self.state.identities[e.connection] = e.identity if isinstance(e, events.IdentityLoaded) else e.reason
+        self.update_context()
 
-        try:
-            session = aws_session(profile, region)
-            # Credentials first: with no AWS set-up at all, "no credentials" is the news, not "no Region".
-            if profile is None and session.get_credentials() is None:
-                raise RuntimeError(
-                    "no AWS profile or credentials found\n(aws configure / aws sso login;\n"
-                    "the local lake needs none)"
-                )
-            conn = open_aws(profile, region, session=session)
-        except Exception as exc:
-            self.post_message(StoresFailed(key, explain(exc, profile)))
-            self.post_message(IdentityFailed(key, explain(exc, profile)))
-            return
-        real_key = str(conn.key)
-        self.connections[real_key] = conn
-        self.post_message(ConnectionOpened(key, real_key))
-        key = real_key
-        try:
-            sts, iam = conn.identity_clients()
-            self.post_message(IdentityLoaded(key, fetch_identity(sts, iam)))
-        except Exception as exc:
-            self.post_message(IdentityFailed(key, explain(exc, profile)))
-        self._load_stores(key)
-
-    def on_connection_opened(self, message: ConnectionOpened) -> None:
-        if self.aws_key_current == message.placeholder:
-            self.aws_key_current = message.key
-        if self.current_conn == message.placeholder:
-            self.current_conn = message.key
-        if self.run_when_open == message.placeholder:
-            self.run_when_open = message.key
-        self._update_context()
-        self.run_if_waiting(message.key)
-
-    def on_identity_loaded(self, message: IdentityLoaded) -> None:
-        self.identities[message.connection] = message.identity
-        self._update_context()
-
-    def on_identity_failed(self, message: IdentityFailed) -> None:
-        self.identities[message.connection] = message.reason
-        self._update_context()
-
-    def _remember_current(self) -> None:
+    def remember_current(self) -> None:
         """Keep the Region, store and editor of the connection being left."""
-        profile_name = LOCAL if self.current_conn == LOCAL else self._current_profile()
-        if profile_name is None:
+        current = self.state.current
+        name = "local" if current.is_local else self.state.current_profile()
+        if name is None:
             return
-        store = self.current_store
-        editor = self.query_one("#editor", TextArea).text
+        store = self.state.store
         self.memory.remember(
-            profile_name,
-            region=None if profile_name == LOCAL else self._current_region(),
+            name,
+            region=None if current.is_local else self.state.current_region(),
             store=store.id if store is not None else None,
-            editor=editor,
+            editor=self.editor.text,
         )
 
     def switch_local(self) -> None:
-        self._remember_current()
-        self.current_conn = LOCAL
-        stores = [s for s in self.query_one(StoresPane).all_stores() if s.connection == LOCAL]
-        remembered = self.memory.get(LOCAL).store
-        self.current_store = next((s for s in stores if s.id == remembered), stores[0] if stores else None)
-        editor = self.memory.get(LOCAL).editor
-        if editor:
-            self._set_editor(editor)
-        self._update_context()
-
-    def context_text(self) -> Text:
-        """The context line: where queries go, unmistakably."""
-        from trailtui.tui.safe import safe_text
-
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" trailtui ", style="bold reverse")
-        key = self.current_conn
-        conn = self.connections.get(key)
-        store = self.current_store
-        text.append("  ")
-        if key == LOCAL:
-            text.append("local lake", style="bold")
-            if conn is not None:
-                text.append(f"  account {conn.account_id}  {conn.region}")
-        else:
-            profile = key[4:].rsplit("@", 1)[0]
-            look = self.settings.profiles.get(profile)
-            style = f"bold on {look.color}" if look and look.color else "bold"
-            text.append_text(safe_text(f" profile {profile} ", style))
-            if look and look.read_only:
-                text.append(" READ-ONLY", style="bold red")
-            identity = self.identities.get(key)
-            if identity is None:
-                text.append("  identity…", style="dim")
-            elif isinstance(identity, str):
-                text.append_text(safe_text(f"  {identity}", "red"))
-            else:
-                text.append_text(safe_text(f"  account {identity.account}"))
-                if identity.alias:
-                    text.append_text(safe_text(f" ({identity.alias})", "bold"))
-            region = conn.region if conn is not None else key.rsplit("@", 1)[1]
-            text.append_text(safe_text(f"  {region}"))
-        if store is not None:
-            text.append("  store ")
-            text.append_text(safe_text(store.name, "bold cyan"))
-        running = sum(1 for r in self.runs.values() if r.active)
-        if running:
-            text.append(f"  {running} running", style="yellow")
-        identity = self.identities.get(key)
-        if key != LOCAL and identity is not None and not isinstance(identity, str):
-            text.append_text(safe_text(f"  {identity.arn}", "dim"))  # last: the line may cut it short
-        return text
+        self.remember_current()
+        self.state.current = LOCAL_KEY
+        stores = [s for s in self.query_one(StoresPane).all_stores() if s.connection.is_local]
+        remembered = self.memory.get("local")
+        self.state.store = next(
+            (s for s in stores if s.id == remembered.store), stores[0] if stores else None
+        )
+        if remembered.editor:
+            self.set_editor(remembered.editor)
+        self.update_context()

@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from trailtui.tui.interpreter import COMMANDS, placeholder
 from trailtui.tui.keymap import KEYMAP
 from trailtui.tui.safe import safe_text
 
@@ -64,6 +65,10 @@ def help_table() -> Table:
     ):
         table.add_row(Text(editor_keys), Text(what))
     table.add_row("", "")
+    table.add_row(Text("Commands (:)", style="bold underline"), "")
+    for command in COMMANDS:
+        table.add_row(Text(command.usage), Text(command.help))
+    table.add_row("", "")
     table.add_row(Text("ctrl+p", style="bold cyan"), Text("Command palette: every action above, searchable."))
     return table
 
@@ -107,7 +112,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class CommandLine(ModalScreen[str | None]):
-    """k9s-style command mode: `:store NAME`, `:profile NAME`, `:region NAME`, `:q`."""
+    """k9s-style command mode: one line, carried out by the interpreter (interpreter.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
@@ -115,8 +120,12 @@ class CommandLine(ModalScreen[str | None]):
     CommandLine > Input { width: 100%; margin: 0 0 1 0; border: tall $accent; }
     """
 
+    def __init__(self, value: str = "") -> None:
+        super().__init__()
+        self.value = value
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=":store NAME   :profile NAME   :region NAME   :q", id="command-input")
+        yield Input(value=self.value, placeholder=placeholder(), id="command-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip().lstrip(":"))

@@ -4,9 +4,10 @@ new query (and so no new scan to pay for)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,9 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trailtui.lake.history import HistoryEntry
+from trailtui.lake.connection import ConnectionKey
+from trailtui.lake.history import History, HistoryEntry
 from trailtui.tui.safe import safe_text
 from trailtui.tui.status import STATUS_STYLE
+from trailtui.tui.workers import ServiceQuery
 from trailtui.units import human_bytes
 
 
@@ -29,14 +32,7 @@ class Pick:
     action: str
     sql: str | None
     query_id: str | None
-    connection: str
-
-
-@dataclass(frozen=True)
-class ServiceQuery:
-    query_id: str
-    status: str
-    created: Any
+    connection: ConnectionKey
 
 
 def _when(t: float | datetime | None) -> str:
@@ -72,10 +68,21 @@ class HistoryScreen(ModalScreen[Pick | None]):
     HistoryScreen OptionList { height: 1fr; }
     """
 
-    def __init__(self, app_ref: Any, store_label: str | None) -> None:
+    def __init__(
+        self,
+        history: History,
+        current: ConnectionKey,
+        store_label: str | None,
+        service: Callable[[], list[ServiceQuery]] | None,
+        explain: Callable[[BaseException], str] = str,
+    ) -> None:
+        """`service` lists the current store's queries (ListQueries; blocking, run in a worker here)."""
         super().__init__()
-        self.owner = app_ref
+        self.history = history
+        self.current = current
         self.store_label = store_label
+        self.load_service = service
+        self.explain = explain
         self.mode = "local"
         self.entries: list[HistoryEntry] = []
         self.service: list[ServiceQuery] = []
@@ -103,7 +110,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
         options.clear_options()
         width = max(40, (options.size.width or self.app.size.width) - 3)
         if self.mode == "local":
-            self.entries = self.owner.history.search(self.query_one(Input).value)
+            self.entries = self.history.search(self.query_one(Input).value)
             labels = [entry_label(e) for e in self.entries]
             for label in labels:
                 label.truncate(width, overflow="ellipsis")  # one line per query
@@ -125,6 +132,21 @@ class HistoryScreen(ModalScreen[Pick | None]):
                 )
         options.highlighted = 0 if options.option_count else None
 
+    def _fetch_service(self) -> None:
+        if self.load_service is None:
+            self.set_service([])
+            return
+        self.run_worker(self._service_worker, thread=True, group="service", exit_on_error=False)
+
+    def _service_worker(self) -> None:
+        assert self.load_service is not None
+        try:
+            queries = self.load_service()
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"ListQueries: {self.explain(exc)}", severity="error")
+            queries = []
+        self.app.call_from_thread(self.set_service, queries)
+
     def set_service(self, queries: list[ServiceQuery]) -> None:
         self.service = queries
         if self.mode == "service":
@@ -139,7 +161,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
         self.query_one("#history-title", Static).update(self._title())
         self.query_one(Input).display = self.mode == "local"
         if self.mode == "service":
-            self.owner.load_service_queries(self)
+            self._fetch_service()
             self.query_one(OptionList).focus()
         else:
             self.query_one(Input).focus()
@@ -160,9 +182,9 @@ class HistoryScreen(ModalScreen[Pick | None]):
             if action == "open" and not e.query_id:
                 self.notify("This query never got a query ID (it failed to start).", severity="warning")
                 return
-            self.dismiss(Pick(action, e.sql, e.query_id, e.connection))
+            self.dismiss(Pick(action, e.sql, e.query_id, e.key))
         else:
             if index >= len(self.service):
                 return
             q = self.service[index]
-            self.dismiss(Pick(action, None, q.query_id, self.owner.current_connection_name()))
+            self.dismiss(Pick(action, None, q.query_id, self.current))

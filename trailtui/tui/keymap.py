@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from trailtui.tui.interpreter import COMMANDS
+
 
 @dataclass(frozen=True)
 class Key:
@@ -14,12 +16,13 @@ class Key:
     action: str
     description: str  # short, for the footer
     help: str  # one sentence, for the help screen and the command palette
-    context: str = "app"  # app, editor, grid, stores, detail, history
+    context: str = "app"  # app (the main screen), grid, stores, detail
     show: bool = True
     priority: bool = False
 
 
 KEYMAP: tuple[Key, ...] = (
+    Key("ctrl+q", "app.quit", "Quit", "Quit (running queries are cancelled).", priority=True),
     Key(
         "ctrl+j,f5,ctrl+enter",
         "run_query",
@@ -90,11 +93,9 @@ KEYMAP: tuple[Key, ...] = (
         "colon",
         "command_line",
         "Command",
-        "Command mode: :store NAME, :profile NAME, :region NAME, :local, :import PATH|s3://..., :create NAME, "
-        ":edit, :delete, :restore (the current store), :q.",
+        "Command mode: " + ", ".join(c.usage for c in COMMANDS) + ".",
         show=False,
     ),
-    Key("ctrl+q", "quit", "Quit", "Quit (running queries are cancelled).", priority=True),
     # The results grid
     Key("enter", "open_cell", "Open", "Open the cell under the cursor in the detail view.", context="grid"),
     Key("r", "open_row", "Row", "Open the whole row in the detail view.", context="grid"),

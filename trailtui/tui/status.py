@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.widgets import Static
 
-from trailtui.lake.results import QueryState, QueryStatistics
+from trailtui.lake.results import QueryStatistics
 from trailtui.tui.safe import safe_text
+from trailtui.tui.state import Run
 from trailtui.units import human_bytes
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -30,38 +30,6 @@ def cost_text(statistics: QueryStatistics) -> str:
     return "<$0.0001" if 0 < cost < 0.0001 else f"${cost:.4f}"
 
 
-@dataclass
-class RunView:
-    """What the status line shows about one query run."""
-
-    run_id: int
-    sql: str
-    connection: str  # the label shown
-    connection_key: str = "local"  # the connection's name in the app
-    started: float = field(default_factory=time.monotonic)
-    ended: float | None = None
-    query_id: str | None = None
-    state: QueryState | None = None
-    error: str | None = None
-    loaded: int = 0
-    total: int | None = None
-    cancel_requested: bool = False
-    complete: bool = False  # every page loaded, or nothing more will come (error, failed, cancelled early)
-    history_id: int | None = None
-    store_id: str | None = None
-    reopened: bool = False  # following an earlier query's results, not a new query
-
-    @property
-    def status(self) -> str:
-        if self.error and not self.state:
-            return "ERROR"
-        return self.state.status if self.state else "STARTING"
-
-    @property
-    def active(self) -> bool:
-        return self.ended is None
-
-
 class QueryStatusBar(Static):
     DEFAULT_CSS = """
     QueryStatusBar { height: 2; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -69,7 +37,7 @@ class QueryStatusBar(Static):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self.run: RunView | None = None
+        self.run: Run | None = None
         self.others_running = 0
         self._frame = 0
 
@@ -82,7 +50,7 @@ class QueryStatusBar(Static):
             self._frame = (self._frame + 1) % len(SPINNER)
             self.update(self._render_run())
 
-    def show(self, run: RunView | None, others_running: int = 0) -> None:
+    def show(self, run: Run | None, others_running: int = 0) -> None:
         self.run = run
         self.others_running = others_running
         self.update(self._render_run())
@@ -107,7 +75,7 @@ class QueryStatusBar(Static):
             top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
         if self.others_running:
             top.append(f"  +{self.others_running} running", style="yellow")
-        top.append(f"  {run.connection}", style="dim")
+        top.append(f"  {run.label}", style="dim")
         if run.query_id:
             top.append(f"  {run.query_id}", style="dim")
         bottom = Text(no_wrap=True, overflow="ellipsis")

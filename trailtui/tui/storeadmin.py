@@ -21,8 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from trailtui.tui.dialogs import ConfirmScreen
-from trailtui.tui.messages import Notice
+from trailtui.tui.events import Notice
 from trailtui.tui.safe import safe_text
+from trailtui.tui.workers import load_stores
 
 VERBS = ("create", "edit", "delete", "restore")
 
@@ -114,14 +115,15 @@ class LakeImportScreen(_Form):
 
 
 class StoreCommands:
-    """The store commands of one explorer app (it provides `connections`, `current_conn`,
-    `current_store` and `_load_stores`)."""
+    """The store commands of the main screen (`screen`: its state, its workers' `post`, its dialogs)."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, screen: Any) -> None:
+        self.screen = screen
+        self.app = screen.app
+        self.state = screen.state
 
     def run(self, verb: str, arg: str) -> None:
-        store = self.app.current_store
+        store = self.state.store
         if verb != "create" and store is None:
             self.app.notify("Choose a store first (in the stores pane).", severity="error")
             return
@@ -151,11 +153,11 @@ class StoreCommands:
 
     def lake_import(self, source: str) -> None:
         """`:import s3://...` on an AWS profile: StartImport into the current store, then follow it."""
-        store = self.app.current_store
+        store = self.state.store
         if store is None:
             self.app.notify("Choose the store to import into first.", severity="error")
             return
-        conn = self.app.connections[self.app.current_conn]
+        conn = self.state.connections[self.state.current]
         form = LakeImportForm(source, conn.region, "")
         self.app.push_screen(LakeImportScreen(store.name, form), self._start_import)
 
@@ -171,7 +173,7 @@ class StoreCommands:
         )
 
     def _edit(self, form: StoreForm | None) -> None:
-        store = self.app.current_store
+        store = self.state.store
         if form is None or store is None:
             return
         d = store.details
@@ -188,7 +190,7 @@ class StoreCommands:
         self._work(lambda ct: self._admin().update_store(ct, store.arn, **changes), f"Updated {form.name}.")
 
     def _delete(self, yes: bool | None) -> None:
-        store = self.app.current_store
+        store = self.state.store
         if not yes or store is None:
             return
         self._work(
@@ -197,23 +199,21 @@ class StoreCommands:
         )
 
     def _start_import(self, form: LakeImportForm | None) -> None:
-        store = self.app.current_store
+        store = self.state.store
         if form is None or store is None:
             return
         admin = self._admin()
 
         def start_and_follow(ct: Any) -> Any:
             state = admin.start_import(ct, store.arn, form.source, form.bucket_region, form.role_arn)
-            self.app.post_message(Notice(f"Import {state.import_id} started into {store.name}."))
+            self.screen.post(Notice(f"Import {state.import_id} started into {store.name}."))
 
             seen: list[str] = []
 
             def report(s: Any) -> None:
                 if not seen or seen[-1] != s.status:  # say each new status once
                     seen.append(s.status)
-                    self.app.post_message(
-                        Notice(f"Import {s.status}: {s.files:,} files, {s.events:,} events")
-                    )
+                    self.screen.post(Notice(f"Import {s.status}: {s.files:,} files, {s.events:,} events"))
 
             return admin.follow_import(ct, state.import_id, report, interval=5.0)
 
@@ -227,11 +227,10 @@ class StoreCommands:
         return storeadmin
 
     def _label(self) -> str:
-        return "the local lake" if self.app.current_conn == "local" else f"AWS {self.app.current_conn}"
+        return self.state.current.label
 
     def _work(self, call: Any, done: str) -> None:
-        name = self.app.current_conn
-        conn = self.app.connections.get(name)
+        conn = self.state.connections.get(self.state.current)
         if conn is None:
             self.app.notify("That connection is not open yet.", severity="warning")
             return
@@ -242,13 +241,13 @@ class StoreCommands:
             try:
                 call(conn.cloudtrail)
             except StoreAdminError as exc:
-                self.app.post_message(Notice(str(exc), "error"))
+                self.screen.post(Notice(str(exc), "error"))
                 return
             except Exception as exc:
-                self.app.post_message(Notice(conn.explain(exc), "error"))
+                self.screen.post(Notice(conn.explain(exc), "error"))
                 return
-            self.app.post_message(Notice(done))
+            self.screen.post(Notice(done))
             conn.stores_changed()
-            self.app._load_stores(name)
+            load_stores(conn, self.screen.post)
 
-        self.app.run_worker(body, thread=True, group="store-admin", exit_on_error=False)
+        self.screen.run_worker(body, thread=True, group="store-admin", exit_on_error=False)

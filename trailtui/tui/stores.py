@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from trailtui.lake.connection import EventDataStore
 from trailtui.tui.keymap import bindings
-from trailtui.tui.messages import StoreInfo
 from trailtui.tui.safe import safe_text
 
 
@@ -24,7 +24,7 @@ def _when(t: Any) -> str:
     return "-" if t is None else str(t)
 
 
-def describe_store(s: StoreInfo) -> Table:
+def describe_store(s: EventDataStore) -> Table:
     d = s.details
     table = Table.grid(padding=(0, 1))
     table.add_column(style="dim", no_wrap=True, min_width=9)
@@ -72,28 +72,28 @@ class StoresPane(Vertical):
     """
 
     class StoreChosen(Message):
-        def __init__(self, store: StoreInfo) -> None:
+        def __init__(self, store: EventDataStore) -> None:
             super().__init__()
             self.store = store
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.border_title = "Stores"
-        self._groups: dict[str, TreeNode[StoreInfo | None]] = {}
-        self.highlighted: StoreInfo | None = None
+        self._groups: dict[str, TreeNode[EventDataStore | None]] = {}
+        self.highlighted: EventDataStore | None = None
 
     def compose(self) -> ComposeResult:
-        tree: Tree[StoreInfo | None] = Tree(Text("connections"), id="store-tree")
+        tree: Tree[EventDataStore | None] = Tree(Text("connections"), id="store-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
         yield Static(Text("Loading stores…", style="italic"), id="store-details")
 
     @property
-    def store_tree(self) -> Tree[StoreInfo | None]:
+    def store_tree(self) -> Tree[EventDataStore | None]:
         return self.query_one("#store-tree", Tree)
 
-    def _group(self, connection: str, label: str) -> TreeNode[StoreInfo | None]:
+    def _group(self, connection: str, label: str) -> TreeNode[EventDataStore | None]:
         node = self._groups.get(connection)
         if node is None:
             node = self.store_tree.root.add(Text(label, style="bold"), data=None, expand=True)
@@ -108,7 +108,7 @@ class StoresPane(Vertical):
         node.add_leaf(Text("loading…", style="italic dim"), data=None)
 
     def set_stores(
-        self, connection: str, label: str, stores: list[StoreInfo], problem: str | None = None
+        self, connection: str, label: str, stores: list[EventDataStore], problem: str | None = None
     ) -> None:
         node = self._group(connection, label)
         node.remove_children()
@@ -133,11 +133,11 @@ class StoresPane(Vertical):
         for line in reason.splitlines() or [reason]:
             node.add_leaf(safe_text(line, style="italic yellow"), data=None)
 
-    def show_details(self, store: StoreInfo) -> None:
+    def show_details(self, store: EventDataStore) -> None:
         self.highlighted = store
         self.query_one("#store-details", Static).update(describe_store(store))
 
-    def select_store_by(self, key: str) -> StoreInfo | None:
+    def select_store_by(self, key: str) -> EventDataStore | None:
         """Find and select a store by ID, ARN or name (for `:store NAME`)."""
         for group in self._groups.values():
             for child in group.children:
@@ -150,14 +150,14 @@ class StoresPane(Vertical):
                     return s
         return None
 
-    def all_stores(self) -> list[StoreInfo]:
+    def all_stores(self) -> list[EventDataStore]:
         return [c.data for g in self._groups.values() for c in g.children if c.data is not None]
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[StoreInfo | None]) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[EventDataStore | None]) -> None:
         if event.node.data is not None:
             self.show_details(event.node.data)
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[StoreInfo | None]) -> None:
+    def on_tree_node_selected(self, event: Tree.NodeSelected[EventDataStore | None]) -> None:
         if event.node.data is not None:
             self.post_message(self.StoreChosen(event.node.data))
 

@@ -1,0 +1,248 @@
+"""A driver for explorer tests: it presses keys as a user does and reads only what a user sees (the status
+line, the grid, the results title, the context line, the stores pane, notifications, the clipboard, the
+screen on top), never the explorer's private state. Tests written against it survive any reshaping of the
+explorer's insides.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+from trailtui.lake.backoff import PollBackoff
+from trailtui.paths import locations
+from trailtui.tui.app import TrailApp
+from trailtui.tui.context import ContextBar
+from trailtui.tui.editor import SqlEditor
+from trailtui.tui.grid import ResultGrid
+from trailtui.tui.results import ResultsPanel
+from trailtui.tui.status import QueryStatusBar
+from trailtui.tui.stores import StoresPane
+
+FAST_POLL = PollBackoff(first=0.05, factor=1.5, ceiling=0.5)
+STATUSES = ("QUEUED", "RUNNING", "FINISHED", "FAILED", "CANCELLED", "TIMED_OUT", "STARTING", "ERROR")
+_STATUS = re.compile(r"\b(" + "|".join(STATUSES) + r")\b")
+_COUNTS = re.compile(r"([\d,]+) of ([\d,]+) rows loaded")
+_QUERY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class _Shown(App[None]):
+    """Sits between TrailApp and Textual's App, so it sees notifications exactly as they are shown (after
+    TrailApp has sanitised them)."""
+
+    shown: list[tuple[str, str]]
+
+    def notify(self, message: str, *, severity: Any = "information", **kwargs: Any) -> None:
+        self.shown.append((str(severity), str(message)))
+        super().notify(message, severity=severity, **kwargs)
+
+
+class ObservedApp(TrailApp, _Shown):
+    """The explorer, keeping a record of what it showed outside its widgets: toasts and the clipboard."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.shown = []  # (severity, text) of every notification, as shown
+        self.copied: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self.copied.append(text)
+
+
+@dataclass(frozen=True)
+class QueryView:
+    """The current query as the status line, the grid and the results title show it."""
+
+    status: str
+    error: str | None
+    query_id: str | None
+    loaded: int
+    total: int | None
+    columns: list[str]
+    rows: list[list[str | None]]
+    status_line: str
+
+    @property
+    def done(self) -> bool:
+        if self.status in ("FAILED", "ERROR") or self.error:
+            return True
+        return (
+            self.status in ("FINISHED", "CANCELLED", "TIMED_OUT")
+            and self.total is not None
+            and (self.loaded >= self.total)
+        )
+
+
+class Explorer:
+    def __init__(self, app: ObservedApp, pilot: Pilot[None]) -> None:
+        self.app = app
+        self.pilot = pilot
+
+    # -- waiting and keys ---------------------------------------------------------------------------------
+    async def wait_until(self, cond: Callable[[], bool], timeout: float = 30, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            assert time.monotonic() < deadline, f"timed out waiting{': ' + what if what else ''}"
+            await self.pilot.pause(0.05)
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+
+    async def command(self, line: str, paste: bool = False) -> None:
+        """Type a `:` command, from the results grid (in the editor, ':' types a colon); `paste` puts the
+        line in as a paste would (for text no keyboard types)."""
+        from trailtui.tui.dialogs import CommandLine
+
+        await self.press("f4", "colon")
+        await self.wait_until(lambda: isinstance(self.screen, CommandLine))
+        if paste:
+            self.screen.query_one("#command-input", Input).value = line
+        else:
+            await self.press(*line)
+        await self.press("enter")
+
+    async def ready(self) -> Explorer:
+        """The local lake is open and a store is current (the context line names it)."""
+        await self.wait_until(lambda: "store " in self.context and "local lake" in self.stores_text(), 60)
+        self.editor.cursor_blink = False
+        return self
+
+    # -- what is on screen --------------------------------------------------------------------------------
+    @property
+    def screen(self) -> Screen[Any]:
+        return self.app.screen
+
+    @property
+    def editor(self) -> SqlEditor:
+        return self.app.main.query_one(SqlEditor)
+
+    @property
+    def grid(self) -> ResultGrid:
+        return self.app.main.query_one(ResultGrid)
+
+    @property
+    def context(self) -> str:
+        return str(self.app.main.query_one(ContextBar).render())
+
+    @property
+    def context_text(self) -> Text:
+        """The context line with its styles (colours, markers)."""
+        content = self.app.main.query_one(ContextBar).content
+        assert isinstance(content, Text)
+        return content
+
+    @property
+    def status_line(self) -> str:
+        return str(self.app.main.query_one(QueryStatusBar).render())
+
+    @property
+    def results_title(self) -> str:
+        return str(self.app.main.query_one(ResultsPanel).border_title)
+
+    @property
+    def notifications(self) -> list[str]:
+        return [text for _, text in self.app.shown]
+
+    def notified(self, text: str, severity: str | None = None) -> bool:
+        return any(text in t and severity in (None, s) for s, t in self.app.shown)
+
+    @property
+    def clipboard(self) -> list[str]:
+        return self.app.copied
+
+    def stores(self, connection: str | None = None) -> list[str]:
+        """Store names in the stores pane (of one group, `local` or `aws`, if given)."""
+        pane = self.app.main.query_one(StoresPane)
+        return [s.name for s in pane.all_stores() if connection is None or s.connection.kind == connection]
+
+    def stores_text(self, group: int | None = None) -> str:
+        """The stores pane's tree as text (one group, by position, if given)."""
+        root = self.app.main.query_one(StoresPane).store_tree.root
+        groups = root.children if group is None else root.children[group : group + 1]
+        return "\n".join(
+            str(g.label) + "\n" + "\n".join("  " + str(c.label) for c in g.children) for g in groups
+        )
+
+    @property
+    def query(self) -> QueryView:
+        text = self.status_line
+        top, _, bottom = text.partition("\n")
+        status = _STATUS.search(top)
+        counts = _COUNTS.search(top)
+        qid = _QUERY_ID.search(top)
+        bottom = bottom.strip()
+        error = bottom if bottom and not bottom.startswith(("matched", "starting", "cancelling")) else None
+        return QueryView(
+            status=status.group(1) if status else "",
+            error=error,
+            query_id=qid.group() if qid else None,
+            loaded=int(counts.group(1).replace(",", "")) if counts else 0,
+            total=int(counts.group(2).replace(",", "")) if counts else None,
+            columns=list(self.grid.columns),
+            rows=list(self.grid.rows),
+            status_line=text,
+        )
+
+    # -- running queries ----------------------------------------------------------------------------------
+    async def start(self, sql: str) -> None:
+        """Put `sql` in the editor and press ctrl+j; returns once the status line shows the new run."""
+        before = self.status_line
+        self.editor.text = sql
+        await self.press("ctrl+j")
+        await self.wait_until(lambda: self.status_line != before, what="the query to start")
+
+    async def run(self, sql: str, timeout: float = 60) -> QueryView:
+        """Run `sql` and wait until it ended and every page is in the grid."""
+        await self.start(sql)
+        return await self.finished(timeout)
+
+    async def finished(self, timeout: float = 60) -> QueryView:
+        await self.wait_until(lambda: self.query.done, timeout, "the query to end")
+        return self.query
+
+    async def running(self, timeout: float = 30) -> QueryView:
+        await self.wait_until(lambda: self.query.status == "RUNNING", timeout, "RUNNING")
+        return self.query
+
+
+@asynccontextmanager
+async def explorer(
+    size: tuple[int, int] = (120, 40),
+    *,
+    local_lake: Any = None,
+    aws_stores: bool = False,
+    profile: str | None = None,
+    region: str | None = None,
+) -> AsyncIterator[Explorer]:
+    """The explorer on $TRAILTUI_HOME (tests set it), at `size`, polling fast."""
+    app = ObservedApp(
+        locations(),
+        local_lake=local_lake,
+        aws_stores=aws_stores,
+        poll=FAST_POLL,
+        profile=profile,
+        region=region,
+    )
+    async with app.run_test(size=size) as pilot:
+        yield Explorer(app, pilot)
+
+
+def slow_lake(seconds: float) -> Any:
+    """The local lake of $TRAILTUI_HOME with every query taking at least `seconds` (the engine's delay,
+    as `serve --faults query-delay=S`): a query that stays RUNNING without burning CPU."""
+    from trailtui.local.faults import FaultPlan
+    from trailtui.local.service import LocalLake
+
+    lake = LocalLake()
+    lake.api.faults = FaultPlan(query_delay=seconds)
+    return lake

@@ -1,0 +1,122 @@
+"""What workers report to the explorer: typed events, one dataclass each, with no Textual in them.
+
+Workers (workers.py) only call `post(event)`; the main screen wraps each event in one Textual message and
+its handlers, on the UI thread, change the state (state.py) and the widgets. No worker touches either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trailtui.lake.connection import Connection, ConnectionKey, EventDataStore
+from trailtui.lake.results import QueryState, ResultPage
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    severity: str = "information"  # information, warning, error
+
+
+@dataclass(frozen=True)
+class ConnectionOpened:
+    """A connection opened: the local lake, or an AWS profile once its Region is known (`requested` is the
+    key the user asked for, whose Region may have been unknown)."""
+
+    requested: ConnectionKey
+    connection: Connection
+
+
+@dataclass(frozen=True)
+class ConnectionFailed:
+    connection: ConnectionKey
+    reason: str
+
+
+@dataclass(frozen=True)
+class StoresLoaded:
+    connection: ConnectionKey
+    stores: list[EventDataStore]
+    problem: str | None = None  # an engine that could not list (Lake closed, Glue denied), shown in place
+
+
+@dataclass(frozen=True)
+class StoresFailed:
+    connection: ConnectionKey
+    reason: str
+
+
+@dataclass(frozen=True)
+class IdentityLoaded:
+    """STS GetCallerIdentity (and the account alias) of a connection."""
+
+    connection: ConnectionKey
+    identity: Any  # trailtui.aws.identity.Identity
+
+
+@dataclass(frozen=True)
+class IdentityFailed:
+    connection: ConnectionKey
+    reason: str
+
+
+@dataclass(frozen=True)
+class QueryStarted:
+    run_id: int
+    query_id: str
+
+
+@dataclass(frozen=True)
+class QueryDescribed:
+    """An earlier query's SQL, from DescribeQuery (reopening it from the history)."""
+
+    run_id: int
+    sql: str
+    to_editor: bool
+
+
+@dataclass(frozen=True)
+class QueryStateChanged:
+    run_id: int
+    state: QueryState
+
+
+@dataclass(frozen=True)
+class ResultsArrived:
+    run_id: int
+    page: ResultPage
+    done: bool
+
+
+@dataclass(frozen=True)
+class QueryFailed:
+    """The query could not be started or followed (a call raised: bad SQL, credentials, network)."""
+
+    run_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventLoaded:
+    """The whole event (eventjson) of a result row, from the drill-down query."""
+
+    event_id: str
+    eventjson: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    path: str
+    rows: int
+    done: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportFinished:
+    """An import into the local lake ended (the stores it changed are reloaded next)."""
+
+    text: str
+    severity: str

@@ -1,0 +1,165 @@
+"""The main screen's history, saved queries and export: reopening a query by its ID (no new scan), the
+query library, saving the editor as a named query, copying the SQL, and exporting a whole result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trailtui.lake.connection import ConnectionKey
+from trailtui.lake.library import QueryFile, samples, save_query, saved_queries, time_window
+from trailtui.lake.results import READABLE_STATES
+from trailtui.lake.run import LakeQuery
+from trailtui.tui import events, workers
+from trailtui.tui.dialogs import PromptScreen
+from trailtui.tui.history import HistoryScreen, Pick
+from trailtui.tui.library import LibraryScreen
+from trailtui.tui.state import Run
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from trailtui.lake.backoff import PollBackoff
+    from trailtui.lake.history import History
+    from trailtui.paths import Locations
+    from trailtui.tui.editor import SqlEditor
+    from trailtui.tui.results import ResultsPanel
+    from trailtui.tui.state import ExplorerState
+
+    _Base = Screen[None]
+else:
+    _Base = object
+
+
+class QueriesMixin(_Base):
+    if TYPE_CHECKING:  # provided by MainScreen
+        state: ExplorerState
+        history: History
+        where: Locations
+
+        @property
+        def editor(self) -> SqlEditor: ...
+        @property
+        def results(self) -> ResultsPanel: ...
+        def post(self, event: object) -> None: ...
+        def start_worker(self, fn: Callable[..., None], *args: Any, group: str) -> None: ...
+        def set_editor(self, sql: str) -> None: ...
+        def stopping_check(self) -> bool: ...
+        def _backoff(self) -> PollBackoff: ...
+        def _show_status(self) -> None: ...
+
+    # -- history, library, saving -------------------------------------------------------------------------
+    def action_history(self) -> None:
+        store = self.state.store
+        conn = self.state.connections.get(store.connection) if store is not None else None
+        service = (lambda: workers.list_service_queries(conn, store)) if conn and store else None
+        screen = HistoryScreen(
+            self.history,
+            self.state.current,
+            store.name if store else None,
+            service,
+            conn.explain if conn else str,
+        )
+        self.app.push_screen(screen, self._history_pick)
+
+    def _history_pick(self, pick: Pick | None) -> None:
+        if pick is None:
+            return
+        if pick.action == "edit" and pick.sql is not None:
+            self.set_editor(pick.sql)
+        elif pick.query_id:
+            self.reopen(pick.query_id, pick.connection, results=pick.action != "edit")
+
+    def reopen(self, query_id: str, key: ConnectionKey, results: bool = True) -> None:
+        conn = self.state.connections.get(key)
+        if conn is None:
+            self.notify(f"The connection {key.label} is not open; switch to it first.", severity="warning")
+            return
+        run = self.state.new_run("", key, make_current=results)
+        run.query_id, run.reopened = query_id, True
+        if results:
+            self.results.clear("Loading the earlier results…")
+            self._show_status()
+        query = LakeQuery("", key, run.store_id, query_id)
+        self.start_worker(
+            workers.reopen_run,
+            conn,
+            query,
+            run.run_id,
+            self.post,
+            self.history,
+            self._backoff(),
+            self.stopping_check,
+            results,
+            group="query",
+        )
+
+    def action_open_saved(self) -> None:
+        queries = saved_queries(self.where.saved_queries) + samples()
+        self.app.push_screen(LibraryScreen(queries), self._library_pick)
+
+    def _library_pick(self, query: QueryFile | None) -> None:
+        if query is None:
+            return
+        store = self.state.store
+        if store is None:
+            self.set_editor(query.sql)
+            return
+        start, end = time_window(store.first_event, store.last_event)
+        self.set_editor(query.filled(store.id, start, end))
+
+    def action_save_query(self) -> None:
+        sql = self.editor.text
+        if not sql.strip():
+            self.notify("The editor is empty.", severity="warning")
+            return
+        prompt = PromptScreen("Save the query as (a name):", placeholder="failed console logins")
+        self.app.push_screen(prompt, lambda name: self._save(name, sql))
+
+    def _save(self, name: str | None, sql: str) -> None:
+        if not name or not name.strip():
+            return
+        try:
+            path = save_query(self.where.saved_queries, name, sql)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}")
+
+    def action_copy_sql(self) -> None:
+        sql = self.editor.statement
+        self.app.copy_to_clipboard(sql)
+        self.notify(f"Copied the SQL ({len(sql):,} characters) to the clipboard.")
+
+    # -- export -------------------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        run = self.state.run
+        if run is None or not run.query_id or run.status not in READABLE_STATES:
+            self.notify("Nothing to export yet: run a query first.", severity="warning")
+            return
+        default = str(Path.home() / f"trailtui-{run.query_id[:8]}.csv")
+        prompt = PromptScreen("Export the whole result to (.csv, .json or .jsonl):", default)
+        self.app.push_screen(prompt, lambda path: self._export(path, run))
+
+    def _export(self, path: str | None, run: Run) -> None:
+        if not path:
+            return
+        target = Path(path).expanduser()
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "json", "jsonl"):
+            self.notify("Name the file .csv, .json or .jsonl to choose the format.", severity="error")
+            return
+        self.notify(f"Exporting to {target}…")
+        conn = self.state.connections[run.key]
+        self.start_worker(
+            workers.export_results, conn, run.query_id or "", target, fmt, self.post, group="export"
+        )
+
+    def _export_progress(self, e: events.ExportProgress) -> None:
+        if e.error:
+            self.notify(f"Export to {e.path} failed: {e.error}", severity="error")
+        elif e.done:
+            self.notify(f"Exported {e.rows:,} rows to {e.path}")
+        else:
+            self.notify(f"Exporting… {e.rows:,} rows so far", timeout=2)

@@ -1,0 +1,106 @@
+"""The results panel: the grid, its filter box and its title ("Results  N of M loaded"), as one widget.
+
+It handles its own filter (`/`, Enter keeps it, Esc clears it) and account filter (`a`); requests it cannot
+answer alone (open a row or an event, copy) bubble up as `ResultGrid.Requested`.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Key
+from textual.widgets import Input
+
+from trailtui.tui.grid import ResultGrid
+
+
+class ResultsPanel(Vertical):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.loaded = 0
+        self.total: int | None = None
+        self.border_title = "Results"
+
+    def compose(self) -> ComposeResult:
+        yield ResultGrid(id="grid")
+        yield Input(placeholder="filter loaded rows (Enter: keep, Esc: clear)", id="filter")
+
+    def on_mount(self) -> None:
+        self.filter_box.display = False
+
+    @property
+    def grid(self) -> ResultGrid:
+        return self.query_one(ResultGrid)
+
+    @property
+    def filter_box(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    # -- what the screen tells it -------------------------------------------------------------------------
+    def clear(self, message: str) -> None:
+        self.grid.clear(message)
+
+    def add_page(
+        self, columns: list[str], rows: list[list[str | None]], loaded: int, total: int | None
+    ) -> None:
+        """A page of the current run's results (`loaded` counts this page)."""
+        if not columns and loaded == 0:
+            self.grid.clear("The query returned no rows.")
+        else:
+            self.grid.add_rows(columns, rows)
+        self.show_counts(loaded, total)
+
+    def show_counts(self, loaded: int, total: int | None) -> None:
+        self.loaded, self.total = loaded, total
+        self._retitle()
+
+    def _retitle(self) -> None:
+        grid = self.grid
+        shown = len(grid.view)
+        title = f"Results  {self.loaded:,} of {self.total or 0:,} loaded"
+        if grid.filter_text or shown != len(grid.rows):
+            title += f"  ({shown:,} shown by the filter)"
+        self.border_title = title
+
+    # -- its own behaviour --------------------------------------------------------------------------------
+    @on(ResultGrid.Requested)
+    def _request(self, message: ResultGrid.Requested) -> None:
+        if message.what == "filter":
+            message.stop()
+            self.filter_box.display = True
+            self.filter_box.focus()
+        elif message.what == "account":
+            message.stop()
+            self._filter_account(message)
+
+    def _filter_account(self, message: ResultGrid.Requested) -> None:
+        cols = [i for i, c in enumerate(message.columns) if c.lower() == "recipientaccountid"]
+        if not cols:
+            self.notify("This result has no recipientAccountId column.", severity="warning")
+            return
+        account = message.row[cols[0]]
+        shown = self.grid.filter_column("recipientAccountId", account)
+        self.notify(f"{shown:,} rows of account {account or 'null'} (/ then Esc clears)")
+        self._retitle()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.grid.apply_filter(event.value)
+        self._retitle()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.grid.focus()
+
+    def on_key(self, event: Key) -> None:
+        box = self.filter_box
+        if event.key == "escape" and box.has_focus:
+            box.value = ""
+            box.display = False
+            self.grid.apply_filter("")
+            self._retitle()
+            self.grid.focus()
+            event.stop()
