@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from tests.explorer import FAST_POLL, explorer, slow_lake
 from tests.logfiles import record, write_log
+from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID, INCIDENT_IP
 from trailtui.local.importer import import_paths
 from trailtui.local.lakefile import LakeFile
@@ -240,6 +241,11 @@ async def test_quit_cancels_running_queries(demo_lake: Any) -> None:
         while lake.engine.describe(q.query_id or "").status == "RUNNING" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert lake.engine.describe(q.query_id or "").status == "CANCELLED"
+        # The history says so too: not RUNNING for good.
+        history = History(locations().history_db)
+        while history.search(q.query_id or "")[0].status == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert history.search(q.query_id or "")[0].status == "CANCELLED"
     finally:
         lake.close()
 

@@ -9,6 +9,7 @@ threads, terminals or Textual.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,11 +144,14 @@ def execute(
     cancel_requested: Callable[[], bool] = lambda: False,
     read_pages: bool = True,
     page_size: int = PAGE_SIZE,
+    cancel_on_stop: bool = False,
 ) -> QueryState | None:
     """Run `query` on `conn` to its end; returns its last state (None if it failed or was stopped).
 
     A reopened query is not recorded again. With `read_pages`, a query that ended with readable results
-    has its pages reported as they arrive; the first page's total is recorded as the row count."""
+    has its pages reported as they arrive; the first page's total is recorded as the row count. With
+    `cancel_on_stop`, a query still running when `should_stop` says so (the explorer quitting) is cancelled,
+    and the history records how it ended rather than keeping it RUNNING for good."""
     record = record if record is not None and not query.reopened else HistoryRecord(None)
     run = QueryRun(conn.cloudtrail, query.sql, query_id=query.query_id, delivery_uri=query.delivery_uri)
     record.start(query, conn)
@@ -172,6 +176,9 @@ def execute(
             cancel_requested=cancel_requested,
             on_cancel_error=on_cancel_error,
         )
+        if state is None and cancel_on_stop and run.query_id and not query.reopened:
+            _cancel_and_record(run, record)
+            return None
         if state is None or not read_pages or state.status not in READABLE_STATES:
             return state
         first = True
@@ -188,6 +195,16 @@ def execute(
         record.update(status=run.state.status if ended and run.state else "ERROR", error=reason)
         events.failed(reason)
         return None
+
+
+def _cancel_and_record(run: QueryRun, record: HistoryRecord) -> None:
+    """CancelQuery (a running query on AWS keeps billing), then record the status the query ended with."""
+    with contextlib.suppress(Exception):  # it may have ended meanwhile: what it ended with is recorded below
+        run.client.cancel_query(QueryId=run.query_id)
+    try:
+        record.state(run.describe())
+    except Exception:
+        record.update(status="ERROR", error="The explorer quit while the query ran; it was cancelled.")
 
 
 def store_of(sql: str, current: str | None = None) -> str | None:

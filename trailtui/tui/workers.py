@@ -154,6 +154,7 @@ def follow_run(
         backoff=backoff,
         should_stop=should_stop,
         cancel_requested=cancel_requested,
+        cancel_on_stop=True,
     )
 
 
