@@ -114,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from trailtui.paths import private_files
+
+    private_files()  # every file trailtui writes (lake, results, history, exports) is the user's alone
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)

@@ -83,7 +83,7 @@ def run_serve(args: Any) -> int:
         f"  export AWS_ENDPOINT_URL={server.url}\n"
         f"  export AWS_ACCESS_KEY_ID={key}\n"
         f"  export AWS_SECRET_ACCESS_KEY={shown_secret}\n"
-        f"  export AWS_DEFAULT_REGION={args.region}\n"
+        f"  export AWS_REGION={args.region} AWS_DEFAULT_REGION={args.region}\n"
         "  aws cloudtrail list-event-data-stores\n"
         + (f"Fault injection: {args.faults}\n" if faults and faults.active else "")
         + "Press Ctrl-C to stop.",

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import threading
 import time
@@ -64,6 +65,27 @@ def _epoch(t: datetime | float | None) -> float | None:
     if isinstance(t, int | float):
         return float(t)
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
+
+
+# botocore's validation report names Python classes (<class 'str'>); a client knows JSON's types.
+_PY_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "list": "list",
+    "dict": "structure",
+    "tuple": "list",
+    "NoneType": "null",
+    "datetime": "timestamp",
+    "Decimal": "number",
+    "bytes": "blob",
+    "bytearray": "blob",
+}
+
+
+def _wire_words(report: str) -> str:
+    return re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", lambda m: _PY_TYPES.get(m.group(1), "value"), report)
 
 
 class CloudTrailLakeApi:
@@ -144,7 +166,9 @@ class CloudTrailLakeApi:
         converted = self._timestamps_from_wire(params, shape)
         report = ParamValidator().validate(converted, shape)
         if report.has_errors():
-            errors = report.generate_report().replace("Invalid type for parameter", "Invalid type for")
+            errors = _wire_words(report.generate_report()).replace(
+                "Invalid type for parameter", "Invalid type for"
+            )
             if "MaxResults" in errors or "MaxQueryResults" in errors:
                 raise InvalidMaxResults(errors.splitlines()[-1].strip())
             raise InvalidParameter(" ".join(line.strip() for line in errors.splitlines()[1:]) or errors)

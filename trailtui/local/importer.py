@@ -11,6 +11,7 @@ named with its reason and every other file is still imported.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -18,11 +19,11 @@ import re
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trailtui.local.catalog import StoreRecord, get_or_create_store, record_import
 from trailtui.local.lakefile import LakeFile
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 BATCH_BYTES = 48 * 1024 * 1024
 # Files per batch; TRAILTUI_IMPORT_BATCH_FILES lowers it (tests use 1 to interrupt between batches).
 BATCH_FILES = int(os.environ.get("TRAILTUI_IMPORT_BATCH_FILES", "400"))
-MAX_OBJECT_BYTES = 1 << 30  # a {"Records": [...]} file is one JSON object; CloudTrail files stay far below
+MAX_OBJECT_BYTES = 128 << 20  # a {"Records": [...]} file is one JSON object; CloudTrail files stay far below.
+# DuckDB sizes its read buffers from it (twice this per thread), so it must fit under IMPORT_MEMORY.
 DEFAULT_STORE = "trail-logs"
 
 
@@ -151,6 +153,33 @@ class _BatchResult:
     per_file: dict[str, tuple[int, int, int]]  # src -> (valid, invalid, valid without eventID)
 
 
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+@contextlib.contextmanager
+def _literal_paths(batch: Sequence[RecordSource]) -> Iterator[dict[str, str]]:
+    """The paths to hand DuckDB for the batch's files, mapped back to the files' own paths.
+
+    DuckDB's readers treat `*`, `?` and `[` in a path as a glob (`?hidden.json` reads `.hidden.json`,
+    `[b].json` reads `b.json`), and have no option to read a path literally. A file whose path has one is
+    read through a symlink with a plain name, in a private temporary folder.
+    """
+    paths = {str(s.file.path): str(s.file.path) for s in batch}
+    if not any(_GLOB_CHARS.search(p) for p in paths):
+        yield paths
+        return
+    with tempfile.TemporaryDirectory(prefix="trailtui-paths-") as tmp:
+        mapped = {}
+        for i, original in enumerate(paths):
+            if _GLOB_CHARS.search(original):
+                link = Path(tmp) / f"{i}{''.join(Path(original).suffixes[-2:])}"
+                link.symlink_to(Path(original).resolve())
+                mapped[str(link)] = original
+            else:
+                mapped[original] = original
+        yield mapped
+
+
 def _run_batch(
     con: duckdb.DuckDBPyConnection,
     store: StoreRecord,
@@ -158,14 +187,15 @@ def _run_batch(
     window: tuple[datetime, datetime] | None = None,
 ) -> _BatchResult:
     first = batch[0].file
-    con.execute(_stage_sql(first.format, first.gzipped), {"files": [str(s.file.path) for s in batch]})
-    if window is not None:  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
-        con.execute(f"DELETE FROM {_STAGE} WHERE ts < $lo OR ts > $hi", {"lo": window[0], "hi": window[1]})
-    counts = con.execute(
-        f"SELECT src, count(ts), count(*) - count(ts), count(ts) FILTER (id IS NULL), min(ts), max(ts) "
-        f"FROM {_STAGE} GROUP BY src"
-    ).fetchall()
-    per_file = {src: (int(v), int(i), int(n)) for src, v, i, n, _, _ in counts}
+    with _literal_paths(batch) as paths:
+        con.execute(_stage_sql(first.format, first.gzipped), {"files": list(paths)})
+        if window is not None:  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
+            con.execute(f"DELETE FROM {_STAGE} WHERE ts < $lo OR ts > $hi", {"lo": window[0], "hi": window[1]})
+        counts = con.execute(
+            f"SELECT src, count(ts), count(*) - count(ts), count(ts) FILTER (id IS NULL), min(ts), max(ts) "
+            f"FROM {_STAGE} GROUP BY src"
+        ).fetchall()
+    per_file = {paths.get(src, src): (int(v), int(i), int(n)) for src, v, i, n, _, _ in counts}
     starts = [lo for *_, lo, _ in counts if lo is not None]
     ends = [hi for *_, hi in counts if hi is not None]
     added = 0
@@ -290,27 +320,33 @@ class Importer:
 
     def _import_good_lines(self, source: RecordSource, report: ImportReport) -> bool:
         """A JSON Lines file that DuckDB refused holds one record per line, so the good lines can still be
-        imported: parse each line here, import the good ones, and name the bad ones. False if none is good."""
-        good, bad = [], []
-        try:
-            opener = gzip.open if source.file.gzipped else open
-            with opener(source.file.path, "rb") as fh:
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        if not isinstance(json.loads(line), dict):
-                            raise ValueError("not an object")
-                        good.append(line.rstrip(b"\r\n"))
-                    except ValueError:
-                        bad.append(n)
-        except (OSError, EOFError, zlib.error):
-            return False
-        if not good:
-            return False
+        imported: parse each line here, import the good ones, and name the bad ones. False if none is good.
+
+        Lines stream from the file to a cleaned copy: only one line (at most MAX_LINE_BYTES) is held."""
+        bad: list[int] = []
+        bad_count = good = 0
         with tempfile.TemporaryDirectory(prefix="trailtui-lines-") as tmp:
             clean = Path(tmp) / "good-lines.jsonl"
-            clean.write_bytes(b"\n".join(good) + b"\n")
+            try:
+                opener = gzip.open if source.file.gzipped else open
+                with opener(source.file.path, "rb") as fh, open(clean, "wb") as out:
+                    for n, line in enumerate(_bounded_lines(fh), 1):
+                        if line is not None and not line.strip():
+                            continue
+                        try:
+                            if line is None or not isinstance(json.loads(line), dict):
+                                raise ValueError("not an object")
+                        except (ValueError, RecursionError):
+                            bad_count += 1
+                            if len(bad) < 10:
+                                bad.append(n)
+                            continue
+                        out.write(line.rstrip(b"\r\n") + b"\n")
+                        good += 1
+            except (OSError, EOFError, zlib.error):
+                return False
+            if not good:
+                return False
             st = clean.stat()
             repaired = RecordSource(
                 LogFile(clean, LogFormat.LINES, False, st.st_size, st.st_mtime_ns), source.source, source.etag
@@ -319,9 +355,9 @@ class Importer:
             self._commit_batch([repaired], report)
             for i in range(before, len(report.warnings)):
                 report.warnings[i] = Passed(source.file.display, report.warnings[i].reason)
-        shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
+        shown = ", ".join(map(str, bad)) + (" ..." if bad_count > len(bad) else "")
         report.warnings.append(
-            Passed(source.file.display, f"{len(bad)} malformed line(s) skipped (line {shown})")
+            Passed(source.file.display, f"{bad_count} malformed line(s) skipped (line {shown})")
         )
         return True
 
@@ -388,6 +424,25 @@ class Importer:
                     "events": [v for _, v in ok_sources],
                 },
             )
+
+
+MAX_LINE_BYTES = (
+    32 * 1024 * 1024
+)  # a CloudTrail record is far smaller (its largest fields are capped at 100 KB)
+
+
+def _bounded_lines(fh: Any) -> Iterator[bytes | None]:
+    """The file's lines; None for a line longer than MAX_LINE_BYTES (skipped, never held whole)."""
+    while True:
+        line = fh.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
 
 
 def import_paths(

@@ -10,13 +10,20 @@ another shell, `serve`), so access goes through a lock file beside the database:
 
 `flock` locks belong to an open file description, so threads of one process exclude each other the same
 way processes do. Waiting is bounded: a caller that cannot get the lake in time gets `LakeBusyError`.
+
+Every DuckDB instance spills to its own private folder under the cache folder (`spill/<pid>-<n>`), capped
+in size, removed when the instance closes; folders of processes that died (kill -9) are removed when the
+next LakeFile is made. DuckDB's own default would be `.tmp` in the current directory (world-readable, up
+to 90% of the free disk, left behind with event JSON in it). Writers (imports) run under a memory limit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -45,6 +52,10 @@ CATALOG_DDL = (
 
 # How long a caller waits for the lake before giving up, in seconds.
 DEFAULT_WAIT = 60.0
+# Disk one DuckDB instance may spill to, and the memory an import may use (DuckDB sizes).
+SPILL_LIMIT = os.environ.get("TRAILTUI_SPILL_LIMIT", "4GB")
+IMPORT_MEMORY = os.environ.get("TRAILTUI_IMPORT_MEMORY", "1GB")
+_spill_ids = itertools.count(1)
 
 
 class LakeBusyError(RuntimeError):
@@ -63,6 +74,17 @@ class LakeFile:
         self.locations = where
         self.path: Path = where.lake_file
         self._init_lock = threading.Lock()
+        remove_stale_spill(where.spill)
+
+    @contextlib.contextmanager
+    def _spill_folder(self) -> Iterator[Path]:
+        """A private folder for one DuckDB instance's temporary files, removed when it closes."""
+        self.locations.spill.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = self.locations.spill / f"{os.getpid()}-{next(_spill_ids)}"
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -94,10 +116,15 @@ class LakeFile:
         """An exclusive read-write connection; committed work is checkpointed when the block ends."""
         import duckdb
 
-        with self._flock(fcntl.LOCK_EX, wait, "a write"):
-            con = _retry_open(lambda: _open_for_writing(duckdb, self.path), wait)
+        with self._flock(fcntl.LOCK_EX, wait, "a write"), self._spill_folder() as spill:
+            config: dict[str, str | bool | int | float | list[str]] = {
+                "temp_directory": str(spill),
+                "max_temp_directory_size": SPILL_LIMIT,
+            }
+            con = _retry_open(lambda: _open_for_writing(duckdb, self.path, config), wait)
             try:
                 _session_defaults(con)
+                con.execute(f"SET memory_limit = '{_sql_str(IMPORT_MEMORY)}'")
                 # Rows of an import batch may land in any order: DuckDB then writes row groups in parallel.
                 con.execute("SET preserve_insertion_order = false")
                 for ddl in CATALOG_DDL:
@@ -120,8 +147,13 @@ class LakeFile:
         if not self.path.exists():
             with self.writer(wait):
                 pass  # create an empty lake with its catalog
-        with self._flock(fcntl.LOCK_SH, wait, "a read"):
-            con = duckdb.connect(":memory:", config=dict(config or {}))
+        with self._flock(fcntl.LOCK_SH, wait, "a read"), self._spill_folder() as spill:
+            settings: dict[str, str | bool | int | float | list[str]] = {
+                "max_temp_directory_size": SPILL_LIMIT
+            }
+            settings.update(config or {})
+            settings["temp_directory"] = str(spill)
+            con = duckdb.connect(":memory:", config=settings)
             try:
                 _session_defaults(con)
                 _retry_open(
@@ -142,8 +174,10 @@ ROW_GROUP_SIZE = 8192
 BLOCK_SIZE = 65_536
 
 
-def _open_for_writing(duckdb: Any, path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+def _open_for_writing(
+    duckdb: Any, path: Path, config: dict[str, str | bool | int | float | list[str]]
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:", config=config)
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + ("" if path.exists() else f", BLOCK_SIZE {BLOCK_SIZE}")
         # Attached as `lake`, the name DuckDB gave the file when it was opened directly (lake.duckdb).
@@ -153,6 +187,30 @@ def _open_for_writing(duckdb: Any, path: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def remove_stale_spill(spill: Path) -> None:
+    """Remove spill folders whose process is gone (killed before DuckDB could clean up)."""
+    try:
+        entries = list(spill.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        pid, _, _ = entry.name.partition("-")
+        if not pid.isdigit() or not _process_alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _acquire(fd: int, mode: int, deadline: float, wait: float, purpose: str) -> None:

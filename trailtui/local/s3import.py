@@ -246,7 +246,13 @@ def import_s3(
     try:
         with ThreadPoolExecutor(DOWNLOAD_WORKERS, thread_name_prefix="trailtui-s3") as pool:
             for batch in _batches(todo):
-                fetched = list(pool.map(lambda o: _download(s3, plan.bucket, o, workdir), batch))
+                fetched = list(
+                    pool.map(
+                        lambda n, o: _download(s3, plan.bucket, o, workdir / _local_name(n, o.key)),
+                        range(len(batch)),
+                        batch,
+                    )
+                )
                 sources = []
                 for obj, result in zip(batch, fetched, strict=True):
                     uri = f"s3://{plan.bucket}/{obj.key}"
@@ -284,8 +290,18 @@ def import_s3(
     return report
 
 
-def _download(s3: Any, bucket: str, obj: S3Object, workdir: Path) -> Path | Passed:
-    path = workdir / (obj.key.replace("/", "__"))
+def _local_name(n: int, key: str) -> str:
+    """A distinct local file name for the batch's n-th object.
+
+    Names are numbered, not derived from the key alone: any flattening of keys collides somewhere
+    (`a/b.json.gz` and `a__b.json.gz`), and one object would silently overwrite another. The key's own
+    file name follows, cut short, for a person looking at the folder.
+    """
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", key.rsplit("/", 1)[-1])[-120:]
+    return f"{n:05d}-{base}"
+
+
+def _download(s3: Any, bucket: str, obj: S3Object, path: Path) -> Path | Passed:
     try:
         # A plain GetObject: trail log files are small, and download_file's transfer manager (threads,
         # multipart logic) costs more per object than the transfer itself.

@@ -2,100 +2,80 @@
 
 AWS JSON 1.1 on `POST /` with X-Amz-Target, SigV4-signed with the server's credential pair; STS
 GetCallerIdentity (query protocol) on the same endpoint, so an AWS profile pointed here shows an identity.
-Signatures are checked by recomputing them with botocore's own SigV4 signer over the headers the client
-signed. Requests are served by threads (HTTP/1.1 keep-alive, as SDKs pool connections).
+Requests are served by threads (HTTP/1.1 keep-alive, as SDKs pool connections).
+
+Everything an unauthenticated client can make the server hold is bounded before it is read: the body by a
+strict Content-Length (digits only, one header, at most MAX_BODY; chunked bodies refused), the time a
+connection may sit idle or take to send its body, and the number of connections served at once (past it,
+a connection gets a 503 at once and is closed). Nothing a client sent is logged before it is authenticated.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import socket
 import threading
 import time
-from datetime import UTC, datetime
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from trailtui.lake.text import sanitize
 from trailtui.local.api import CloudTrailLakeApi
-from trailtui.local.errors import LakeError, _error
+from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
-from trailtui.local.wire import error_reply, operation_of, serve_cloudtrail, serve_sts, sts_error_xml
+from trailtui.local.sigv4 import Credentials, verify_sigv4
+from trailtui.local.wire import error_reply, operation_of, serve_cloudtrail, serve_sts, sts_error_reply
+
+__all__ = ["Credentials", "LakeHTTPServer", "make_server"]
 
 log = logging.getLogger("trailtui.serve")
 
-MissingAuthenticationToken = _error("MissingAuthenticationTokenException", 403)
-UnrecognizedClient = _error("UnrecognizedClientException")
-InvalidSignature = _error("InvalidSignatureException")
-IncompleteSignature = _error("IncompleteSignatureException")
-
 MAX_BODY = 1024 * 1024  # StartQuery's statement is at most 10,000 characters; nothing legitimate is bigger
-MAX_SKEW = 15 * 60  # AWS rejects signatures more than 15 minutes from its clock
+MAX_CONNECTIONS = 64  # connections served at once (each holds a thread and at most one MAX_BODY)
+IDLE_TIMEOUT = 20.0  # seconds a connection may wait between two reads (headers, body, or keep-alive)
+BODY_DEADLINE = 30.0  # seconds a client has to send a whole body, however it drips it
 PRINCIPAL = "trailtui-serve"
-_AUTH_RE = re.compile(
-    r"^AWS4-HMAC-SHA256\s+Credential=(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)"
-    r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$"
-)
+_OPERATION_RE = re.compile(r"^[A-Za-z]{1,64}$")
+
+TooLarge = _error("RequestEntityTooLargeException", 413)
+BadLength = _error("SerializationException")
+LengthRequired = _error("LengthRequiredException", 411)
+Busy = _error("ServiceUnavailableException", 503)
 
 
-class Credentials:
-    def __init__(self, access_key_id: str, secret_access_key: str) -> None:
-        self.access_key_id = access_key_id
-        self.secret_access_key = secret_access_key
+class FramingError(Exception):
+    """The request's body cannot be delimited safely: answer, and close the connection."""
 
-    def __repr__(self) -> str:  # never show the secret, even in a traceback
-        return f"Credentials({self.access_key_id!r}, <secret>)"
-
-
-def signing_service(authorization: str) -> str | None:
-    """The service named in a SigV4 Authorization header's credential scope."""
-    m = _AUTH_RE.match(authorization.strip())
-    return m.group("service") if m else None
+    def __init__(self, error: LakeError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
-def verify_sigv4(
-    method: str, url: str, headers: dict[str, str], body: bytes, creds: Credentials, now: float | None = None
-) -> str:
-    """Check a request's SigV4 signature; return the signing service ('cloudtrail', 'sts'), or raise."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials as BotoCredentials
+def body_length(headers: Message) -> int:
+    """The body's length from a strict reading of Content-Length, before a byte of it is read."""
+    if headers.get_all("Transfer-Encoding"):
+        raise FramingError(LengthRequired("Chunked bodies are not accepted; send a Content-Length."))
+    values = headers.get_all("Content-Length") or []
+    if not values:
+        return 0
+    if len(values) > 1:
+        raise FramingError(BadLength("The request has more than one Content-Length header."))
+    text = values[0].strip()
+    # Digits only: int() would also take '-1', '+2', '1_0' and ' 12 '.
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise FramingError(BadLength("The Content-Length header is not a number of bytes."))
+    length = int(text)
+    if length > MAX_BODY:
+        raise FramingError(TooLarge(f"The request body is larger than {MAX_BODY} bytes."))
+    return length
 
-    lower = {k.lower(): v for k, v in headers.items()}
-    auth = lower.get("authorization")
-    if not auth:
-        raise MissingAuthenticationToken("Missing Authentication Token")
-    m = _AUTH_RE.match(auth.strip())
-    if not m:
-        raise IncompleteSignature("Authorization header requires Credential, SignedHeaders and Signature.")
-    if m.group("akid") != creds.access_key_id:
-        raise UnrecognizedClient("The security token included in the request is invalid.")
-    amz_date = lower.get("x-amz-date", "")
-    try:
-        stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        raise IncompleteSignature("X-Amz-Date header is missing or malformed.") from None
-    if abs((now or time.time()) - stamp.timestamp()) > MAX_SKEW:
-        raise InvalidSignature(
-            f"Signature expired: {amz_date} is now earlier or later than 15 minutes from now."
-        )
-    signed = m.group("signed").split(";")
-    if "host" not in signed:
-        raise InvalidSignature("The host header must be signed.")
-    request = AWSRequest(method=method, url=url, data=body, headers={h: lower.get(h, "") for h in signed})
-    request.context["timestamp"] = amz_date
-    signer = SigV4Auth(
-        BotoCredentials(creds.access_key_id, creds.secret_access_key), m.group("service"), m.group("region")
-    )
-    canonical = signer.canonical_request(request)
-    expected = signer.signature(signer.string_to_sign(request, canonical), request)
-    if not hmac.compare_digest(expected, m.group("sig")):
-        raise InvalidSignature(
-            "The request signature we calculated does not match the signature you provided. Check your AWS "
-            "Secret Access Key and signing method. Consult the service documentation for details."
-        )
-    return m.group("service")
+
+def loggable_operation(target: str) -> str:
+    """An operation name fit for the log: letters only, else a placeholder (the header is the client's)."""
+    op = operation_of(target) if target else "GetCallerIdentity"
+    return op if _OPERATION_RE.match(op) else "(unknown operation)"
 
 
 class LakeHTTPServer(ThreadingHTTPServer):
@@ -109,6 +89,7 @@ class LakeHTTPServer(ThreadingHTTPServer):
         api: CloudTrailLakeApi,
         creds: Credentials,
         faults: FaultPlan | None = None,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
@@ -116,7 +97,9 @@ class LakeHTTPServer(ThreadingHTTPServer):
         self.faults = faults
         api.faults = faults if faults and faults.active else None
         self.requests_served = 0
+        self.connections_refused = 0
         self._count_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_connections)
 
     @property
     def url(self) -> str:
@@ -128,10 +111,47 @@ class LakeHTTPServer(ThreadingHTTPServer):
     def principal_arn(self) -> str:
         return f"arn:aws:iam::{self.api.account_id}:user/{PRINCIPAL}"
 
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return (self.api.region,)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # One thread per connection, but only MAX_CONNECTIONS of them: past that a connection is told
+        # to come back later (SDKs retry 503) without a byte of it being read.
+        if not self._slots.acquire(blocking=False):
+            with self._count_lock:
+                self.connections_refused += 1
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+def _refuse(sock: socket.socket) -> None:
+    status, headers, body = error_reply(Busy("Too many connections; try again later."))
+    head = f"HTTP/1.1 {status} Service Unavailable\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    try:
+        sock.settimeout(1.0)
+        sock.sendall(head.encode() + body)
+    except OSError:
+        pass
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     wbufsize = 64 * 1024  # buffer responses so headers and body go out together (see setup)
+    timeout = IDLE_TIMEOUT  # socketserver sets it on the connection: every read and write is bounded
     server: LakeHTTPServer
     server_version = "trailtui"
     sys_version = ""
@@ -142,48 +162,96 @@ class _Handler(BaseHTTPRequestHandler):
         # ACK add 40 ms to every call (measured: 44 ms per DescribeQuery, 1 ms with it).
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s %s", self.address_string(), format % args)
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # do_POST logs authenticated requests itself; the request line is the client's text
+
+    def log_error(self, format: str, *args: Any) -> None:
+        # http.server's own errors (bad request line, timeouts) would quote what the client sent.
+        log.debug("%s connection error (%s)", self.client_address[0], sanitize(format.split(":")[0]))
 
     def do_GET(self) -> None:
         self._send(*error_reply(_error("UnknownOperationException")("Use POST with X-Amz-Target.")))
 
+    def _read_body(self, length: int) -> bytes:
+        deadline = time.monotonic() + BODY_DEADLINE
+        parts: list[bytes] = []
+        left = length
+        while left:
+            if time.monotonic() > deadline:
+                raise TimeoutError("body not sent in time")
+            chunk = self.rfile.read1(min(left, 64 * 1024))
+            if not chunk:
+                raise ConnectionError("the client closed the connection mid-body")
+            parts.append(chunk)
+            left -= len(chunk)
+        return b"".join(parts)
+
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(*error_reply(_error("SerializationException")("The request body is too large.")))
+        self._logged_operation = "(not authenticated)"  # the handler lives as long as the connection
+        target = self.headers.get("X-Amz-Target", "")
+        sts = not target  # no X-Amz-Target: the query protocol, STS GetCallerIdentity
+        try:
+            length = body_length(self.headers)
+        except FramingError as exc:
+            self.close_connection = True  # where this body ends is unknown: no next request on it
+            self._send(*(sts_error_reply(exc.error) if sts else error_reply(exc.error)))
+            return
+        try:
+            body = self._read_body(length)
+        except (TimeoutError, ConnectionError):
             self.close_connection = True
             return
-        body = self.rfile.read(length) if length else b""
-        target = self.headers.get("X-Amz-Target", "")
-        operation = operation_of(target) if target else "GetCallerIdentity"
-        url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
         started = time.monotonic()
         try:
-            service = verify_sigv4("POST", url, dict(self.headers.items()), body, self.server.creds)
+            reply = self._answer(target, body, sts)
+        except DropConnection:
+            log.info("%s dropped (fault injection)", loggable_operation(target))
+            self.close_connection = True
+            return
+        self._send(*reply)
+        log.info(
+            "%s %s %d %.0fms",
+            self.client_address[0],
+            self._logged_operation,
+            reply[0],
+            (time.monotonic() - started) * 1000,
+        )
+
+    _logged_operation = "(not authenticated)"
+
+    def _answer(self, target: str, body: bytes, sts: bool) -> tuple[int, dict[str, str], bytes]:
+        url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
+        try:
+            verify_sigv4(
+                "POST",
+                url,
+                self.headers.items(),
+                body,
+                self.server.creds,
+                "sts" if sts else "cloudtrail",
+                # STS's global endpoint signs as us-east-1, as does an SDK calling STS without a Region.
+                (*self.server.regions, "us-east-1") if sts else self.server.regions,
+            )
+        except LakeError as exc:
+            return sts_error_reply(exc) if sts else error_reply(exc)
+        self._logged_operation = loggable_operation(target)
+        try:
             faults = self.server.faults
             if faults is not None and faults.active:
+                operation = operation_of(target) if target else "GetCallerIdentity"
                 delay = faults.before_request(operation, self.server.principal_arn)
                 if delay:
                     time.sleep(delay)
-            if service == "sts":
-                reply = serve_sts(self.server.api.account_id, PRINCIPAL, body)
-            else:
-                reply = serve_cloudtrail(self.server.api, target, body)
+            if sts:
+                return serve_sts(self.server.api.account_id, PRINCIPAL, body)
+            return serve_cloudtrail(self.server.api, target, body)
         except DropConnection:
-            log.info("%s dropped (fault injection)", operation)
-            self.close_connection = True
-            return
+            raise
         except LakeError as exc:
-            if signing_service(self.headers.get("Authorization", "")) == "sts" or not target:
-                reply = (exc.status, {"Content-Type": "text/xml"}, sts_error_xml(exc.code, exc.message))
-            else:
-                reply = error_reply(exc)
-        status = reply[0]
-        log.info(
-            "%s %s %d %.0fms", self.address_string(), operation, status, (time.monotonic() - started) * 1000
-        )
-        self._send(*reply)
+            return sts_error_reply(exc) if sts else error_reply(exc)
+        except Exception:
+            log.exception("internal error in %s", self._logged_operation)
+            return error_reply(InternalFailure("The local lake failed to process the request; see its log."))
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         with self.server._count_lock:
@@ -192,12 +260,19 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()  # wfile is buffered: headers and body leave in one write
 
 
 def make_server(
-    api: CloudTrailLakeApi, host: str, port: int, creds: Credentials, faults: FaultPlan | None = None
+    api: CloudTrailLakeApi,
+    host: str,
+    port: int,
+    creds: Credentials,
+    faults: FaultPlan | None = None,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> LakeHTTPServer:
-    return LakeHTTPServer((host, port), api, creds, faults)
+    return LakeHTTPServer((host, port), api, creds, faults, max_connections)

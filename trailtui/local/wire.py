@@ -14,12 +14,25 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from trailtui.local.api import CloudTrailLakeApi
-from trailtui.local.errors import InternalFailure, InvalidParameter, LakeError
+from trailtui.local.errors import InternalFailure, LakeError, _error
 
 log = logging.getLogger("trailtui.local")
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 Reply = tuple[int, dict[str, str], bytes]
+Serialization = _error("SerializationException")
+# How STS words the errors of authentication (its query protocol has no "Exception" suffix).
+STS_CODES = {
+    "MissingAuthenticationTokenException": "MissingAuthenticationToken",
+    "UnrecognizedClientException": "InvalidClientTokenId",
+    "InvalidSignatureException": "SignatureDoesNotMatch",
+    "IncompleteSignatureException": "IncompleteSignature",
+    "SerializationException": "MalformedInput",
+    "ServiceUnavailableException": "ServiceUnavailable",
+    "ThrottlingException": "Throttling",
+    "ExpiredTokenException": "ExpiredToken",
+    "AccessDeniedException": "AccessDenied",
+}
 
 
 def _json_reply(status: int, body: dict[str, Any]) -> Reply:
@@ -41,10 +54,12 @@ def operation_of(target: str) -> str:
 def serve_cloudtrail(api: CloudTrailLakeApi, target: str, body: bytes) -> Reply:
     try:
         params = json.loads(body or b"{}")
-        if not isinstance(params, dict):
-            raise InvalidParameter("The request body must be a JSON object.")
     except (ValueError, UnicodeDecodeError):
-        return error_reply(InvalidParameter("The request body is not valid JSON."))
+        return error_reply(Serialization("The request body is not valid JSON."))
+    except RecursionError:  # nesting deeper than the parser's stack: malformed for any AWS operation
+        return error_reply(Serialization("The request body is nested too deeply."))
+    if not isinstance(params, dict):
+        return error_reply(Serialization("The request body must be a JSON object."))
     try:
         return _json_reply(200, api.handle(operation_of(target), params))
     except LakeError as exc:
@@ -71,6 +86,13 @@ def sts_error_xml(code: str, message: str) -> bytes:
         f"<Error><Type>Sender</Type><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
         f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
     ).encode()
+
+
+def sts_error_reply(exc: LakeError) -> Reply:
+    """An error as STS's query protocol answers it (XML, STS's own codes)."""
+    code = STS_CODES.get(exc.code, exc.code)
+    headers = {"Content-Type": "text/xml", "x-amzn-RequestId": str(uuid.uuid4())}
+    return exc.status, headers, sts_error_xml(code, exc.message)
 
 
 def serve_sts(account_id: str, principal: str, body: bytes) -> Reply:

@@ -1,0 +1,307 @@
+"""Attacks on `trailtui serve` before and around authentication, each reproduced on loopback: malformed
+framing, half-sent bodies, signature tricks, hostile text for the log, deep JSON. Each test runs the real
+server code in a thread, with limits made small so the attack is quick to mount."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials as BotoCredentials
+from botocore.exceptions import ClientError
+
+from trailtui.local import server as server_module
+from trailtui.local.server import Credentials, LakeHTTPServer, make_server
+from trailtui.local.service import LocalLake
+
+KEY, SECRET = "AKIATESTATTACK0001", "attack-secret-0001"
+LIST = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListEventDataStores"
+
+
+@pytest.fixture
+def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServer]:
+    monkeypatch.setattr(server_module._Handler, "timeout", 1.0)
+    monkeypatch.setattr(server_module, "BODY_DEADLINE", 2.0)
+    lake = LocalLake()
+    server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), max_connections=4)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    lake.close()
+
+
+def _host(server: LakeHTTPServer) -> tuple[str, int]:
+    host, port = server.server_address[:2]
+    return str(host), int(port)
+
+
+def _exchange(
+    server: LakeHTTPServer, raw: bytes, keep_open: bool = True, wait: float = 5.0
+) -> tuple[int, bytes]:
+    """Send raw bytes; return the status and body of the answer (0 if the connection closed unanswered)."""
+    with socket.create_connection(_host(server), timeout=wait) as s:
+        s.sendall(raw)
+        if not keep_open:
+            s.shutdown(socket.SHUT_WR)
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data or len(data) < _expected(data):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except TimeoutError:
+            pass
+    if not data:
+        return 0, b""
+    return int(data.split(b" ", 2)[1]), data.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in data else b""
+
+
+def _expected(data: bytes) -> int:
+    head, _, _ = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(head) + 4 + int(line.split(b":")[1])
+    return len(data)
+
+
+def _post(headers: list[tuple[str, str]], body: bytes = b"") -> bytes:
+    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: {LIST}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in headers
+    )
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+class _SignEverything(SigV4Auth):
+    """A client that signs every header it sends (user-agent and x-amzn-trace-id too), as some SDKs do."""
+
+    def headers_to_sign(self, request: AWSRequest) -> Any:
+        chosen = super().headers_to_sign(request)
+        for name in ("user-agent", "x-amzn-trace-id"):
+            if name in request.headers:
+                chosen[name] = request.headers[name]
+        return chosen
+
+
+def _signed(
+    server: LakeHTTPServer,
+    body: bytes,
+    target: str | None = LIST,
+    service: str = "cloudtrail",
+    region: str = "us-east-1",
+    extra: dict[str, str] | None = None,
+    signer: type[SigV4Auth] = SigV4Auth,
+) -> list[tuple[str, str]]:
+    host, port = _host(server)
+    headers = {"Content-Type": "application/x-amz-json-1.1"} | (extra or {})
+    if target:
+        headers["X-Amz-Target"] = target
+    request = AWSRequest(method="POST", url=f"http://{host}:{port}/", data=body, headers=headers)
+    signer(BotoCredentials(KEY, SECRET), service, region).add_auth(request)
+    out = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
+    return [("Content-Length", str(len(body))), *out]
+
+
+def _raw_post(server: LakeHTTPServer, headers: list[tuple[str, str]], body: bytes) -> tuple[int, Any]:
+    head = f"POST / HTTP/1.1\r\nHost: {_host(server)[0]}:{_host(server)[1]}\r\n"
+    raw = head.encode() + "".join(f"{k}: {v}\r\n" for k, v in headers).encode("latin-1") + b"\r\n" + body
+    status, reply = _exchange(server, raw)
+    try:
+        return status, json.loads(reply)
+    except ValueError:
+        return status, reply.decode("utf-8", "replace")
+
+
+# -- framing: bounded before authentication ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [
+        ["-1"],
+        ["+2"],
+        ["1_0"],
+        ["0x10"],
+        ["1²"],
+        ["1 2"],
+        ["2", "2"],
+        [str(server_module.MAX_BODY + 1)],
+        ["9" * 30],
+    ],
+)
+def test_content_length_is_strict_and_nothing_is_read(served: LakeHTTPServer, lengths: list[str]) -> None:
+    # The socket stays open and no body follows: an answer can only come from refusing the header itself.
+    started = time.monotonic()
+    status, body = _exchange(served, _post([("Content-Length", v) for v in lengths]))
+    assert status in (400, 413), body
+    assert time.monotonic() - started < 0.9  # refused at once, not after the idle timeout
+    assert json.loads(body)["__type"] in ("SerializationException", "RequestEntityTooLargeException")
+
+
+def test_chunked_bodies_are_refused(served: LakeHTTPServer) -> None:
+    status, body = _exchange(served, _post([("Transfer-Encoding", "chunked")], b"5\r\nhello\r\n"))
+    assert status == 411 and json.loads(body)["__type"] == "LengthRequiredException"
+
+
+def test_half_sent_bodies_cannot_pile_up(served: LakeHTTPServer) -> None:
+    holders = []
+    try:
+        for _ in range(4):  # every connection slot taken by a body that never finishes
+            s = socket.create_connection(_host(served))
+            s.sendall(_post([("Content-Length", "1000")], b"x" * 10))
+            holders.append(s)
+        time.sleep(0.2)
+        status, body = _exchange(served, _post([("Content-Length", "0")]))
+        assert status == 503 and json.loads(body)["__type"] == "ServiceUnavailableException"
+        assert served.connections_refused >= 1
+        # The idle timeout frees the slots: the stalled connections are closed by the server.
+        for s in holders:
+            s.settimeout(5)
+            assert s.recv(100) == b""
+    finally:
+        for s in holders:
+            s.close()
+    status, reply = _raw_post(served, _signed(served, b"{}"), b"{}")
+    assert status == 200 and "EventDataStores" in reply
+
+
+def test_a_dripped_body_is_cut_off_at_the_deadline(served: LakeHTTPServer) -> None:
+    with socket.create_connection(_host(served)) as s:
+        s.sendall(_post([("Content-Length", "100")]))
+        started = time.monotonic()
+        s.settimeout(0.5)
+        closed = False
+        while time.monotonic() - started < 6:
+            try:
+                s.sendall(b"x")  # one byte every 0.5 s: never idle for the 1 s idle timeout
+                if s.recv(1) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+                break
+        assert closed and time.monotonic() - started < 4  # BODY_DEADLINE is 2 s in this test
+
+
+# -- signatures, as AWS checks them ------------------------------------------------------------------------
+
+
+def _code(reply: Any) -> str:
+    return reply["__type"] if isinstance(reply, dict) else reply
+
+
+def test_a_body_swapped_after_signing_is_refused(served: LakeHTTPServer) -> None:
+    signed_for = b'{"MaxResults": 1}'
+    swapped = b'{"MaxResults": 9}'
+    headers = _signed(
+        served, signed_for, extra={"X-Amz-Content-SHA256": hashlib.sha256(signed_for).hexdigest()}
+    )
+    status, reply = _raw_post(served, headers, swapped)
+    assert status == 403 and _code(reply) == "InvalidSignatureException"
+    assert "x-amz-content-sha256" in reply["Message"]
+    status, reply = _raw_post(served, headers, signed_for)  # the same headers with the signed body pass
+    assert status == 200
+
+
+def test_unsigned_payload_is_refused(served: LakeHTTPServer) -> None:
+    headers = _signed(served, b"{}", extra={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    status, reply = _raw_post(served, headers, b"{}")
+    assert status == 403 and "UNSIGNED-PAYLOAD" in reply["Message"]
+
+
+@pytest.mark.parametrize(
+    ("service", "region", "words"),
+    [("s3", "us-east-1", "correct service: 'cloudtrail'"), ("cloudtrail", "eu-west-3", "valid region")],
+)
+def test_credential_scope_is_checked(served: LakeHTTPServer, service: str, region: str, words: str) -> None:
+    status, reply = _raw_post(served, _signed(served, b"{}", service=service, region=region), b"{}")
+    assert status == 403 and _code(reply) == "InvalidSignatureException" and words in reply["Message"]
+
+
+def test_x_amz_target_must_be_signed(served: LakeHTTPServer) -> None:
+    headers = _signed(served, b"{}", target=None)
+    headers.append(("X-Amz-Target", LIST))  # added after signing: the operation is not what was signed
+    status, reply = _raw_post(served, headers, b"{}")
+    assert status == 403 and "'x-amz-target' must be a 'SignedHeader'" in reply["Message"]
+
+
+def test_any_other_header_may_be_signed(served: LakeHTTPServer) -> None:
+    extra = {"User-Agent": "aws-sdk-js/3.700.0", "X-Amzn-Trace-Id": "Root=1-abc"}
+    status, reply = _raw_post(served, _signed(served, b"{}", extra=extra, signer=_SignEverything), b"{}")
+    assert status == 200 and "EventDataStores" in reply
+    tampered = [
+        (k, "curl/8" if k == "User-Agent" else v)
+        for k, v in _signed(served, b"{}", extra=extra, signer=_SignEverything)
+    ]
+    status, reply = _raw_post(served, tampered, b"{}")
+    assert status == 403
+
+
+def test_sts_errors_are_worded_as_sts_words_them(served: LakeHTTPServer) -> None:
+    def sts(key: str, secret: str) -> Any:
+        return boto3.session.Session(
+            aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1"
+        ).client("sts", endpoint_url=served.url, config=Config(retries={"total_max_attempts": 1}))
+
+    assert sts(KEY, SECRET).get_caller_identity()["Arn"].endswith(":user/trailtui-serve")
+    with pytest.raises(ClientError) as e:
+        sts(KEY, "wrong").get_caller_identity()
+    assert e.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    with pytest.raises(ClientError) as e:
+        sts("AKIAUNKNOWN00000000", SECRET).get_caller_identity()
+    assert e.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    # STS signed as CloudTrail is the wrong service for this request.
+    status, reply = _raw_post(
+        served,
+        _signed(served, b"Action=GetCallerIdentity&Version=2011-06-15", target=None),
+        b"Action=GetCallerIdentity&Version=2011-06-15",
+    )
+    assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in reply
+
+
+# -- malformed bodies and hostile text ---------------------------------------------------------------------
+
+
+def test_deep_json_gets_an_error_not_a_dropped_connection(served: LakeHTTPServer) -> None:
+    body = b'{"a":' * 100_000 + b"1" + b"}" * 100_000  # under MAX_BODY, far past the parser's stack
+    assert len(body) < server_module.MAX_BODY
+    status, reply = _raw_post(served, _signed(served, body), body)
+    assert status == 400 and reply["__type"] == "SerializationException"
+
+
+def test_wrong_types_are_explained_without_python_class_names(served: LakeHTTPServer) -> None:
+    body = b'{"MaxResults": "ten"}'
+    status, reply = _raw_post(served, _signed(served, body), body)
+    assert status == 400
+    assert "<class" not in reply["Message"] and "'str'" not in reply["Message"]
+    assert "MaxResults" in reply["Message"]
+
+
+def test_the_log_never_carries_request_text(served: LakeHTTPServer, caplog: pytest.LogCaptureFixture) -> None:
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    caplog.set_level(logging.DEBUG, logger="trailtui.serve")
+    # Not authenticated: nothing the client sent is logged.
+    _raw_post(served, [("Content-Length", "2"), ("X-Amz-Target", evil)], b"{}")
+    _exchange(served, f"GET /{evil} HTTP/1.1\r\n\r\n".encode("latin-1"))
+    # Authenticated, with a hostile operation name: logged as a placeholder.
+    _raw_post(served, _signed(served, b"{}", target=evil), b"{}")
+    status, _ = _raw_post(served, _signed(served, b"{}"), b"{}")
+    assert status == 200
+    text = caplog.text
+    assert "pwned" not in text and "\x1b" not in text and "\x07" not in text
+    assert "ListEventDataStores" in text and "(unknown operation)" in text

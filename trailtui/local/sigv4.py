@@ -1,0 +1,127 @@
+"""Checking a request's SigV4 signature as AWS does, for `trailtui serve`.
+
+The signature is recomputed with botocore's own signer; what AWS checks around it is done here:
+- the body is always hashed by us; a client's x-amz-content-sha256 must equal that hash (so a body swapped
+  after signing fails), and UNSIGNED-PAYLOAD is refused (it is for S3 streaming, not a JSON API);
+- the credential scope must name this endpoint's service (cloudtrail, or sts for GetCallerIdentity), a
+  Region it answers for, and the day of x-amz-date;
+- host and x-amz-date must be signed, and so must X-Amz-Target, Content-Type, x-amz-content-sha256 and
+  x-amz-security-token when sent; any other header the client chose to sign (user-agent,
+  x-amzn-trace-id, ...) is part of the signature too. botocore's signer leaves some headers out on its
+  own (user-agent among them), so the header list is taken from the client's SignedHeaders instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from trailtui.local.errors import _error
+
+MissingAuthenticationToken = _error("MissingAuthenticationTokenException", 403)
+UnrecognizedClient = _error("UnrecognizedClientException", 403)
+InvalidSignature = _error("InvalidSignatureException", 403)
+IncompleteSignature = _error("IncompleteSignatureException")
+
+MAX_SKEW = 15 * 60  # AWS rejects signatures more than 15 minutes from its clock
+# Headers that must be covered by the signature whenever the request carries them.
+MUST_SIGN_IF_SENT = ("x-amz-target", "content-type", "x-amz-content-sha256", "x-amz-security-token")
+_AUTH_RE = re.compile(
+    r"^AWS4-HMAC-SHA256\s+Credential=(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)"
+    r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$"
+)
+_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check your AWS "
+    "Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+
+class Credentials:
+    def __init__(self, access_key_id: str, secret_access_key: str) -> None:
+        self.access_key_id = access_key_id
+        self.secret_access_key = secret_access_key
+
+    def __repr__(self) -> str:  # never show the secret, even in a traceback
+        return f"Credentials({self.access_key_id!r}, <secret>)"
+
+
+def verify_sigv4(
+    method: str,
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    body: bytes,
+    creds: Credentials,
+    service: str,
+    regions: Iterable[str],
+    now: float | None = None,
+) -> None:
+    """Check a request's SigV4 signature for `service` in one of `regions`; raise a LakeError if wrong.
+
+    `headers` are the request's (name, value) pairs as received, repeated names included.
+    """
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest, HTTPHeaders
+    from botocore.credentials import Credentials as BotoCredentials
+
+    pairs = [(k.lower(), v) for k, v in headers]
+    present = {k for k, _ in pairs}
+    auth = next((v for k, v in pairs if k == "authorization"), "")
+    if not auth:
+        raise MissingAuthenticationToken("Missing Authentication Token")
+    m = _AUTH_RE.match(auth.strip())
+    if not m:
+        raise IncompleteSignature("Authorization header requires Credential, SignedHeaders and Signature.")
+    if m.group("akid") != creds.access_key_id:
+        raise UnrecognizedClient("The security token included in the request is invalid.")
+    amz_date = next((v for k, v in pairs if k == "x-amz-date"), "")
+    try:
+        stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise IncompleteSignature("X-Amz-Date header is missing or malformed.") from None
+    if abs((now or time.time()) - stamp.timestamp()) > MAX_SKEW:
+        raise InvalidSignature(
+            f"Signature expired: {amz_date} is now earlier or later than 15 minutes from now."
+        )
+    if m.group("date") != amz_date[:8]:
+        raise InvalidSignature(f"Credential should be scoped to a valid date, not '{m.group('date')}'.")
+    if m.group("service") != service:
+        raise InvalidSignature(f"Credential should be scoped to correct service: '{service}'.")
+    if m.group("region") not in set(regions):
+        raise InvalidSignature(f"Credential should be scoped to a valid region, not '{m.group('region')}'.")
+    signed = m.group("signed").split(";")
+    for name in ("host", "x-amz-date", *(h for h in MUST_SIGN_IF_SENT if h in present)):
+        if name not in signed:
+            raise InvalidSignature(f"'{name}' must be a 'SignedHeader' in the AWS Authorization.")
+    body_hash = hashlib.sha256(body).hexdigest()
+    claimed = next((v for k, v in pairs if k == "x-amz-content-sha256"), None)
+    if claimed is not None and claimed.strip() != body_hash:
+        if claimed.strip() == "UNSIGNED-PAYLOAD":
+            raise InvalidSignature("UNSIGNED-PAYLOAD is not accepted here: sign the request body.")
+        raise InvalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.")
+
+    class _AsSigned(SigV4Auth):
+        def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
+            chosen = HTTPHeaders()
+            for name in signed:
+                for value in request.headers.get_all(name) or [""]:
+                    chosen[name] = value  # HTTPHeaders keeps repeats; the signer joins them with ','
+            return chosen
+
+    request = AWSRequest(method=method, url=url, data=body)
+    for k, v in pairs:
+        if k in signed:
+            request.headers[k] = v
+    if claimed is None:  # the canonical request's payload line is always our own hash of the body
+        request.headers["X-Amz-Content-SHA256"] = body_hash
+    request.context["timestamp"] = amz_date
+    signer = _AsSigned(
+        BotoCredentials(creds.access_key_id, creds.secret_access_key), m.group("service"), m.group("region")
+    )
+    canonical = signer.canonical_request(request)
+    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    if not hmac.compare_digest(expected, m.group("sig")):
+        raise InvalidSignature(_MISMATCH)
