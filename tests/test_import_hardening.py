@@ -50,7 +50,9 @@ def test_s3_keys_that_flatten_alike_stay_distinct(
         folder = trail_key("111111111111", "us-east-1", "2024-03-01").rsplit("/", 1)[0]
         for n, key in enumerate((f"{folder}/a/b.json.gz", f"{folder}/a__b.json.gz")):
             recs = [record(n * 10 + i) for i in range(3)]
-            s3.put_object(Bucket="trail-bucket", Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode()))
+            s3.put_object(
+                Bucket="trail-bucket", Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode())
+            )
         report = import_s3(lake, s3, S3Plan("trail-bucket", ""), "trail-logs", scratch=tmp_path)
     assert report.ok and report.files_read == 2
     assert len(_events(lake)) == 6  # both objects' events, not one object's twice

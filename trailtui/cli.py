@@ -95,6 +95,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PLAN",
         help="inject faults for clients' tests, e.g. throttle=0.2,seed=1 (see docs/serve.md)",
     )
+    sv.add_argument(
+        "--max-memory",
+        default="3GB",
+        metavar="SIZE",
+        help="the most memory serve may take, queries included (default: %(default)s; 'none' for no cap)",
+    )
+    sv.add_argument(
+        "--max-connections",
+        type=int,
+        default=64,
+        metavar="N",
+        help="connections served at once (default: 64)",
+    )
     sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
     sv.add_argument(
         "--no-demo", action="store_true", help="serve an empty lake as it is (no demo on first run)"

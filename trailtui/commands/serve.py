@@ -37,6 +37,48 @@ def _credentials(access_key_id: str | None, secret: str | None) -> tuple[str, st
     return key, secret, generated
 
 
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
+
+
+def parse_size(text: str) -> int | None:
+    """'4GB', '512MiB', '1000000' -> bytes; 'none' -> None (no cap)."""
+    if text.strip().lower() in ("none", "0", "off"):
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not m or m.group(2).upper() not in _UNITS:
+        raise ValueError(f"{text!r} is not a size (say 4GB or 512MB)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+
+
+def cap_memory(limit: int | None) -> None:
+    """Cap the process's data memory (RLIMIT_DATA): every allocation past it fails, in DuckDB as in Python.
+
+    DuckDB's memory_limit governs its buffer manager, not every allocation (building a 2 GB string with
+    repeat() passes it), and results are rendered in Python outside it. The kernel's limit holds for all
+    of them: DuckDB raises 'Out of Memory' (the query ends FAILED), Python raises MemoryError (the request
+    gets a 500), and the server goes on serving.
+    """
+    if limit is None:
+        return
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
 def run_serve(args: Any) -> int:
     from trailtui.commands.common import open_lake
     from trailtui.local.faults import FaultSpecError, parse_faults
@@ -51,6 +93,14 @@ def run_serve(args: Any) -> int:
     except FaultSpecError as exc:
         print(f"trailtui serve: --faults: {exc}", file=sys.stderr)
         return 2
+    try:
+        memory_cap = parse_size(args.max_memory)
+    except ValueError as exc:
+        print(f"trailtui serve: --max-memory: {exc}", file=sys.stderr)
+        return 2
+    if args.max_connections < 1:
+        print("trailtui serve: --max-connections must be at least 1", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         stream=sys.stderr,
@@ -63,10 +113,13 @@ def run_serve(args: Any) -> int:
             file=sys.stderr,
         )
     open_lake(build_demo_if_empty=not args.no_demo)  # a fresh lake gets the demo, unless asked not to
+    cap_memory(memory_cap)
     lake = LocalLake(account_id=args.account_id, region=args.region)
     key, secret, generated = _credentials(args.access_key_id, args.secret_access_key)
     try:
-        server = make_server(lake.api, args.host, args.port, Credentials(key, secret), faults)
+        server = make_server(
+            lake.api, args.host, args.port, Credentials(key, secret), faults, args.max_connections
+        )
     except OSError as exc:
         print(
             f"trailtui serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",

@@ -389,8 +389,10 @@ class CloudTrailLakeApi:
             "BytesScanned": r.bytes_scanned,
         }
         out["QueryResultRows"] = rows
-        if readable and offset + size < r.total_rows:
-            out["NextToken"] = self._make_token(r.query_id, offset + size)
+        # A page may hold fewer rows than asked (the engine bounds a page's bytes): go on from its end.
+        page_end = offset + (len(rows) if rows else size)
+        if readable and page_end < r.total_rows:
+            out["NextToken"] = self._make_token(r.query_id, page_end)
         if r.error:
             out["ErrorMessage"] = r.error
         return out

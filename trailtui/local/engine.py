@@ -49,18 +49,39 @@ if TYPE_CHECKING:
 PROGRESS_SECONDS = 0.5  # how often a running query's statistics are refreshed
 MAX_CONCURRENT = 10  # Lake's limit of queued or running queries per account
 FETCH_CHUNK = 2000
+# Rendered rows are stored in chunks of about this many bytes: a chunk is what Python holds at once.
+CHUNK_BYTES = 4 * 1024 * 1024
 TOO_LARGE = "Query response is too large"  # Lake's own message for an oversized result
+EXHAUSTED = "Query exhausted resources at this scale factor"  # Lake's wording for running out of memory
+EXPIRE_EVERY = 600.0  # seconds between sweeps of expired results while the engine runs
 
 
 @dataclass(frozen=True)
 class Limits:
     """What one query may use. The defaults suit a laptop; `serve` and tests may change them."""
 
-    memory: str = "2GB"
+    memory: str = "1GB"  # DuckDB's memory limit for one query (beyond it, DuckDB spills or fails)
     threads: int = 2
     seconds: float = 3600.0  # Lake ends queries running past an hour as TIMED_OUT
     max_result_bytes: int = 512 * 1024 * 1024
     lake_wait: float = 120.0  # how long a query waits in QUEUED for an import to let go of the lake
+    running: int = (
+        2  # queries executing at once (more wait QUEUED): DuckDB's memory is at most running x memory
+    )
+    result_reads: int = 2  # GetQueryResults pages being read and rendered at once
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, with the TRAILTUI_QUERY_* environment variables a user may set."""
+        import os
+
+        env = os.environ
+        return cls(
+            memory=env.get("TRAILTUI_QUERY_MEMORY", cls.memory),
+            threads=int(env.get("TRAILTUI_QUERY_THREADS", cls.threads)),
+            max_result_bytes=int(env.get("TRAILTUI_QUERY_RESULT_BYTES", cls.max_result_bytes)),
+            running=max(1, int(env.get("TRAILTUI_QUERIES_RUNNING", cls.running))),
+        )
 
 
 @dataclass
@@ -93,12 +114,15 @@ class QueryEngine:
     def __init__(self, lake: LakeFile, store: QueryStore | None = None, limits: Limits | None = None) -> None:
         self.lake = lake
         self.queries = store or QueryStore(lake.locations.queries_db)
-        self.limits = limits or Limits()
+        self.limits = limits or Limits.from_env()
         self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT, thread_name_prefix="trailtui-query")
+        # Up to MAX_CONCURRENT queries are accepted (Lake's limit); `running` of them execute at once.
+        self._pool = ThreadPoolExecutor(max_workers=self.limits.running, thread_name_prefix="trailtui-query")
+        self.result_reads = threading.BoundedSemaphore(self.limits.result_reads)
         self._stores_cache: tuple[float, list[StoreRecord]] | None = None
         self._sizes_cache: dict[tuple[str, Any], TableLayout] = {}
+        self._expired_at = time.monotonic()
         self.queries.expire()
         self._reap_orphans()
 
@@ -143,6 +167,7 @@ class QueryEngine:
     ) -> QueryRecord:
         """Start a query. `forced_end` (status, message) makes it end that way once it has run: fault
         injection for clients' tests (`serve --faults`)."""
+        self._expire_if_due()
         stores = self.stores()
         resolve, by_table = self._resolver(stores)
         home = (region, account_id) if region and account_id else None
@@ -189,7 +214,15 @@ class QueryEngine:
         return record
 
     def rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
+        """Up to `limit` rows from `offset`, fewer if they would pass PAGE_BYTES (at least one)."""
         return self.queries.read_rows(query_id, offset, limit)
+
+    def _expire_if_due(self) -> None:
+        """Results expire while the engine runs, not only when it starts (serve runs for weeks)."""
+        now = time.monotonic()
+        if now - self._expired_at >= EXPIRE_EVERY:
+            self._expired_at = now
+            self.queries.expire()
 
     def cancel(self, query_id: str) -> QueryRecord:
         record = self.describe(query_id)
@@ -320,24 +353,31 @@ class QueryEngine:
         written = 0
         size = 0
         too_large = False
+        fetch = 16  # a first look at how wide the rows are; then as many as fit in CHUNK_BYTES
         try:
             while True:
                 if self._stopping(run):
                     break
-                chunk = result.fetchmany(FETCH_CHUNK)
+                chunk = result.fetchmany(fetch)
                 if not chunk:
                     break
                 rendered = [render_row(r, renderers) for r in chunk]
-                size += sum(len(v) for row in rendered for v in row if v)
+                del chunk
+                chunk_bytes = sum(len(v) for row in rendered for v in row if v) + len(rendered)
+                size += chunk_bytes
                 if size > self.limits.max_result_bytes:
                     too_large = True
                     break
                 written += self.queries.write_rows(qid, written, rendered)
+                del rendered
+                # Wide rows: fetch fewer at a time, so a chunk stays about CHUNK_BYTES in Python.
+                per_row = max(1, chunk_bytes // max(1, fetch))
+                fetch = max(1, min(FETCH_CHUNK, CHUNK_BYTES // per_row))
         except Exception as exc:
             raise _classify(exc, run) from exc
         finally:
             try:
-                while result.fetchmany(FETCH_CHUNK):  # drain, so the connection can be closed cleanly
+                while result.fetchmany(1):  # drain, so the connection can be closed cleanly
                     if too_large or self._stopping(run):
                         break
             except Exception:
@@ -366,6 +406,9 @@ class QueryEngine:
     def _record_stats(self, qid: str, stats: dict[str, int]) -> None:
         record = self.queries.get(qid)
         if record is not None:
+            if record.status == "FAILED":  # nobody can read a failed query's rows: give the space back
+                self.queries.drop_rows(qid)
+                stats = stats | {"total_rows": 0}
             self.queries.set_status(qid, record.status, stats=stats)
 
     def _stopping(self, run: _Run) -> bool:
@@ -428,8 +471,8 @@ class QueryEngine:
             )
         elif run.cancel_requested.is_set():
             self.queries.finish_if_active(qid, "CANCELLED")
-        else:
-            self.queries.finish_if_active(qid, "FAILED", _message(exc))
+        elif self.queries.finish_if_active(qid, "FAILED", _message(exc)):
+            self.queries.drop_rows(qid)  # nobody can read a failed query's rows: give the space back
 
     # -- orphans ------------------------------------------------------------------------------------------
     def _orphaned(self, record: QueryRecord) -> bool:
@@ -465,7 +508,9 @@ def _pid() -> int:
 
 
 def _message(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, MemoryError):  # Python itself ran out (serve's memory cap): the same failure
+        return EXHAUSTED
+    text = str(exc).strip() or "The query failed."
     for prefix in (
         "Binder Error: ",
         "Conversion Error: ",
@@ -478,8 +523,8 @@ def _message(exc: BaseException) -> str:
     ):
         text = text.replace(prefix, "")
     if "Out of Memory" in str(exc) or "memory limit" in text.lower():
-        return "Query exhausted resources at this scale factor"  # Lake's wording for the same failure
-    text = text.splitlines()[0][:1000] if text else type(exc).__name__
+        return EXHAUSTED
+    text = text.splitlines()[0][:1000] if text else "The query failed."
     text = trino_message(text)
     if re.search(r'"eventData"', text, re.IGNORECASE):
         text += (

@@ -21,8 +21,13 @@ from pathlib import Path
 from trailtui.sqlitefile import SqliteFile
 
 RETENTION_SECONDS = 7 * 24 * 3600  # Lake keeps results and query history for 7 days
+# A page of results holds at most this many bytes of rows (and at least one row): fewer rows than asked,
+# with a NextToken for the rest, rather than an unbounded response.
+PAGE_BYTES = 16 * 1024 * 1024
 
+# Incremental auto-vacuum: pages freed by expired and failed results go back to the file system.
 _SCHEMA = """
+PRAGMA auto_vacuum = INCREMENTAL;
 CREATE TABLE IF NOT EXISTS queries (
     query_id TEXT PRIMARY KEY,
     query_string TEXT NOT NULL,
@@ -97,6 +102,11 @@ class QueryStore(SqliteFile):
         self.host = socket.gethostname()
         with contextlib.suppress(sqlite3.OperationalError):  # a file written before run_start existed
             self._conn().execute("ALTER TABLE queries ADD COLUMN run_start REAL")
+        con = self._conn()
+        if con.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:  # a file made before auto-vacuum
+            with contextlib.suppress(sqlite3.OperationalError):  # busy: try again next start
+                con.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                con.execute("VACUUM")
 
     def create(self, query_id: str, sql: str, store_ids: list[str], account_id: str | None) -> QueryRecord:
         now = time.time()
@@ -198,15 +208,31 @@ class QueryStore(SqliteFile):
         return (row[0], row[1]) if row else None
 
     def read_rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
-        rows = (
-            self._conn()
-            .execute(
-                "SELECT row FROM query_rows WHERE query_id = ? AND n >= ? AND n < ? ORDER BY n",
-                (query_id, offset, offset + limit),
-            )
-            .fetchall()
+        """Rows `offset`.. in order: `limit` of them, or fewer once PAGE_BYTES is reached (at least one)."""
+        cursor = self._conn().execute(
+            "SELECT row FROM query_rows WHERE query_id = ? AND n >= ? AND n < ? ORDER BY n",
+            (query_id, offset, offset + limit),
         )
-        return [json.loads(r[0]) for r in rows]
+        rows: list[list[str | None]] = []
+        size = 0
+        for (text,) in cursor:  # one row at a time, not the whole page
+            if rows and size + len(text) > PAGE_BYTES:
+                break
+            size += len(text)
+            rows.append(json.loads(text))
+        cursor.close()
+        return rows
+
+    def drop_rows(self, query_id: str) -> None:
+        """Forget a query's stored rows (a failed query's partial results) and free their space."""
+        with self._tx() as con:
+            con.execute("DELETE FROM query_rows WHERE query_id = ?", (query_id,))
+        self.reclaim()
+
+    def reclaim(self) -> None:
+        with contextlib.suppress(sqlite3.OperationalError):
+            # executescript steps the pragma to its end (execute() would free a single page)
+            self._conn().executescript("PRAGMA incremental_vacuum;")
 
     def list_for_store(
         self,
@@ -266,6 +292,8 @@ class QueryStore(SqliteFile):
             con.executemany("DELETE FROM query_rows WHERE query_id = ?", [(q,) for q in old])
             con.executemany("DELETE FROM query_deliveries WHERE query_id = ?", [(q,) for q in old])
             con.execute("DELETE FROM queries WHERE creation_time < ?", (cutoff,))
+        if old:
+            self.reclaim()
         return len(old)
 
 

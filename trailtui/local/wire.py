@@ -60,12 +60,19 @@ def serve_cloudtrail(api: CloudTrailLakeApi, target: str, body: bytes) -> Reply:
         return error_reply(Serialization("The request body is nested too deeply."))
     if not isinstance(params, dict):
         return error_reply(Serialization("The request body must be a JSON object."))
+    operation = operation_of(target)
     try:
-        return _json_reply(200, api.handle(operation_of(target), params))
+        if operation == "GetQueryResults":
+            # Reading, rendering and serialising a page is the costly part: a few at a time, the rest wait.
+            with api.engine.result_reads:
+                return _json_reply(200, api.handle(operation, params))
+        return _json_reply(200, api.handle(operation, params))
     except LakeError as exc:
         return error_reply(exc)
+    except MemoryError:
+        return error_reply(InternalFailure("The local lake ran out of memory for this request; try again."))
     except Exception:
-        log.exception("internal error in %s", operation_of(target))
+        log.exception("internal error in %s", operation)
         return error_reply(InternalFailure("The local lake failed to process the request; see its log."))
 
 
