@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trailtui.local.catalog import StoreRecord, get_or_create_store, record_import
-from trailtui.local.lakefile import LakeFile
+from trailtui.local.lakefile import IMPORT_MEMORY, LakeFile
 from trailtui.local.schema import COLUMNS, record_structure
 from trailtui.local.sources import Discovery, LogFile, LogFormat, Passed, discover
 
@@ -218,9 +218,11 @@ def _clean_error(exc: BaseException) -> str:
     for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: "):
         text = text.replace(prefix, "")
     low = text.lower()
+    if "out of memory" in low:
+        return f"too large to import within the import memory limit ({IMPORT_MEMORY}; see TRAILTUI_IMPORT_MEMORY)"
     if "gzip" in low or "inflate" in low or "zlib" in low or "decompress" in low:
         return "corrupt or truncated gzip data"
-    first = text.splitlines()[0] if text else type(exc).__name__
+    first = text.splitlines()[0] if text else "the file could not be read"
     if "malformed json" in low or "json" in low:
         return "invalid JSON: " + first[:300]
     return first[:300]
@@ -311,9 +313,16 @@ class Importer:
             raise
         except Exception as exc:
             if len(batch) == 1:
-                if batch[0].file.format is LogFormat.LINES and self._import_good_lines(batch[0], report):
-                    return
-                report.rejected.append(Passed(batch[0].file.display, _clean_error(exc)))
+                reason = exc
+                if batch[0].file.format is LogFormat.LINES:
+                    try:
+                        if self._import_good_lines(batch[0], report):
+                            return
+                    except KeyboardInterrupt:
+                        raise
+                    except Exception as again:  # the good lines failed too (say, out of memory): say why
+                        reason = again
+                report.rejected.append(Passed(batch[0].file.display, _clean_error(reason)))
                 return
             for single in batch:
                 self._import_batch([single], report)
