@@ -189,8 +189,12 @@ def _run_batch(
     first = batch[0].file
     with _literal_paths(batch) as paths:
         con.execute(_stage_sql(first.format, first.gzipped), {"files": list(paths)})
-        if window is not None:  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
-            con.execute(f"DELETE FROM {_STAGE} WHERE ts < $lo OR ts > $hi", {"lo": window[0], "hi": window[1]})
+        if (
+            window is not None
+        ):  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
+            con.execute(
+                f"DELETE FROM {_STAGE} WHERE ts < $lo OR ts > $hi", {"lo": window[0], "hi": window[1]}
+            )
         counts = con.execute(
             f"SELECT src, count(ts), count(*) - count(ts), count(ts) FILTER (id IS NULL), min(ts), max(ts) "
             f"FROM {_STAGE} GROUP BY src"
