@@ -34,8 +34,9 @@ KEY, SECRET = "AKIAACCOUNTSTEST01", "accounts-test-secret"
 def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     made = []
 
-    def serve(home: Path | None, account: str, faults: str = "") -> str:
-        lake = LocalLake(locations(home) if home else None, account_id=account)
+    def serve(home: Path | None, account: str, faults: str = "", region: str = "us-east-1") -> str:
+        # serve answers for one Region, as AWS does: a profile must sign for the Region it is served in
+        lake = LocalLake(locations(home) if home else None, account_id=account, region=region)
         server = make_server(
             lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(faults) if faults else None
         )
@@ -45,7 +46,7 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     urls = {
         "mgmt": serve(None, "111122223333", "latency=300"),  # the demo lake: the organization store
-        "member": serve(tmp_path / "member-home", "444455556666"),  # an empty lake: no stores
+        "member": serve(tmp_path / "member-home", "444455556666", region="eu-west-1"),  # an empty lake
         "expired": serve(None, "111122223333", "expire-after=0"),
         "denied": serve(None, "111122223333", "deny=ListEventDataStores"),
         "gone": "http://127.0.0.1:9",

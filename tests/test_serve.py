@@ -105,6 +105,7 @@ def client(url: str, key: str = KEY, secret: str = SECRET, service: str = "cloud
 
 def test_aws_cli_seed_session(served: Served) -> None:
     assert SECRET not in served.banner  # a secret given by the user is not echoed
+    assert "export AWS_REGION=us-east-1 " in served.banner  # the JavaScript SDK reads only AWS_REGION
     qid = json.loads(aws(served, "cloudtrail", "start-query", "--query-statement", SEED).stdout)["QueryId"]
     deadline = time.monotonic() + 30
     while (

@@ -54,7 +54,7 @@ CATALOG_DDL = (
 DEFAULT_WAIT = 60.0
 # Disk one DuckDB instance may spill to, and the memory an import may use (DuckDB sizes).
 SPILL_LIMIT = os.environ.get("TRAILTUI_SPILL_LIMIT", "4GB")
-IMPORT_MEMORY = os.environ.get("TRAILTUI_IMPORT_MEMORY", "1GB")
+IMPORT_MEMORY = os.environ.get("TRAILTUI_IMPORT_MEMORY", "2GB")  # the demo build peaks at 1.1 GB RSS under it
 _spill_ids = itertools.count(1)
 
 
