@@ -149,14 +149,14 @@ def _run(ct: Any, sql: str) -> tuple[str, dict[str, Any]]:
 
 def attack_repeat(server: Server, store: str) -> str:
     """A query building a 1.5 GB string (against a 1 GB per-query DuckDB limit)."""
-    _, d = _run(client(server), f"SELECT length(repeat('x', 1500000000)) AS n FROM {store} LIMIT 1")
+    _, d = _run(client(server), f"SELECT length(rpad('x', 1500000000, 'x')) AS n FROM {store} LIMIT 1")
     return f"{d['QueryStatus']} {d.get('ErrorMessage', '')}".strip()
 
 
 def attack_big_row_reads(server: Server, store: str) -> str:
     """One 200 MB row, then 4 GetQueryResults on it at once."""
     ct = client(server)
-    qid, d = _run(ct, f"SELECT repeat('x', 200000000) AS s FROM {store} LIMIT 1")
+    qid, d = _run(ct, f"SELECT rpad('x', 200000000, 'x') AS s FROM {store} LIMIT 1")
     outcomes: list[str] = []
 
     def read() -> None:
@@ -178,7 +178,7 @@ def attack_ten_queries(server: Server, store: str) -> str:
     """10 queries at once, each building 20 strings of 7 MB and sorting them."""
     ct = client(server)
     sql = (
-        f"SELECT repeat(eventid, 200000) AS s FROM (SELECT eventid FROM {store} LIMIT 20) ORDER BY s LIMIT 2"
+        f"SELECT rpad(eventid, 7200000, eventid) AS s FROM (SELECT eventid FROM {store} LIMIT 20) ORDER BY s LIMIT 2"
     )
     ids = [ct.start_query(QueryStatement=sql)["QueryId"] for _ in range(10)]
     deadline = time.monotonic() + 240

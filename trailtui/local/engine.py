@@ -37,8 +37,10 @@ from trailtui.local.errors import (
     QueryIdNotFound,
 )
 from trailtui.local.lakefile import LakeBusyError, LakeFile
+from trailtui.local.limits import Limits
 from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
-from trailtui.local.render import render_row, renderer_for
+from trailtui.local.render import renderer_for
+from trailtui.local.resultsink import store_rows
 from trailtui.local.scancost import TableLayout, scan_statistics, table_layout
 from trailtui.local.translate import Translation, translate
 from trailtui.local.translate.messages import trino_message
@@ -48,40 +50,9 @@ if TYPE_CHECKING:
 
 PROGRESS_SECONDS = 0.5  # how often a running query's statistics are refreshed
 MAX_CONCURRENT = 10  # Lake's limit of queued or running queries per account
-FETCH_CHUNK = 2000
-# Rendered rows are stored in chunks of about this many bytes: a chunk is what Python holds at once.
-CHUNK_BYTES = 4 * 1024 * 1024
 TOO_LARGE = "Query response is too large"  # Lake's own message for an oversized result
 EXHAUSTED = "Query exhausted resources at this scale factor"  # Lake's wording for running out of memory
 EXPIRE_EVERY = 600.0  # seconds between sweeps of expired results while the engine runs
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one query may use. The defaults suit a laptop; `serve` and tests may change them."""
-
-    memory: str = "1GB"  # DuckDB's memory limit for one query (beyond it, DuckDB spills or fails)
-    threads: int = 2
-    seconds: float = 3600.0  # Lake ends queries running past an hour as TIMED_OUT
-    max_result_bytes: int = 512 * 1024 * 1024
-    lake_wait: float = 120.0  # how long a query waits in QUEUED for an import to let go of the lake
-    running: int = (
-        2  # queries executing at once (more wait QUEUED): DuckDB's memory is at most running x memory
-    )
-    result_reads: int = 2  # GetQueryResults pages being read and rendered at once
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        """The defaults, with the TRAILTUI_QUERY_* environment variables a user may set."""
-        import os
-
-        env = os.environ
-        return cls(
-            memory=env.get("TRAILTUI_QUERY_MEMORY", cls.memory),
-            threads=int(env.get("TRAILTUI_QUERY_THREADS", cls.threads)),
-            max_result_bytes=int(env.get("TRAILTUI_QUERY_RESULT_BYTES", cls.max_result_bytes)),
-            running=max(1, int(env.get("TRAILTUI_QUERIES_RUNNING", cls.running))),
-        )
 
 
 @dataclass
@@ -350,38 +321,17 @@ class QueryEngine:
         types = t.types if len(t.types) == len(description) else [None] * len(description)
         renderers = [renderer_for(d[1], tt) for d, tt in zip(description, types, strict=True)]
         self.queries.set_columns(qid, names)
-        written = 0
-        size = 0
-        too_large = False
-        fetch = 16  # a first look at how wide the rows are; then as many as fit in CHUNK_BYTES
         try:
-            while True:
-                if self._stopping(run):
-                    break
-                chunk = result.fetchmany(fetch)
-                if not chunk:
-                    break
-                rendered = [render_row(r, renderers) for r in chunk]
-                del chunk
-                chunk_bytes = sum(len(v) for row in rendered for v in row if v) + len(rendered)
-                size += chunk_bytes
-                if size > self.limits.max_result_bytes:
-                    too_large = True
-                    break
-                written += self.queries.write_rows(qid, written, rendered)
-                del rendered
-                # Wide rows: fetch fewer at a time, so a chunk stays about CHUNK_BYTES in Python.
-                per_row = max(1, chunk_bytes // max(1, fetch))
-                fetch = max(1, min(FETCH_CHUNK, CHUNK_BYTES // per_row))
+            written, too_large = store_rows(
+                result,
+                renderers,
+                self.queries,
+                qid,
+                self.limits.max_result_bytes,
+                lambda: self._stopping(run),
+            )
         except Exception as exc:
             raise _classify(exc, run) from exc
-        finally:
-            try:
-                while result.fetchmany(1):  # drain, so the connection can be closed cleanly
-                    if too_large or self._stopping(run):
-                        break
-            except Exception:
-                pass
         remaining = run.min_seconds - (time.monotonic() - started)
         if remaining > 0:  # an injected slow query: wait, but stop at once if cancelled or timed out
             run.cancel_requested.wait(remaining)
