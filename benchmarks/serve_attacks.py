@@ -177,9 +177,7 @@ def attack_big_row_reads(server: Server, store: str) -> str:
 def attack_ten_queries(server: Server, store: str) -> str:
     """10 queries at once, each building 20 strings of 7 MB and sorting them."""
     ct = client(server)
-    sql = (
-        f"SELECT rpad(eventid, 7200000, eventid) AS s FROM (SELECT eventid FROM {store} LIMIT 20) ORDER BY s LIMIT 2"
-    )
+    sql = f"SELECT rpad(eventid, 7200000, eventid) AS s FROM (SELECT eventid FROM {store} LIMIT 20) ORDER BY s LIMIT 2"
     ids = [ct.start_query(QueryStatement=sql)["QueryId"] for _ in range(10)]
     deadline = time.monotonic() + 240
     states: dict[str, str] = {}
