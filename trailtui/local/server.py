@@ -208,7 +208,6 @@ class _Handler(BaseHTTPRequestHandler):
             log.info("%s dropped (fault injection)", loggable_operation(target))
             self.close_connection = True
             return
-        self._send(*reply)
         log.info(
             "%s %s %d %.0fms",
             self.client_address[0],
@@ -216,6 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply[0],
             (time.monotonic() - started) * 1000,
         )
+        self._send(*reply)  # after the log line, so it exists by the time the client has its answer
 
     _logged_operation = "(not authenticated)"
 
