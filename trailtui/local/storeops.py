@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from trailtui.local.catalog import STORE_NAME_RE, StoreExistsError, StoreRecord, create_store, save_settings
+from trailtui.local.catalog import (
+    STORE_NAME_RE,
+    StoreExistsError,
+    StoreRecord,
+    create_store,
+    find_store,
+    save_settings,
+)
 from trailtui.local.errors import (
     EventDataStoreAlreadyExists,
     EventDataStoreHasOngoingImport,
@@ -242,6 +249,9 @@ class StoreOperations:
                 raise InvalidParameter("The KMS key of an event data store cannot be changed or removed.")
             settings["kms_key_id"] = p["KmsKeyId"]
         with self._writer() as con:
+            # Read the store again under the write lock: the cached record may predate an import, and a
+            # stale time range would let a shorter retention keep events it must remove.
+            store = find_store(con, store.id)
             con.execute("BEGIN")
             store = update_store(con, store, **changes)
             if settings:
