@@ -185,6 +185,13 @@ def test_start_query_errors(ct: Any) -> None:
             ct.start_query(QueryStatement=sql)
         assert code_of(e) == code, sql
         assert e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:  # an AWS Config store's column, named as the user wrote it
+        ct.start_query(
+            QueryStatement=f"SELECT eventData.configurationItem.resourceId FROM {DEMO_STORE_ID} "
+            "CROSS JOIN (SELECT 1 AS one) WHERE eventTime > '2026-11-01'"
+        )
+    message = e.value.response["Error"]["Message"]
+    assert "Column 'eventdata." in message and "AWS Config" in message, message
     with pytest.raises(ClientError) as e:
         # Delivery is supported (tests/test_delivery.py); a URI that is not S3's shape is refused.
         ct.start_query(QueryStatement=f"SELECT 1 FROM {DEMO_STORE_ID}", DeliveryS3Uri="s3://B/x")

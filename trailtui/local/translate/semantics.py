@@ -41,11 +41,12 @@ def _unresolved(exc: Exception, tree: Any, src: Source) -> LakeError | None:
     name = m.group(1)
     for col in tree.find_all(exp.Column):
         if col.name.lower() == name.lower().split(".")[-1]:
-            shown = ".".join(p.name for p in col.parts).lower()
+            # sqlglot names unaliased sources _0, _1, ...: the user never wrote that qualifier.
+            shown = re.sub(r"^_\d+\.", "", ".".join(p.name for p in col.parts).lower())
             hint = (
                 " (eventData is a column of AWS Config configuration-item stores; local stores hold "
                 "CloudTrail events)"
-                if shown == "eventdata"
+                if shown.split(".")[0] == "eventdata"
                 else ""
             )
             if not col.table and col.name.lower() in store_columns():  # in more than one source
