@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import duckdb
 
+from trailtui.local.querystore import process_alive
 from trailtui.paths import Locations
 
 CATALOG_DDL = (
@@ -197,20 +198,8 @@ def remove_stale_spill(spill: Path) -> None:
         return
     for entry in entries:
         pid, _, _ = entry.name.partition("-")
-        if not pid.isdigit() or not _process_alive(int(pid)):
+        if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _acquire(fd: int, mode: int, deadline: float, wait: float, purpose: str) -> None:
