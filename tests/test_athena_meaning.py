@@ -75,8 +75,37 @@ def _athena_answer(path: str, table: Any, sql: str) -> tuple[list[str], list[tup
 _STAR_SKIPPED = {"useridentity"}
 
 
+def _total_order(sql: str) -> str:
+    """The query with every output column appended to its final ORDER BY, when it has one and a LIMIT.
+
+    `ORDER BY objects DESC LIMIT 100` with ties at the cut lets either engine keep any of the tied rows, so
+    the two answers could differ without either being wrong. Breaking ties by every output column makes the
+    answer one set on both sides (the same text goes to both engines, so the comparison stays fair)."""
+    import re
+
+    import sqlglot
+    from sqlglot import exp
+
+    from trailtui.lake.sqltext import quote_store_ids
+
+    try:
+        tree = sqlglot.parse_one(quote_store_ids(sql.strip().rstrip(";")), read="trino")
+    except Exception:
+        return sql
+    if not isinstance(tree, exp.Select) or not tree.args.get("limit") or not tree.args.get("order"):
+        return sql
+    if any(
+        isinstance(e, exp.Star) or (isinstance(e.unalias(), exp.Column) and e.unalias().is_star)
+        for e in tree.expressions
+    ):
+        return sql
+    ordinals = ", ".join(str(i) for i in range(1, len(tree.expressions) + 1))
+    return re.sub(r"(\s+LIMIT\s+\d+\s*;?\s*)$", rf", {ordinals}\1", sql.rstrip(), flags=re.IGNORECASE)
+
+
 def _compare(shaped: tuple[Any, Any], ct: Any, sql: str) -> str | None:
     """None if both engines agree (or the local lake refuses the query); else what differs."""
+    sql = _total_order(sql)
     expected = _lake_answer(ct, sql)
     if isinstance(expected, str):
         return None  # the local lake does not run it: nothing to compare
