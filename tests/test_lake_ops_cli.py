@@ -25,6 +25,7 @@ import boto3
 import pytest
 
 from tests.logfiles import record, trail_key
+from tests.serving import read_banner
 from tests.test_serve import AWS, KEY, SECRET, SLOW, client
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -89,13 +90,7 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         text=True,
         env=env,
     )
-    banner = ""
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        banner += line
-        if line.startswith("Press Ctrl-C"):
-            break
-    url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
+    _, url = read_banner(proc)
     yield Serve(url, s3_url, home)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.serving import read_banner
 from trailtui.cli import main
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -38,13 +39,7 @@ def test_no_secret_in_anything_written(
             text=True,
             env=dict(os.environ, TRAILTUI_SERVE_SECRET_ACCESS_KEY=SECRET),
         )
-        assert proc.stdout is not None
-        banner = ""
-        for line in proc.stdout:
-            banner += line
-            if line.startswith("Press Ctrl-C"):
-                break
-        url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
+        banner, url = read_banner(proc)
         try:
             for k, v in {
                 "AWS_ACCESS_KEY_ID": KEY,

@@ -22,6 +22,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
+from tests.serving import read_banner
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.faults import parse_faults
 from trailtui.local.server import Credentials, make_server
@@ -62,13 +63,7 @@ def served(demo_lake: Any) -> Iterator[Served]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    banner = ""
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        banner += line
-        if line.startswith("Press Ctrl-C"):
-            break
-    url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
+    banner, url = read_banner(proc)
     server = Served(proc, url, banner)
     yield server
     if proc.poll() is None:
