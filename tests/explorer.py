@@ -193,6 +193,49 @@ class Explorer:
             status_line=text,
         )
 
+    # -- the terminal as a whole (room: what is on screen where) ------------------------------------------
+    def screen_lines(self) -> list[str]:
+        """The terminal's text, line by line, as the user sees it (every layer composed, toasts included)."""
+        import io
+
+        from rich.console import Console
+
+        width, height = self.app.size
+        console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+        console.print(self.screen._compositor.render_update(full=True))
+        return console.export_text(styles=False).splitlines()
+
+    def help_text(self) -> str:
+        """The whole of the help screen (F1) as text, every line of it, as it scrolls."""
+        import io
+
+        from rich.console import Console
+        from textual.widgets import Static
+
+        console = Console(width=self.app.size.width, file=io.StringIO(), record=True)
+        for part in self.screen.query(Static):
+            console.print(part.content)  # the renderable the help screen was given
+        return console.export_text(styles=False)
+
+    def grid_rows_covered(self) -> int:
+        """How many of the grid's visible lines have some cell hidden under another widget (a toast)."""
+        grid = self.grid
+        region = grid.region
+        covered = 0
+        for y in range(region.y, region.bottom):
+            for x in range(region.x, region.right):
+                widget, _ = self.screen.get_widget_at(x, y)
+                if widget is not grid and grid not in widget.ancestors:
+                    covered += 1
+                    break
+        return covered
+
+    def pane_size(self, pane: str) -> tuple[int, int]:
+        """(width, height) on screen of `stores`, `editor`, `results` or `store-details`; (0, 0) hidden."""
+        widget = self.app.main.query_one(f"#{pane}")
+        region = widget.region if widget.display and widget.visible else None
+        return (region.width, region.height) if region else (0, 0)
+
     # -- running queries ----------------------------------------------------------------------------------
     async def start(self, sql: str) -> None:
         """Put `sql` in the editor and press ctrl+j; returns once the status line shows the new run."""
@@ -223,8 +266,10 @@ async def explorer(
     aws_stores: bool = False,
     profile: str | None = None,
     region: str | None = None,
+    toasts: bool = False,
 ) -> AsyncIterator[Explorer]:
-    """The explorer on $TRAILTUI_HOME (tests set it), at `size`, polling fast."""
+    """The explorer on $TRAILTUI_HOME (tests set it), at `size`, polling fast; `toasts` puts notifications
+    on screen as well (Textual's tests leave them off), for tests of what they cover."""
     app = ObservedApp(
         locations(),
         local_lake=local_lake,
@@ -233,7 +278,7 @@ async def explorer(
         profile=profile,
         region=region,
     )
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=toasts) as pilot:
         yield Explorer(app, pilot)
 
 

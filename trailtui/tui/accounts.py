@@ -73,6 +73,8 @@ class AccountsMixin(_Base):
     def action_switch_region(self, initial: str = "") -> None:
         from trailtui.aws.profiles import regions
 
+        if self._on_local_lake():
+            return
         profile = self.state.current_profile()
         current = self.state.current_region()
         items = [(r, r + ("   current" if r == current else "")) for r in regions()]
@@ -90,9 +92,23 @@ class AccountsMixin(_Base):
         else:
             self.action_switch_profile(name)
 
+    def _on_local_lake(self) -> bool:
+        """On the local lake, a Region has nothing to switch: say so, rather than quietly moving to the last
+        AWS profile used (which may be a read-only production account)."""
+        if not self.state.current.is_local:
+            return False
+        self.notify(
+            "Regions belong to AWS profiles: the local lake has none to switch. "
+            "Choose a profile first (F10), then its Region (F11).",
+            severity="warning",
+        )
+        return True
+
     def use_region(self, name: str) -> None:
         from trailtui.aws.profiles import regions
 
+        if self._on_local_lake():
+            return
         if name in regions():
             self.switch_aws(self.state.current_profile(), name)
         else:

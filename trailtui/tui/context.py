@@ -12,15 +12,16 @@ from trailtui.tui.state import ExplorerState
 
 
 def context_text(state: ExplorerState, settings: Settings) -> Text:
+    """Connection and store first (they decide where a query goes and who pays), then what runs, then the
+    account and Region; the caller's ARN last, where a narrow terminal cuts the line short."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" trailtui ", style="bold reverse")
     key = state.current
     conn = state.connections.get(key)
     text.append("  ")
+    identity = state.identities.get(key)
     if key.is_local:
         text.append("local lake", style="bold")
-        if conn is not None:
-            text.append(f"  account {conn.account_id}  {conn.region}")
     else:
         profile = key.profile or "default"
         look = settings.profiles.get(profile)
@@ -28,7 +29,16 @@ def context_text(state: ExplorerState, settings: Settings) -> Text:
         text.append_text(safe_text(f" profile {profile} ", style))
         if look and look.read_only:
             text.append(" READ-ONLY", style="bold red")
-        identity = state.identities.get(key)
+    if state.store is not None:
+        text.append("  store ")
+        text.append_text(safe_text(state.store.name, "bold cyan"))
+    running = len(state.running())
+    if running:
+        text.append(f"  {running} running", style="yellow")
+    if key.is_local:
+        if conn is not None:
+            text.append(f"  account {conn.account_id}  {conn.region}")
+    else:
         if identity is None:
             text.append("  identity…", style="dim")
         elif isinstance(identity, str):
@@ -39,13 +49,6 @@ def context_text(state: ExplorerState, settings: Settings) -> Text:
                 text.append_text(safe_text(f" ({identity.alias})", "bold"))
         region = conn.region if conn is not None else (key.region or "?")
         text.append_text(safe_text(f"  {region}"))
-    if state.store is not None:
-        text.append("  store ")
-        text.append_text(safe_text(state.store.name, "bold cyan"))
-    running = len(state.running())
-    if running:
-        text.append(f"  {running} running", style="yellow")
-    identity = state.identities.get(key)
     if not key.is_local and identity is not None and not isinstance(identity, str):
         text.append_text(safe_text(f"  {identity.arn}", "dim"))  # last: the line may cut it short
     return text

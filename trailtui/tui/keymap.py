@@ -22,6 +22,7 @@ class Key:
 
 
 KEYMAP: tuple[Key, ...] = (
+    Key("f1,question_mark", "help", "Help", "Show every key."),  # first: the footer at 80 columns keeps it
     Key("ctrl+q", "app.quit", "Quit", "Quit (running queries are cancelled).", priority=True),
     Key(
         "ctrl+j,f5,ctrl+enter",
@@ -88,7 +89,21 @@ KEYMAP: tuple[Key, ...] = (
         priority=True,
         show=False,
     ),
-    Key("f1,question_mark", "help", "Help", "Show every key."),
+    Key(
+        "f12",
+        "toggle_stores",
+        "Stores pane",
+        "Hide the stores pane (its room goes to the editor and results), or show it again.",
+        priority=True,
+        show=False,
+    ),
+    Key(
+        "ctrl+n",
+        "zoom",
+        "Zoom",
+        "Zoom the focused pane (editor, results or stores) to the whole screen; again to return.",
+        priority=True,
+    ),
     Key(
         "colon",
         "command_line",
@@ -130,6 +145,13 @@ KEYMAP: tuple[Key, ...] = (
         "Make this store the current one (queries run on its connection).",
         context="stores",
         show=False,
+    ),
+    Key(
+        "i",
+        "toggle_details",
+        "Details",
+        "Show or fold the store details (folded at first below 100x30).",
+        context="stores",
     ),
     # The detail view
     Key("escape,q", "close", "Close", "Close the detail view.", context="detail"),

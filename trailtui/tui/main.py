@@ -49,6 +49,7 @@ from trailtui.tui.interpreter import (
 from trailtui.tui.keymap import bindings
 from trailtui.tui.queries import QueriesMixin
 from trailtui.tui.results import ResultsPanel
+from trailtui.tui.room import RoomMixin
 from trailtui.tui.state import LOCAL_KEY, ExplorerState
 from trailtui.tui.status import QueryStatusBar
 from trailtui.tui.storeadmin import StoreCommands
@@ -63,7 +64,7 @@ class WorkerReport(Message):
         self.event = event
 
 
-class MainScreen(AccountsMixin, QueriesMixin, Screen[None]):
+class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
     BINDINGS = bindings("app")
 
     def __init__(
@@ -119,14 +120,14 @@ class MainScreen(AccountsMixin, QueriesMixin, Screen[None]):
         yield Footer()
 
     def on_resize(self, event: Any) -> None:
-        self.set_class(event.size.height < 30 or event.size.width < 100, "-small")
+        self.fit_to_size(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.height < 30 or self.app.size.width < 100, "-small")
+        self.fit_to_size(self.app.size.width, self.app.size.height)
         self.editor.focus()
         self.query_one(StoresPane).show_loading("local", "local lake")
         self.start_worker(
-            workers.open_local_lake, self.where, self.local_lake, self.post, self._notice, group="lake"
+            workers.open_local_lake, self.where, self.local_lake, self.post, self.demo_notice(), group="lake"
         )
         profile, region = self.requested
         if profile or region:
@@ -149,9 +150,6 @@ class MainScreen(AccountsMixin, QueriesMixin, Screen[None]):
     def post(self, event: object) -> None:
         """For workers: hand an event to the UI thread."""
         self.post_message(WorkerReport(event))
-
-    def _notice(self, text: str) -> None:
-        self.post(events.Notice(text))
 
     def start_worker(self, fn: Callable[..., None], *args: Any, group: str) -> None:
         self.run_worker(lambda: fn(*args), thread=True, group=group, exit_on_error=False)

@@ -1,4 +1,8 @@
-"""The stores pane: stores grouped by connection, with the highlighted store's details below."""
+"""The stores pane: stores grouped by connection, with the highlighted store's details below.
+
+The details fold away (`i`), and are folded from the start in a small terminal (below 100x30), where
+they would take most of the pane's height; unfolded, long values wrap rather than being cut short. While
+the local lake builds its demo on a first run, what the build is doing stays on its group's line."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
@@ -24,14 +28,22 @@ def _when(t: Any) -> str:
     return "-" if t is None else str(t)
 
 
-def describe_store(s: EventDataStore) -> Table:
+def describe_store(s: EventDataStore, narrow: bool = False) -> Table | Text:
+    """The store's settings and figures, label and value a row; `narrow` (a small terminal's pane):
+    each value flows after its label over the pane's whole width instead of a column of ten characters.
+    Values wrap, never cut: an ID is only useful whole."""
     d = s.details
     table = Table.grid(padding=(0, 1))
     table.add_column(style="dim", no_wrap=True, min_width=9)
-    table.add_column(no_wrap=True, overflow="ellipsis")
+    table.add_column(overflow="fold")
+    flow = Text(overflow="fold")
 
     def row(label: str, value: object, style: str = "") -> None:
-        table.add_row(label, safe_text(value, style=style))
+        if narrow:
+            flow.append(("\n" if flow else "") + label + " ", style="dim")
+            flow.append_text(safe_text(value, style=style))
+        else:
+            table.add_row(label, safe_text(value, style=style))
 
     row("name", s.name, "bold")
     if d.get("Engine") == "athena":  # an Athena CloudTrail table (trailtui.athena)
@@ -40,7 +52,7 @@ def describe_store(s: EventDataStore) -> Table:
         row("layout", d.get("Layout", "-"))
         row("partitions", d.get("PartitionRange", "-") if d.get("Projected") else "not projected: no pruning")
         row("workgroup", d.get("Workgroup", "-"))
-        return table
+        return flow if narrow else table
     row("id", s.id)
     row("status", d.get("Status", "-"), "green" if d.get("Status") == "ENABLED" else "yellow")
     row("org", "yes: organization store" if d.get("OrganizationEnabled") else "no")
@@ -59,7 +71,7 @@ def describe_store(s: EventDataStore) -> Table:
         row("events", f"{s.event_count:,}")
         row("from", _when(s.first_event))
         row("to", _when(s.last_event))
-    return table
+    return flow if narrow else table
 
 
 class StoresPane(Vertical):
@@ -68,7 +80,10 @@ class StoresPane(Vertical):
     StoresPane { width: 34; border: round $primary-darken-2; border-title-color: $text; }
     StoresPane:focus-within { border: round $accent; }
     StoresPane Tree { height: 1fr; background: $surface; }
-    StoresPane #store-details { height: auto; max-height: 13; border-top: solid $primary-darken-2; padding: 0 1; }
+    StoresPane #store-details { height: auto; max-height: 75%; border-top: solid $primary-darken-2; padding: 0 1; }
+    StoresPane #store-details Static { height: auto; }
+    StoresPane.-folded #store-details { display: none; }
+    StoresPane #store-building { height: auto; display: none; padding: 0 1; }
     """
 
     class StoreChosen(Message):
@@ -81,13 +96,25 @@ class StoresPane(Vertical):
         self.border_title = "Stores"
         self._groups: dict[str, TreeNode[EventDataStore | None]] = {}
         self.highlighted: EventDataStore | None = None
+        self.details_wanted: bool | None = None  # the user's choice (`i`); None: by the terminal's size
+        self.small = False
+        self.building: str | None = None  # the demo build's latest notice, on a first run
+
+    class Building(Message):
+        """The first run's demo build says what it is doing (posted from the build's threads)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def compose(self) -> ComposeResult:
         tree: Tree[EventDataStore | None] = Tree(Text("connections"), id="store-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
-        yield Static(Text("Loading stores…", style="italic"), id="store-details")
+        yield Static(id="store-building")
+        with VerticalScroll(id="store-details", can_focus=False):
+            yield Static(Text("Loading stores…", style="italic"), id="store-details-text")
 
     @property
     def store_tree(self) -> Tree[EventDataStore | None]:
@@ -101,6 +128,35 @@ class StoresPane(Vertical):
         else:
             node.set_label(Text(label, style="bold"))
         return node
+
+    # -- room ---------------------------------------------------------------------------------------------
+    def fit(self, small: bool) -> None:
+        """The terminal's size changed: below 100x30 the details fold, unless the user unfolded them."""
+        self.small = small
+        self._fold()
+        if self.highlighted is not None:
+            self.show_details(self.highlighted)
+
+    @property
+    def details_shown(self) -> bool:
+        return not self.small if self.details_wanted is None else self.details_wanted
+
+    def action_toggle_details(self) -> None:
+        self.details_wanted = not self.details_shown
+        self._fold()
+
+    def _fold(self) -> None:
+        self.set_class(not self.details_shown, "-folded")
+        self.border_subtitle = "i: details" if not self.details_shown else ""
+
+    # -- the first run's demo build -------------------------------------------------------------------------
+    def on_stores_pane_building(self, message: StoresPane.Building) -> None:
+        """Kept on screen until the build says it is ready: a toast would vanish after a few seconds and
+        leave only "loading…" while the first day is still being built."""
+        self.building = None if "is ready" in message.text else message.text
+        line = self.query_one("#store-building", Static)
+        line.update(safe_text(self.building or "", style="italic yellow"))
+        line.display = self.building is not None
 
     def show_loading(self, connection: str, label: str) -> None:
         node = self._group(connection, label)
@@ -135,7 +191,7 @@ class StoresPane(Vertical):
 
     def show_details(self, store: EventDataStore) -> None:
         self.highlighted = store
-        self.query_one("#store-details", Static).update(describe_store(store))
+        self.query_one("#store-details-text", Static).update(describe_store(store, narrow=self.small))
 
     def select_store_by(self, key: str) -> EventDataStore | None:
         """Find and select a store by ID, ARN or name (for `:store NAME`)."""

@@ -1,0 +1,161 @@
+"""Room at 80x24 (issue 15 item 4): F12 hides the stores pane, the store details fold, a key zooms the
+focused pane, toasts stay off the grid's rows, the footer shows F1, the context line keeps connection and
+store first. Driven by keys, read from what is on screen."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+from textual.binding import Binding
+
+from tests.explorer import explorer
+from trailtui.tui import (
+    dialogs,
+    editor,
+    grid,
+    history,
+    keymap,
+    library,
+    main,
+    picker,
+    results,
+    storeadmin,
+    stores,
+)
+
+SHORT = (
+    "SELECT eventTime, eventName FROM 0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d ORDER BY eventTime DESC LIMIT 50"
+)
+# The prefixes of tmux (ctrl+b) and GNU screen (ctrl+a): the multiplexer takes them, the explorer never sees them.
+PREFIXES = {"ctrl+b", "ctrl+a"}
+
+
+async def test_f12_hides_and_shows_the_stores_pane(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        width, _ = ex.pane_size("stores")
+        results_before, _ = ex.pane_size("results")
+        assert width == 24
+        await ex.press("f12")
+        assert ex.pane_size("stores") == (0, 0)
+        results_after, _ = ex.pane_size("results")
+        assert results_after == results_before + width  # the grid gets the columns back
+        assert "Stores" not in ex.screen_lines()[1]
+        await ex.press("f12")
+        assert ex.pane_size("stores")[0] == 24
+        assert ex.app.focused is ex.app.main.query_one("#store-tree")  # back where the user can use it
+
+
+async def test_store_details_fold_at_80x24_and_show_whole_values(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        assert ex.pane_size("store-details") == (0, 0)  # folded at first in a small terminal
+        assert any("i: details" in line for line in ex.screen_lines())
+        await ex.press("f2", "i")
+        _, height = ex.pane_size("store-details")
+        assert height > 0
+        pane = "\n".join(line[:24] for line in ex.screen_lines())
+        # The store's ID whole (wrapped over lines), not cut to 10 characters.
+        assert "0d3a6f2e-7b1c" in pane and "8c0e1d" in pane
+        await ex.press("i")
+        assert ex.pane_size("store-details") == (0, 0)
+
+
+async def test_store_details_shown_in_a_large_terminal(demo_lake: Any) -> None:
+    async with explorer((160, 48)) as ex:
+        await ex.ready()
+        assert ex.pane_size("store-details")[1] > 5
+        await ex.press("f2", "i")
+        assert ex.pane_size("store-details") == (0, 0)
+
+
+async def test_zoom_enlarges_the_editor_and_the_results(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        _, editor_height = ex.pane_size("editor")
+        await ex.press("f3", "ctrl+n")
+        _, zoomed = ex.pane_size("editor")
+        assert zoomed > editor_height + 8
+        assert ex.pane_size("stores") == (0, 0) and ex.pane_size("results") == (0, 0)
+        assert ex.pane_size("status")[1] > 0  # the query's state stays in view
+        await ex.press("ctrl+n")
+        assert ex.pane_size("editor")[1] == editor_height
+
+        await ex.run(SHORT)
+        _, results_height = ex.pane_size("results")
+        await ex.press("f4", "ctrl+n")
+        assert ex.pane_size("editor") == (0, 0) and ex.pane_size("stores") == (0, 0)
+        width, height = ex.pane_size("results")
+        assert width == 80 and height >= results_height + 8
+        assert sum(1 for line in ex.screen_lines() if "2026-" in line) > 12  # more rows on screen
+        await ex.press("ctrl+n")
+        assert ex.pane_size("results")[1] == results_height
+
+
+async def test_zoom_and_f12_are_in_the_help(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.press("f1")
+        await ex.wait_until(lambda: isinstance(ex.screen, dialogs.HelpScreen))
+        text = ex.help_text()
+        assert "ctrl+n" in text and "Zoom the focused pane" in text
+        assert "f12" in text and "Hide the stores pane" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_toasts_never_cover_the_grid_rows(demo_lake: Any, size: tuple[int, int]) -> None:
+    async with explorer(size, toasts=True) as ex:
+        await ex.ready()
+        await ex.run(SHORT)
+        await ex.press("f4", "y", "Y", "ctrl+g", "f11")  # four notifications, one after the other
+        await ex.wait_until(lambda: ex.notified("Regions belong to AWS profiles"))
+        await ex.pilot.pause()
+        assert ex.grid_rows_covered() == 0
+        shown = "\n".join(ex.screen_lines())
+        assert "Regions belong" in shown  # the newest is on screen, above the results
+
+
+async def test_toasts_stay_off_the_grid_when_the_results_are_zoomed(demo_lake: Any) -> None:
+    async with explorer((80, 24), toasts=True) as ex:
+        await ex.ready()
+        await ex.run(SHORT)
+        await ex.press("f4", "ctrl+n", "y", "ctrl+g")
+        await ex.wait_until(lambda: ex.notified("No query is running"))
+        await ex.pilot.pause()
+        assert ex.grid_rows_covered() == 0
+
+
+async def test_footer_shows_f1_and_context_keeps_connection_and_store_at_80_columns(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        lines = ex.screen_lines()
+        assert "f1 Help" in lines[-1]
+        assert "local lake" in lines[0] and "store org-events" in lines[0]
+
+
+def _bindings_of(cls: type) -> list[Binding]:
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        for b in klass.__dict__.get("BINDINGS", []):
+            if isinstance(b, Binding):
+                found.append(b)
+    return found
+
+
+def test_no_binding_needs_a_multiplexer_prefix() -> None:
+    """Every key of the explorer reaches it inside tmux and screen: none is ctrl+b or ctrl+a, except
+    Textual's own editor keys that have another key for the same action (Home for ctrl+a)."""
+    for k in keymap.KEYMAP:
+        assert not PREFIXES & set(k.keys.split(",")), k
+    modules = (dialogs, editor, grid, history, library, main, picker, results, storeadmin, stores)
+    classes = {
+        c for m in modules for _, c in inspect.getmembers(m, inspect.isclass) if hasattr(c, "BINDINGS")
+    }
+    assert any(issubclass(c, editor.SqlEditor) for c in classes)
+    for cls in classes:
+        for b in _bindings_of(cls):
+            keys = set(b.key.split(","))
+            if keys & PREFIXES:
+                assert keys - PREFIXES, f"{cls.__name__}: {b.action} only on {b.key}"
