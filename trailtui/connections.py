@@ -81,7 +81,35 @@ class LocalConnection:
         if report is None:
             done = imports.log.get(record.import_id)
             raise RuntimeError((done.message if done else None) or "the import stopped before it began")
-        return ImportOutcome(report.store.name, report.events_added, report.duplicates, len(report.rejected))
+        first = report.rejected[0] if report.rejected else None
+        return ImportOutcome(
+            report.store.name,
+            report.events_added,
+            report.duplicates,
+            len(report.rejected),
+            f"{first.path}: {first.reason}" if first else "",
+        )
+
+    def drop_store(self, ref: str) -> None:
+        """Delete a store for good with its events (the explorer's `:drop`), without DeleteEventDataStore's
+        seven days of PENDING_DELETION. Refused as DeleteEventDataStore is: under termination protection,
+        or while an import writes into it."""
+        from trailtui.local.errors import EventDataStoreHasOngoingImport, EventDataStoreTerminationProtected
+        from trailtui.local.store_admin import delete_store
+
+        api = self._lake.api
+        store = api.store(ref)
+        if store.termination_protection:
+            raise EventDataStoreTerminationProtected(
+                f"{store.name} has termination protection: turn it off with :edit first."
+            )
+        if any(r.store_id == store.id for r in api.imports.log.active()):
+            raise EventDataStoreHasOngoingImport(
+                f"{store.name} has an import in progress; wait for it first."
+            )
+        with self._lake.file.writer() as con:
+            delete_store(con, store)
+        self.stores_changed()
 
     def explain(self, exc: BaseException) -> str:
         from trailtui.lake.errors import explain

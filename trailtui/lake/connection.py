@@ -113,6 +113,7 @@ class ImportOutcome:
     events_added: int
     duplicates: int
     rejected: int
+    first_rejection: str = ""  # "FILE: why", so a failed import names its reason
 
 
 class ImportUnsupported(RuntimeError):

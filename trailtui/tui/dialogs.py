@@ -98,14 +98,15 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "yes, run it") -> None:
         super().__init__()
         self.question = question
+        self.yes = yes  # what `y` does, in a few words
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(safe_text(self.question))
-            yield Static(Text("\ny: yes, run it      n / Esc: no", style="bold"))
+            yield Static(Text(f"\ny: {self.yes}      n / Esc: no", style="bold"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

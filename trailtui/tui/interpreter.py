@@ -8,8 +8,10 @@ was wrong); the main screen carries it out.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 from trailtui.lake.connection import ImportRequest
 
@@ -41,6 +43,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "delete", ":delete", "Delete the current store (after a confirmation; :restore within 7 days)."
     ),
     CommandSpec("restore", ":restore", "Restore the current store from pending deletion."),
+    CommandSpec(
+        "drop",
+        ":drop STORE",
+        "Delete a local store for good, with its events (after a confirmation naming it and its events).",
+    ),
     CommandSpec("quit", ":q", "Quit (running queries are cancelled).", aliases=("q",)),
 )
 
@@ -90,11 +97,28 @@ class AdministerStore:
 
 
 @dataclass(frozen=True)
+class DropStore:
+    """`:drop STORE`: a local store, by name or ID, deleted for good (tui/storeadmin.py)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class CommandError:
     message: str
 
 
-Command = Quit | UseProfile | UseRegion | UseLocal | UseStore | ImportLogs | AdministerStore | CommandError
+Command = (
+    Quit
+    | UseProfile
+    | UseRegion
+    | UseLocal
+    | UseStore
+    | ImportLogs
+    | AdministerStore
+    | DropStore
+    | CommandError
+)
 STORE_VERBS = ("create", "edit", "delete", "restore")
 
 
@@ -109,9 +133,35 @@ def _import_request(arg: str) -> ImportLogs | CommandError:
         a = parser.parse_args(shlex.split(arg))
     except (argparse.ArgumentError, ValueError, SystemExit) as exc:
         return CommandError(f":import: {exc}")
+    source = a.source
+    if not source.startswith("s3://"):
+        source = str(Path(source).expanduser())
+        problem = unreadable(source)
+        if problem:
+            return CommandError(f":import: {problem}. Nothing was imported and no store was made.")
     return ImportLogs(
-        ImportRequest(a.source, a.store, a.since, a.until, a.accounts, a.regions, a.profile, a.region)
+        ImportRequest(source, a.store, a.since, a.until, a.accounts, a.regions, a.profile, a.region)
     )
+
+
+def unreadable(path: str) -> str | None:
+    """Why an import could not read `path`, before anything is made for it (a mistyped path used to make
+    an empty store and say only "1 files rejected"); None when it can be read."""
+    p = Path(path)
+    if not p.exists():
+        parent = next((q for q in p.parents if q.exists()), None)
+        where = (
+            f" ({parent} exists, {p.relative_to(parent)} does not)" if parent and str(parent) != "." else ""
+        )
+        return f"{path}: no such file or folder{where}"
+    if p.is_dir():
+        if not os.access(p, os.R_OK | os.X_OK):
+            return f"{path}: the folder cannot be read (permission denied)"
+    elif not p.is_file():
+        return f"{path}: not a file or folder of trail logs"
+    elif not os.access(p, os.R_OK):
+        return f"{path}: the file cannot be read (permission denied)"
+    return None
 
 
 def interpret(line: str) -> Command | None:
@@ -138,4 +188,6 @@ def interpret(line: str) -> Command | None:
         return CommandError(f"{spec.usage} needs an argument.")
     if spec.name == "store":
         return UseStore(arg)
+    if spec.name == "drop":
+        return DropStore(arg)
     return _import_request(arg)

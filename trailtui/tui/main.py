@@ -38,6 +38,7 @@ from trailtui.tui.grid import ResultGrid
 from trailtui.tui.interpreter import (
     AdministerStore,
     CommandError,
+    DropStore,
     ImportLogs,
     Quit,
     UseLocal,
@@ -376,6 +377,8 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
                 self.notify(f"No store {command.name} is loaded.", severity="error")
         elif isinstance(command, AdministerStore):
             StoreCommands(self).run(command.verb, command.arg)
+        elif isinstance(command, DropStore):
+            StoreCommands(self).drop(command.name)
         elif (
             isinstance(command, ImportLogs)
             and not self.state.current.is_local

@@ -151,6 +151,55 @@ class StoreCommands:
         elif verb == "restore":
             self._work(lambda ct: self._admin().restore_store(ct, store.arn), f"Restored {store.name}.")
 
+    def drop(self, name: str) -> None:
+        """`:drop STORE`: a local store deleted for good, after a confirmation naming it and its events."""
+        from trailtui.tui.stores import StoresPane
+
+        stores = self.screen.query_one(StoresPane).all_stores()
+        store = next((s for s in stores if name in (s.id, s.name, s.arn) and s.connection.is_local), None)
+        if store is None:
+            other = next((s for s in stores if name in (s.id, s.name, s.arn)), None)
+            self.app.notify(
+                f":drop deletes local stores only; {name} is on {other.connection.label}: use :delete there "
+                "(it can be restored for 7 days)."
+                if other is not None
+                else f"No local store {name}: :drop takes a local store's name or ID (see the stores pane).",
+                severity="error",
+            )
+            return
+        if store.details.get("TerminationProtectionEnabled"):
+            self.app.notify(
+                f"{store.name} has termination protection: turn it off with :edit first.", severity="error"
+            )
+            return
+        events = f"{store.event_count:,} events" if store.event_count is not None else "all its events"
+        question = (
+            f"Drop the local store {store.name} ({store.id}) with {events}? It is deleted for good: "
+            "no :restore, no waiting period."
+        )
+        self.app.push_screen(
+            ConfirmScreen(question, yes=f"yes, delete {store.name}"), lambda yes: self._drop(store, yes)
+        )
+
+    def _drop(self, store: Any, yes: bool | None) -> None:
+        conn = self.state.connections.get(store.connection)
+        if not yes or conn is None:
+            return
+        if self.state.store is not None and self.state.store.id == store.id:
+            self.state.store = None  # the stores' next load makes another one current
+            self.screen.update_context()
+
+        def body() -> None:
+            try:
+                conn.drop_store(store.id)
+            except Exception as exc:
+                self.screen.post(Notice(f"{store.name} was not dropped: {conn.explain(exc)}", "error"))
+                return
+            self.screen.post(Notice(f"Dropped the local store {store.name} and its events."))
+            load_stores(conn, self.screen.post)
+
+        self.screen.run_worker(body, thread=True, group="store-admin", exit_on_error=False)
+
     def lake_import(self, source: str) -> None:
         """`:import s3://...` on an AWS profile: StartImport into the current store, then follow it."""
         store = self.state.store

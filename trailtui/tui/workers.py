@@ -249,6 +249,8 @@ def import_logs(conn: Connection, request: ImportRequest, post: Post) -> None:
         post(events.ImportFinished(f"Import failed: {conn.explain(exc)}", "error"))
         return
     rejected = f", {report.rejected} files rejected" if report.rejected else ""
+    if report.first_rejection:
+        rejected += f"; {report.first_rejection}"
     post(
         events.ImportFinished(
             f"Imported {report.events_added:,} events into {report.store_name} "
