@@ -138,7 +138,7 @@ def test_a_failed_querys_rows_are_dropped(small_lake: LakeFile) -> None:
         qid, state = _finish(lake, f"SELECT eventjson FROM {_store(lake)}")
         assert state.status == "FAILED" and state.error == engine_module.TOO_LARGE
         con = lake.engine.queries._conn()
-        assert con.execute("SELECT count(*) FROM query_rows WHERE query_id = ?", (qid,)).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM query_results WHERE query_id = ?", (qid,)).fetchone()[0] == 0
         assert lake.engine.describe(qid).total_rows == 0
         assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the space went back to the disk
     finally:
@@ -148,13 +148,15 @@ def test_a_failed_querys_rows_are_dropped(small_lake: LakeFile) -> None:
 def test_results_expire_while_the_engine_runs(local: LocalLake, monkeypatch: pytest.MonkeyPatch) -> None:
     old, _ = _finish(local, f"SELECT eventjson FROM {_store(local)}")
     con = local.engine.queries._conn()
+    stored = "SELECT count(*) FROM query_results WHERE query_id = ?"
+    assert con.execute(stored, (old,)).fetchone()[0] > 0
     con.execute("UPDATE queries SET creation_time = creation_time - 8 * 86400 WHERE query_id = ?", (old,))
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size_before = local.engine.queries.path.stat().st_size
     monkeypatch.setattr(engine_module, "EXPIRE_EVERY", 0.0)
     _finish(local, f"SELECT count(*) FROM {_store(local)}")  # any later query sweeps expired results
     assert local.engine.queries.get(old) is None
-    assert con.execute("SELECT count(*) FROM query_rows WHERE query_id = ?", (old,)).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM query_results WHERE query_id = ?", (old,)).fetchone()[0] == 0
     assert con.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
     assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

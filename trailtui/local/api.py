@@ -41,7 +41,7 @@ from trailtui.local.errors import (
 )
 from trailtui.local.importops import ImportOperations
 from trailtui.local.lakefile import LakeBusyError
-from trailtui.local.querystore import RETENTION_SECONDS, QueryRecord
+from trailtui.local.querystore import RETENTION_SECONDS, EncodedRows, QueryRecord
 from trailtui.local.samplesearch import search_samples
 from trailtui.local.store_admin import deletion_due, enforce_retention, purge_due, retention_due
 from trailtui.local.storeops import DEFAULT_SELECTORS, IMPORTED_SELECTORS, StoreOperations
@@ -375,14 +375,12 @@ class CloudTrailLakeApi:
         size = self.page_size(p, "MaxQueryResults")
         offset = self._read_token(p.get("NextToken"), r.query_id)
         out: dict[str, Any] = {"QueryStatus": r.status}
-        rows: list[list[dict[str, str | None]]] = []
+        rows = EncodedRows()
         readable = r.status in READABLE_STATES
         if readable and offset > r.total_rows:
             raise InvalidNextToken("The NextToken is beyond the end of the results.")
         if readable and r.columns is not None:
-            names = r.columns
-            for values in self.engine.rows(r.query_id, offset, size):
-                rows.append([{n: v} for n, v in zip(names, values, strict=True)])
+            rows.extend(self.engine.rows(r.query_id, offset, size))  # sent as stored, not decoded
         out["QueryStatistics"] = {
             "ResultsCount": len(rows),
             "TotalResultsCount": r.total_rows if readable else 0,

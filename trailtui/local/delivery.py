@@ -245,7 +245,7 @@ def deliver_query(
 
     def rows() -> Iterator[list[str | None]]:
         for offset in range(0, record.total_rows, READ_CHUNK):
-            yield from queries.read_rows(query_id, offset, READ_CHUNK)
+            yield from queries.read_values(query_id, offset, READ_CHUNK)
 
     completed = datetime.fromtimestamp(record.end_time or record.creation_time, UTC)
     try:

@@ -39,8 +39,7 @@ from trailtui.local.errors import (
 from trailtui.local.lakefile import LakeBusyError, LakeFile
 from trailtui.local.limits import Limits
 from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
-from trailtui.local.render import renderer_for
-from trailtui.local.resultsink import store_rows
+from trailtui.local.resultsink import open_result, store_rows
 from trailtui.local.scancost import TableLayout, scan_statistics, table_layout
 from trailtui.local.translate import Translation, translate
 from trailtui.local.translate.messages import trino_message
@@ -91,7 +90,7 @@ class QueryEngine:
         # Up to MAX_CONCURRENT queries are accepted (Lake's limit); `running` of them execute at once.
         self._pool = ThreadPoolExecutor(max_workers=self.limits.running, thread_name_prefix="trailtui-query")
         self.result_reads = threading.BoundedSemaphore(self.limits.result_reads)
-        self._stores_cache: tuple[float, list[StoreRecord]] | None = None
+        self._stores_cache: tuple[float, Any, list[StoreRecord]] | None = None
         self._sizes_cache: dict[tuple[str, Any], TableLayout] = {}
         self._expired_at = time.monotonic()
         self.queries.expire()
@@ -99,18 +98,32 @@ class QueryEngine:
 
     # -- stores -------------------------------------------------------------------------------------------
     def stores(self, max_age: float = 0.5) -> list[StoreRecord]:
-        """The lake's stores (cached briefly: StartQuery and polling need them often)."""
+        """The lake's stores, cached: StartQuery, polling and every result page need them. Read again
+        after `max_age` seconds only if the lake file changed meanwhile (opening the lake for them took tens
+        of milliseconds a page); `max_age` 0 always reads them."""
         now = time.monotonic()
+        stamp = self._lake_stamp()
         cached = self._stores_cache
-        if cached and now - cached[0] < max_age:
-            return cached[1]
+        if cached and max_age > 0 and (now - cached[0] < max_age or cached[1] == stamp):
+            return cached[2]
         if not self.lake.exists():
             stores: list[StoreRecord] = []
         else:
             with self.lake.reader(wait=self.limits.lake_wait) as con:
                 stores = list_stores(con, "lake")
-        self._stores_cache = (now, stores)
+        self._stores_cache = (now, stamp, stores)
         return stores
+
+    def _lake_stamp(self) -> Any:
+        """What changes whenever the lake file is written (a writer checkpoints as it ends)."""
+        stamp: list[tuple[int, int, int] | None] = []
+        for path in (self.lake.path, self.lake.path.with_name(self.lake.path.name + ".wal")):
+            try:
+                st = path.stat()
+                stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
 
     def invalidate_stores(self) -> None:
         self._stores_cache = None
@@ -184,8 +197,9 @@ class QueryEngine:
             record = self.queries.get(query_id) or record
         return record
 
-    def rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
-        """Up to `limit` rows from `offset`, fewer if they would pass PAGE_BYTES (at least one)."""
+    def rows(self, query_id: str, offset: int, limit: int) -> list[str]:
+        """Up to `limit` rows from `offset`, fewer if they would pass PAGE_BYTES (at least one), each the
+        JSON of a GetQueryResults row."""
         return self.queries.read_rows(query_id, offset, limit)
 
     def _expire_if_due(self) -> None:
@@ -311,20 +325,17 @@ class QueryEngine:
 
     def _run_query(self, con: duckdb.DuckDBPyConnection, run: _Run, started: float) -> None:
         qid = run.query_id
-        t = run.translation
         try:
-            result = con.execute(t.duckdb_sql)
+            result, plan = open_result(
+                con, run.translation, lambda: run.cancel_requested.is_set() or run.timed_out.is_set()
+            )
         except Exception as exc:
             raise _classify(exc, run) from exc
-        description = result.description or []
-        names = self._column_names(t, [d[0] for d in description])
-        types = t.types if len(t.types) == len(description) else [None] * len(description)
-        renderers = [renderer_for(d[1], tt) for d, tt in zip(description, types, strict=True)]
-        self.queries.set_columns(qid, names)
+        self.queries.set_columns(qid, plan.names)
         try:
             written, too_large = store_rows(
                 result,
-                renderers,
+                plan,
                 self.queries,
                 qid,
                 self.limits.max_result_bytes,
@@ -369,12 +380,6 @@ class QueryEngine:
             run.cancel_requested.set()
             return True
         return False
-
-    @staticmethod
-    def _column_names(t: Translation, duck_names: list[str]) -> list[str]:
-        if not t.star_unknown and len(t.names) == len(duck_names):
-            return [n if n is not None else d for n, d in zip(t.names, duck_names, strict=True)]
-        return duck_names
 
     def _statistics(
         self, con: duckdb.DuckDBPyConnection, run: _Run, started: float, rows: int

@@ -2,8 +2,9 @@
 
 This is the service side (what DescribeQuery, GetQueryResults and ListQueries read), shared by every
 process on the lake: SQLite in WAL mode lets the TUI, `serve` and the CLI write and read it at once. The
-lake file itself is never written by a query. Results are stored already rendered as Lake strings, one row
-per line, so a page is a range read, and pages can be read after a restart.
+lake file itself is never written by a query. Results are stored as GetQueryResults sends them (each row
+the JSON of its list of single-key maps, rendered by DuckDB), in chunks of rows one per line, so a page is a
+range read that is sent without decoding, and pages can be read after a restart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,8 @@ RETENTION_SECONDS = 7 * 24 * 3600  # Lake keeps results and query history for 7 
 # A page of results holds at most this many bytes of rows (and at least one row): fewer rows than asked,
 # with a NextToken for the rest, rather than an unbounded response.
 PAGE_BYTES = 16 * 1024 * 1024
+# Rows per stored chunk at most (Lake's largest page, so that a page reads one or two chunks).
+CHUNK_ROWS = 1000
 
 # Incremental auto-vacuum: pages freed by expired and failed results go back to the file system.
 _SCHEMA = """
@@ -47,12 +49,19 @@ CREATE TABLE IF NOT EXISTS queries (
     account_id TEXT
 );
 CREATE INDEX IF NOT EXISTS queries_by_time ON queries (creation_time);
-CREATE TABLE IF NOT EXISTS query_rows (
+CREATE TABLE IF NOT EXISTS query_rows (  -- results stored before query_results (read, never written)
     query_id TEXT NOT NULL,
     n INTEGER NOT NULL,
     row TEXT NOT NULL,                  -- JSON list of values (strings or null)
     PRIMARY KEY (query_id, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS query_results (
+    query_id TEXT NOT NULL,
+    first INTEGER NOT NULL,             -- the position of the chunk's first row
+    count INTEGER NOT NULL,             -- at most CHUNK_ROWS
+    rows TEXT NOT NULL,                 -- one row per line, as GetQueryResults sends it (JSON has no raw newline)
+    PRIMARY KEY (query_id, first)
+);
 CREATE TABLE IF NOT EXISTS query_deliveries (  -- StartQuery's DeliveryS3Uri: where and how it went
     query_id TEXT PRIMARY KEY,
     uri TEXT NOT NULL,
@@ -61,6 +70,10 @@ CREATE TABLE IF NOT EXISTS query_deliveries (  -- StartQuery's DeliveryS3Uri: wh
 """
 
 ACTIVE = ("QUEUED", "RUNNING")
+
+
+class EncodedRows(list[str]):
+    """Result rows already encoded as JSON, one text per row: a response writes them as they are."""
 
 
 @dataclass
@@ -180,15 +193,17 @@ class QueryStore(SqliteFile):
                 (events_scanned, time.time(), query_id),
             )
 
-    def write_rows(self, query_id: str, start: int, rows: Iterable[list[str | None]]) -> int:
-        """Append rendered rows from position `start`; returns how many were written."""
-        batch = [
-            (query_id, start + i, json.dumps(r, ensure_ascii=False, separators=(",", ":")))
-            for i, r in enumerate(rows)
-        ]
-        with self._tx() as con:
-            con.executemany("INSERT OR REPLACE INTO query_rows VALUES (?, ?, ?)", batch)
-        return len(batch)
+    def write_chunk(self, query_id: str, first: int, rows: list[str]) -> int:
+        """Store rows `first`.. (at most CHUNK_ROWS, each the JSON of one GetQueryResults row); returns how
+        many were written."""
+        assert len(rows) <= CHUNK_ROWS
+        if rows:
+            with self._tx() as con:
+                con.execute(
+                    "INSERT OR REPLACE INTO query_results VALUES (?, ?, ?, ?)",
+                    (query_id, first, len(rows), "\n".join(rows)),
+                )
+        return len(rows)
 
     def set_columns(self, query_id: str, columns: list[str]) -> None:
         with self._tx() as con:
@@ -207,25 +222,65 @@ class QueryStore(SqliteFile):
         )
         return (row[0], row[1]) if row else None
 
-    def read_rows(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
-        """Rows `offset`.. in order: `limit` of them, or fewer once PAGE_BYTES is reached (at least one)."""
+    def read_rows(self, query_id: str, offset: int, limit: int) -> list[str]:
+        """Rows `offset`.. in order, each the JSON GetQueryResults sends: `limit` of them, or fewer once
+        PAGE_BYTES is reached (at least one)."""
+        end = offset + limit
+        cursor = self._conn().execute(
+            "SELECT first, rows FROM query_results WHERE query_id = ? AND first > ? AND first < ? "
+            "ORDER BY first",
+            (query_id, offset - CHUNK_ROWS, end),
+        )
+        rows: list[str] = []
+        size = 0
+        found = False
+        for first, text in cursor:  # one chunk at a time, not the whole page
+            found = True
+            for line in text.split("\n")[max(0, offset - first) : end - first]:
+                if rows and size + len(line) > PAGE_BYTES:
+                    cursor.close()
+                    return rows
+                size += len(line)
+                rows.append(line)
+        cursor.close()
+        return rows if found else self._stored_before(query_id, offset, limit)
+
+    def _stored_before(self, query_id: str, offset: int, limit: int) -> list[str]:
+        """Rows of a query stored by an earlier version (a list of values per row), in today's shape."""
+        record = self.get(query_id)
+        names = record.columns if record is not None else None
+        if not names:
+            return []
         cursor = self._conn().execute(
             "SELECT row FROM query_rows WHERE query_id = ? AND n >= ? AND n < ? ORDER BY n",
             (query_id, offset, offset + limit),
         )
-        rows: list[list[str | None]] = []
+        rows: list[str] = []
         size = 0
-        for (text,) in cursor:  # one row at a time, not the whole page
+        for (text,) in cursor:
             if rows and size + len(text) > PAGE_BYTES:
                 break
             size += len(text)
-            rows.append(json.loads(text))
+            values = json.loads(text)
+            rows.append(
+                json.dumps(
+                    [{n: v} for n, v in zip(names, values, strict=True)],
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+            )
         cursor.close()
         return rows
+
+    def read_values(self, query_id: str, offset: int, limit: int) -> list[list[str | None]]:
+        """Rows `offset`.. as lists of values (as `read_rows` bounds them)."""
+        rows = self.read_rows(query_id, offset, limit)
+        return [[v for cell in row for v in cell.values()] for row in json.loads("[" + ",".join(rows) + "]")]
 
     def drop_rows(self, query_id: str) -> None:
         """Forget a query's stored rows (a failed query's partial results) and free their space."""
         with self._tx() as con:
+            con.execute("DELETE FROM query_results WHERE query_id = ?", (query_id,))
             con.execute("DELETE FROM query_rows WHERE query_id = ?", (query_id,))
         self.reclaim()
 
@@ -289,6 +344,7 @@ class QueryStore(SqliteFile):
             old = [
                 r[0] for r in con.execute("SELECT query_id FROM queries WHERE creation_time < ?", (cutoff,))
             ]
+            con.executemany("DELETE FROM query_results WHERE query_id = ?", [(q,) for q in old])
             con.executemany("DELETE FROM query_rows WHERE query_id = ?", [(q,) for q in old])
             con.executemany("DELETE FROM query_deliveries WHERE query_id = ?", [(q,) for q in old])
             con.execute("DELETE FROM queries WHERE creation_time < ?", (cutoff,))

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
+from trailtui.local.querystore import EncodedRows
 
 log = logging.getLogger("trailtui.local")
 
@@ -36,7 +37,14 @@ STS_CODES = {
 
 
 def _json_reply(status: int, body: dict[str, Any]) -> Reply:
-    data = json.dumps(body, separators=(",", ":")).encode()
+    encoded = {k: v for k, v in body.items() if isinstance(v, EncodedRows)}
+    if encoded:  # result rows stored as JSON already: spliced in, not decoded and encoded again
+        rest = json.dumps({k: v for k, v in body.items() if k not in encoded}, separators=(",", ":"))
+        members = [rest[1:-1]] if rest != "{}" else []
+        members += [f"{json.dumps(k)}:[{','.join(v)}]" for k, v in encoded.items()]
+        data = ("{" + ",".join(members) + "}").encode()
+    else:
+        data = json.dumps(body, separators=(",", ":")).encode()
     return status, {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": str(uuid.uuid4())}, data
 
 
