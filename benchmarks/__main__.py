@@ -3,7 +3,7 @@ measured in the same run, with its target. Data is generated deterministically (
 generator, scaled) and cached under benchmarks/.data/.
 
     python -m benchmarks            everything (about 15 minutes on 2 cores; the first run builds the data)
-    python -m benchmarks import query tui poll serve s3 athena      only some of them
+    python -m benchmarks import firstrun query tui poll serve s3 athena      only some of them
     python -m benchmarks scaling    import and query cost at 100k, 1M and 5M events (long)
 """
 
@@ -55,6 +55,12 @@ def _volume() -> list[Row]:
     return volume_bench.run()
 
 
+def _firstrun() -> list[Row]:
+    from benchmarks import firstrun_bench
+
+    return firstrun_bench.run()
+
+
 def _s3() -> list[Row]:
     from benchmarks import s3_bench
 
@@ -69,6 +75,7 @@ def _athena() -> list[Row]:
 
 SUITES: dict[str, Callable[[], list[Row]]] = {
     "import": _import,
+    "firstrun": _firstrun,
     "query": _query,
     "tui": _tui,
     "poll": _poll,
@@ -84,7 +91,7 @@ def verdict(name: str, value: float, ref: float) -> str:
         return _mark(value / ref >= 1.0, ">= 1.0x read_json")
     if name == "import events/s vs read_json+unnest":
         return _mark(value / ref >= 0.8, ">= 0.8x read_json+unnest")
-    if name.startswith("first run: welcome"):
+    if name.startswith(("first run: welcome", "first run: stores")):
         return _mark(value <= 3.0, "<= 3 s")
     if name.startswith("demo build peak RSS"):
         return _mark(value <= 400, "<= 400 MB")

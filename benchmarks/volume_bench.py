@@ -1,9 +1,5 @@
-"""The first run, scan statistics and results at volume, each beside a reference measured in the same run.
+"""Scan statistics and results at volume, each beside a reference measured in the same run.
 
-- first run: a fresh TRAILTUI_HOME, the explorer's start (the demo's newest days built, the rest left to a
-  background thread), then the stores listed and the welcome query run through boto3, until its rows are
-  there; the reference is the same on the second start (the demo already built);
-- demo build: `trailtui demo` in its own process, wall time and peak resident memory;
 - statistics: BytesScanned of a query bounded to one day against the same query unbounded (target: a fifth);
 - export: `trailtui query --format csv --output` of 100,000 rows x 7 columns, and of 100,000 whole rows,
   against DuckDB's `COPY (SELECT ...) TO 'x.csv'` of the same rows from the same lake file.
@@ -19,33 +15,6 @@ import time
 from pathlib import Path
 
 Row = tuple[str, float, float]
-
-_FIRST_RUN = """
-import json, resource, sys, time
-from trailtui.tui.app import WELCOME_SQL
-from trailtui.paths import locations
-from trailtui.local.lakefile import LakeFile
-start = time.perf_counter()
-from trailtui.local.demo import ensure_demo
-from trailtui.local.service import LocalLake
-where = locations(sys.argv[1]).ensure()
-ensure_demo(LakeFile(where), background=True)
-lake = LocalLake(where)
-ct = lake.client()
-stores = ct.list_event_data_stores()["EventDataStores"]
-listed = time.perf_counter() - start
-qid = ct.start_query(QueryStatement=WELCOME_SQL)["QueryId"]
-while ct.describe_query(QueryId=qid)["QueryStatus"] in ("QUEUED", "RUNNING"):
-    time.sleep(0.05)
-rows = ct.get_query_results(QueryId=qid)["QueryResultRows"]
-ready = time.perf_counter() - start
-print(json.dumps({"listed": listed, "ready": ready, "rows": len(rows), "stores": len(stores)}), flush=True)
-lake.close()
-import threading
-for t in threading.enumerate():
-    if t.name == "trailtui-demo":
-        t.join()
-"""
 
 _BUILD = """
 import json, resource, sys, time
@@ -65,24 +34,6 @@ SEVEN = "eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgen
 def _python(code: str, *args: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-def _first_run(home: Path) -> list[Row]:
-    first = _python(_FIRST_RUN, str(home))
-    second = _python(_FIRST_RUN, str(home))
-    assert first["rows"] > 0 and second["rows"] > 0
-    return [
-        ("first run: stores listed, s vs a second start", first["listed"], second["listed"]),
-        ("first run: welcome query's rows, s vs a second start", first["ready"], second["ready"]),
-    ]
-
-
-def _build(tmp: Path) -> list[Row]:
-    built = _python(_BUILD, str(tmp / "build"))
-    return [
-        ("demo build (105,000 events), s", built["seconds"], float("nan")),
-        ("demo build peak RSS, MB", built["peak_mb"], float("nan")),
-    ]
 
 
 def _statistics(home: Path) -> list[Row]:
@@ -152,8 +103,8 @@ def run(whole_rows: bool = True) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="trailtui-bench-") as name:
         tmp = Path(name)
         home = tmp / "home"
-        rows = _first_run(home)
-        rows += _build(tmp)
+        _python(_BUILD, str(home))  # the demo; the build's own figures: benchmarks/firstrun_bench.py
+        rows: list[Row] = []
         rows += _statistics(home)
         rows.append(_export(home, tmp, whole=False))
         if whole_rows:

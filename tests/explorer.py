@@ -165,6 +165,17 @@ class Explorer:
         pane = self.app.main.query_one(StoresPane)
         return [s.name for s in pane.all_stores() if connection is None or s.connection.kind == connection]
 
+    def store_details(self) -> str:
+        """The store details pane (under the stores) as text."""
+        from io import StringIO
+
+        from rich.console import Console
+        from textual.widgets import Static
+
+        console = Console(file=StringIO(), width=60, record=True)
+        console.print(self.app.main.query_one("#store-details", Static).content)
+        return console.export_text()
+
     def stores_text(self, group: int | None = None) -> str:
         """The stores pane's tree as text (one group, by position, if given)."""
         root = self.app.main.query_one(StoresPane).store_tree.root

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from trailtui.local.catalog import find_store
 from trailtui.local.demo import (
@@ -20,10 +22,14 @@ from trailtui.local.demo import (
     demo_is_complete,
     ensure_demo,
 )
-from trailtui.local.demo.build import slices
+from trailtui.local.demo.background import BuildNews, DemoBuilder
+from trailtui.local.demo.build import demo_anchor, slices
 from trailtui.local.lakefile import LakeFile
+from trailtui.paths import Locations, locations
+from trailtui.tui.editor import WELCOME_SQL
 
 from .conftest import DEMO_ANCHOR
+from .explorer import explorer
 
 
 def test_same_anchor_same_events() -> None:
@@ -69,17 +75,57 @@ def test_a_stopped_build_is_completed_on_the_next_start(lake: LakeFile) -> None:
     assert any("ready" in n for n in notices)
 
 
-def test_first_run_is_usable_after_the_newest_day(lake: LakeFile) -> None:
-    notices: list[str] = []
-    first = ensure_demo(lake, notify=notices.append, background=True, count=3000)
-    assert first is not None and first.store.event_count == 100  # the newest day; the rest is on its way
-    builder = next(t for t in threading.enumerate() if t.name == "trailtui-demo")
-    builder.join(timeout=120)
-    assert (
-        demo_is_complete(lake)
-        and _q(lake, "SELECT count(DISTINCT eventtime::DATE) FROM EVENTS")[0][0] == DAYS
-    )
-    assert "newest day is ready" in notices[1] and "ready" in notices[-1] and "days..." in notices[2]
+def test_first_run_builder_makes_the_newest_day_then_the_rest_when_told(
+    where: Locations, lake: LakeFile
+) -> None:
+    builder = DemoBuilder(where, count=3000)
+    first = builder.newest_day()
+    # The newest day is in the lake, and nothing more until the explorer says to go on.
+    assert first == BuildNews(1, 100) and _q(lake, "SELECT count(*) FROM EVENTS")[0][0] == 100
+    assert not demo_is_complete(lake)
+    news = list(builder.rest())
+    assert [n.days_done for n in news] == sorted({n.days_done for n in news}) and news[-1].ready
+    total = len(DemoGenerator(demo_anchor(), count=3000).events())
+    assert news[-1].events == total and builder.process.wait(timeout=30) == 0
+    assert demo_is_complete(lake)
+    assert _q(lake, "SELECT count(DISTINCT eventtime::DATE), count(*) FROM EVENTS")[0] == (DAYS, total)
+
+
+def test_a_closed_explorer_stops_the_builder_and_the_next_start_completes_it(
+    where: Locations, lake: LakeFile
+) -> None:
+    builder = DemoBuilder(where, count=3000)
+    assert builder.newest_day() == BuildNews(1, 100)
+    builder.stop()  # the explorer closed before the rest: the builder ends, the newest day stays
+    assert builder.process.wait(timeout=30) == 0
+    assert not demo_is_complete(lake) and _q(lake, "SELECT count(*) FROM EVENTS")[0][0] == 100
+    again = DemoBuilder(where, count=3000)
+    assert again.newest_day().days_done > 1  # the next slice (the newest day is not built twice)
+    assert list(again.rest())[-1].ready and again.process.wait(timeout=30) == 0
+    total = len(DemoGenerator(demo_anchor(), count=3000).events())
+    assert demo_is_complete(lake) and _q(lake, "SELECT count(DISTINCT eventid) FROM EVENTS")[0][0] == total
+
+
+async def test_first_run_in_the_explorer_shows_the_demo_growing_until_ready(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRAILTUI_DEMO_EVENTS", "3000")
+    async with explorer() as ex:
+        await ex.ready()
+        assert DEMO_STORE_NAME in ex.stores("local") and ex.notified("newest day first")
+        await ex.wait_until(lambda: ex.notified("is ready"), 120, "the demo to be ready")
+        total = len(DemoGenerator(demo_anchor(), count=3000).events())
+        # The details pane follows the store as its slices land (it stayed at the first day's count).
+        await ex.wait_until(lambda: f"{total:,}" in ex.store_details(), 30, "the details to show every event")
+        assert ex.notified(f"11 of {DAYS} days")  # the progress of each slice, in between
+        # The welcome query sees the whole last week (the newest day alone would be a seventh of it).
+        week = _q(ex_lake(), "SELECT count(*) FROM EVENTS WHERE eventtime > now() - INTERVAL 7 DAY")[0][0]
+        query = await ex.run(WELCOME_SQL)
+        assert query.status == "FINISHED" and len(query.rows) == min(week, 1000) > 100
+
+
+def ex_lake() -> LakeFile:
+    return LakeFile(locations())
 
 
 def _q(lake: LakeFile, sql: str) -> list[tuple]:

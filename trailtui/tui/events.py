@@ -20,6 +20,30 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class DemoBuildProgress:
+    """The demo organization's build on a first run: started (0 days), after each slice, ready, or failed."""
+
+    days_done: int
+    events: int
+    ready: bool = False
+    error: str | None = None
+    days_total: int = 30  # the demo's DAYS (not imported: this module is on the first-paint path)
+
+    @property
+    def text(self) -> str:
+        if self.error:
+            return f"The demo organization could not be completed: {self.error}"
+        if self.ready:
+            return f"The demo organization is ready: {self.events:,} events over {self.days_total} days."
+        if not self.days_done:
+            return "Building the demo organization (first run): the newest day first..."
+        return (
+            f"Building the demo organization: {self.days_done} of {self.days_total} days "
+            f"({self.events:,} events) so far..."
+        )
+
+
+@dataclass(frozen=True)
 class ConnectionOpened:
     """A connection opened: the local lake, or an AWS profile once its Region is known (`requested` is the
     key the user asked for, whose Region may have been unknown)."""

@@ -91,6 +91,7 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
         self.stopping = threading.Event()  # set on the way out: workers stop following queries
         self._handlers: dict[type, Callable[[Any], None]] = {
             events.Notice: lambda e: self.notify(e.text, severity=e.severity),
+            events.DemoBuildProgress: lambda e: self.demo_notice()(e.text),
             events.ConnectionOpened: self._connection_opened,
             events.ConnectionFailed: self._connection_failed,
             events.StoresLoaded: self._stores_loaded,
@@ -128,7 +129,7 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
         self.editor.focus()
         self.query_one(StoresPane).show_loading("local", "local lake")
         self.start_worker(
-            workers.open_local_lake, self.where, self.local_lake, self.post, self.demo_notice(), group="lake"
+            workers.open_local_lake, self.where, self.local_lake, self.post, self.stopping_check, group="lake"
         )
         profile, region = self.requested
         if profile or region:

@@ -26,23 +26,38 @@ Post = Callable[[object], None]
 StopCheck = Callable[[], bool]
 
 
-def open_local_lake(where: Any, local_lake: Any, post: Post, notice: Callable[[str], None]) -> None:
-    """Open the local lake (building the demo on a first run), then list its stores."""
+def open_local_lake(where: Any, local_lake: Any, post: Post, should_stop: StopCheck = lambda: False) -> None:
+    """Open the local lake, then list its stores. On a first run the demo is built by a child process
+    (its newest day before the stores are listed, the rest after, with its progress posted)."""
     from trailtui.connections import open_local
-    from trailtui.local.demo import ensure_demo
-    from trailtui.local.lakefile import LakeFile
 
     key = ConnectionKey.local()
     try:
-        if local_lake is None:
-            # First run: the demo's newest days now, the rest built in the background with notices.
-            ensure_demo(LakeFile(where.ensure()), notify=notice, background=True)
-        conn = open_local(local_lake, where)
+        builder = _start_demo(where) if local_lake is None else None
+        if builder is not None:
+            post(events.DemoBuildProgress(0, 0))
+        conn = open_local(local_lake, where)  # meanwhile, the builder makes the newest day
+        news = builder.newest_day(should_stop) if builder is not None else None
     except Exception as exc:  # a broken lake must not stop the explorer: say why, in place
         post(events.ConnectionFailed(key, f"cannot open the local lake: {exc}"))
         return
+    if news is not None:
+        post(events.DemoBuildProgress(news.days_done, news.events, news.ready, news.error))
     post(events.ConnectionOpened(key, conn))
     load_stores(conn, post)
+    if builder is not None and news is not None and not news.ended:
+        for news in builder.rest(should_stop):
+            post(events.DemoBuildProgress(news.days_done, news.events, news.ready, news.error))
+            load_stores(conn, post)  # the stores pane shows the demo store as it grows
+
+
+def _start_demo(where: Any) -> Any:
+    """The demo builder, if the lake needs the demo (a first run, or a build stopped half way)."""
+    from trailtui.local.demo import demo_needed
+    from trailtui.local.demo.background import DemoBuilder
+    from trailtui.local.lakefile import LakeFile
+
+    return DemoBuilder(where) if demo_needed(LakeFile(where.ensure())) else None
 
 
 def open_aws_profile(requested: ConnectionKey, post: Post) -> None:

@@ -12,7 +12,14 @@ and anchored to a day, so the same anchor always gives the same events.
 - build.py: the demo store, built newest days first.
 """
 
-from trailtui.local.demo.build import build_demo, demo_anchor, demo_is_complete, ensure_demo, lake_is_empty
+from trailtui.local.demo.build import (
+    build_demo,
+    demo_anchor,
+    demo_is_complete,
+    demo_needed,
+    ensure_demo,
+    lake_is_empty,
+)
 from trailtui.local.demo.generator import DemoGenerator
 from trailtui.local.demo.logs import write_trail_logs
 from trailtui.local.demo.org import (
@@ -51,6 +58,7 @@ __all__ = [
     "build_demo",
     "demo_anchor",
     "demo_is_complete",
+    "demo_needed",
     "ensure_demo",
     "lake_is_empty",
     "write_trail_logs",

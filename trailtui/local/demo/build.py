@@ -10,7 +10,6 @@ during the first run) is completed on the next start rather than left half-built
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ _DAYS_KEY = "demo.days_done"
 _COUNT_KEY = "demo.events"
 
 OnDemo = Callable[[str], None]
+OnSlice = Callable[[int, int], None]  # days built, events in the store
 
 
 def demo_anchor(now: datetime | None = None) -> datetime:
@@ -153,11 +153,14 @@ def build_demo(
     keep_logs: Path | None = None,
     progress: ProgressFn | None = None,
     max_slices: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_slice: OnSlice | None = None,
 ) -> ImportReport:
     """Create (or complete) the demo store from freshly generated trail logs, newest days first.
 
     `count` defaults to the size of the demo being completed, else DEFAULT_EVENTS. `max_slices` stops after
-    that many slices (the first run's quick start); calling again completes it.
+    that many slices (the first run's quick start); calling again completes it. `should_stop` is asked
+    before each slice; `on_slice` is told the days and events in the store after each.
     """
     started = time.monotonic()
     plan = _prepare(lake, anchor, count)
@@ -167,6 +170,8 @@ def build_demo(
     report: ImportReport | None = None
     todo = [s for s in slices() if not set(s) <= plan.days_done]
     for part in todo[:max_slices] if max_slices is not None else todo:
+        if should_stop is not None and should_stop():
+            break
         events = [ev for day in part for ev in gen.day_events(day)]
         if keep_logs is not None:
             written = write_trail_logs(events, keep_logs)  # this slice's files only are imported
@@ -184,6 +189,8 @@ def build_demo(
         with lake.writer() as con:
             _remember(con, gen, plan.days_done)
         tracker.slice_done(len(part), done.events_added)
+        if on_slice is not None:
+            on_slice(len(plan.days_done), done.store.event_count)
     if report is None:  # nothing left to build
         with lake.writer() as con:
             store = find_store(con, DEMO_STORE_NAME)
@@ -216,40 +223,24 @@ def lake_is_empty(lake: LakeFile) -> bool:
     return not row or row[0] == 0
 
 
-def ensure_demo(
-    lake: LakeFile, notify: OnDemo | None = None, background: bool = False, count: int | None = None
-) -> ImportReport | None:
-    """On a fresh lake, build the demo so there is something to explore; otherwise do nothing, except
-    completing a demo whose build was stopped.
+def demo_needed(lake: LakeFile) -> bool:
+    """True on a fresh lake (the demo is built so there is something to explore) and when a demo build
+    was stopped half way (it is completed)."""
+    return lake_is_empty(lake) or not demo_is_complete(lake)
 
-    With `background`, only the newest days are built before returning; the rest is built by a thread
-    (the explorer's first run: usable at once, filled in while the user reads). Queries started meanwhile
-    wait for each slice's commit, a second or two at most.
+
+def ensure_demo(
+    lake: LakeFile, notify: OnDemo | None = None, count: int | None = None
+) -> ImportReport | None:
+    """Build the demo if `demo_needed`, newest days first, and return its report; otherwise do nothing.
+
+    The command line's way (`serve`, `query` on a fresh machine); the explorer's first run builds it in a
+    child process instead, its newest day first (background.py).
     """
-    if not lake_is_empty(lake) and demo_is_complete(lake):
+    if not demo_needed(lake):
         return None
     say = notify or (lambda _message: None)
     say("Building the demo organization (first run): the newest day first...")
-    if not background:
-        report = build_demo(lake, count=count)
-        say(f"The demo organization is ready: {report.store.event_count:,} events.")
-        return report
-    first = build_demo(lake, count=count, max_slices=1)
-
-    shown = [FIRST_DAYS]
-
-    def days_done(p: ImportProgress) -> None:
-        if shown[0] < p.files_done < DAYS:  # a slice has ended
-            shown[0] = p.files_done
-            say(f"Building the demo organization: {p.files_done} of {DAYS} days...")
-
-    def rest() -> None:
-        try:
-            report = build_demo(lake, count=count, progress=days_done)
-            say(f"The demo organization is ready: {report.store.event_count:,} events over {DAYS} days.")
-        except Exception as exc:  # the lake is usable; say why the demo is incomplete
-            say(f"The demo organization could not be completed: {exc}")
-
-    threading.Thread(target=rest, name="trailtui-demo", daemon=True).start()
-    say(f"The demo's newest day is ready ({first.store.event_count:,} events); building the rest...")
-    return first
+    report = build_demo(lake, count=count)
+    say(f"The demo organization is ready: {report.store.event_count:,} events.")
+    return report
