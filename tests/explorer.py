@@ -173,7 +173,7 @@ class Explorer:
         from textual.widgets import Static
 
         console = Console(file=StringIO(), width=60, record=True)
-        console.print(self.app.main.query_one("#store-details", Static).content)
+        console.print(self.app.main.query_one("#store-details-text", Static).content)
         return console.export_text()
 
     def stores_text(self, group: int | None = None) -> str:
