@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import events as textual_events
 from textual.app import App
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, OptionList, Static
 
 from trailtui.lake.backoff import PollBackoff
 from trailtui.paths import locations
@@ -98,6 +100,19 @@ class Explorer:
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)
 
+    def burst(self, *keys: str) -> None:
+        """Keys arriving in one burst (type-ahead over a slow link): all posted at once, with no pause for
+        the explorer to handle one before the next arrives, as a terminal delivers them. Single characters
+        are typed as themselves; longer names are keys (`enter`, `ctrl+j`, `f4`)."""
+        for key in keys:
+            name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+            char = key if len(key) == 1 else {"enter": "\r", "tab": "\t", "space": " "}.get(key)
+            self.app.post_message(textual_events.Key(name, char))
+
+    def paste(self, text: str) -> None:
+        """A bracketed paste, posted at once (as part of a burst, with `burst` before or after it)."""
+        self.app.post_message(textual_events.Paste(text))
+
     async def command(self, line: str, paste: bool = False) -> None:
         """Type a `:` command, from the results grid (in the editor, ':' types a colon); `paste` puts the
         line in as a paste would (for text no keyboard types)."""
@@ -148,6 +163,38 @@ class Explorer:
     @property
     def results_title(self) -> str:
         return str(self.app.main.query_one(ResultsPanel).border_title)
+
+    @property
+    def results_message(self) -> str | None:
+        """What the results pane says instead of rows (waiting, no rows, cancelled, see the error)."""
+        return None if self.grid.rows else self.grid.empty_message
+
+    @property
+    def filter_text(self) -> str | None:
+        """The filter box's text, or None when the box is not shown."""
+        box = self.app.main.query_one(ResultsPanel).query_one("#filter", Input)
+        return box.value if box.display else None
+
+    @property
+    def running_list(self) -> list[str]:
+        """The running-queries screen's lines (elapsed, status, connection, SQL), while it is on top."""
+        from trailtui.tui.running import RunningScreen
+
+        assert isinstance(self.screen, RunningScreen), f"not the running queries: {self.screen!r}"
+        return self._option_lines(self.screen.query_one(OptionList))
+
+    @property
+    def running_title(self) -> str:
+        return str(self.screen.query_one("#running-title", Static).render())
+
+    @property
+    def running_preview(self) -> str:
+        """The highlighted running query's connection, ID and whole SQL, below the list."""
+        return str(self.screen.query_one("#running-sql", Static).render())
+
+    @staticmethod
+    def _option_lines(options: OptionList) -> list[str]:
+        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
     @property
     def notifications(self) -> list[str]:

@@ -226,7 +226,7 @@ async def test_help_and_command_palette_show_every_key_and_command(demo_lake: An
         assert "Run the statement in the editor" in shown and ":import PATH|s3://" in shown
         await ex.press("escape")
         titles = {c.title for c in ex.app.get_system_commands(ex.app.main)}
-        assert {"Run", "Cancel", "History", "Export", ":store NAME", ":local"} <= titles
+        assert {"Run", "Cancel", "Running", "History", "Export", ":store NAME", ":local"} <= titles
 
 
 async def test_quit_cancels_running_queries(demo_lake: Any) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from trailtui.lake.backoff import PollBackoff
@@ -16,10 +16,11 @@ from trailtui.paths import Locations, locations
 from trailtui.settings import load_settings
 from trailtui.tui.interpreter import COMMANDS
 from trailtui.tui.keymap import KEYMAP
+from trailtui.tui.keyorder import KeysInOrder
 from trailtui.tui.main import MainScreen
 
 
-class TrailApp(App[None]):
+class TrailApp(KeysInOrder):
     TITLE = "trailtui"
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
 

@@ -33,6 +33,7 @@ class Pick:
     sql: str | None
     query_id: str | None
     connection: ConnectionKey
+    started: float | None = None  # when the query started (epoch seconds), for its clock if still running
 
 
 def _when(t: float | datetime | None) -> str:
@@ -182,9 +183,12 @@ class HistoryScreen(ModalScreen[Pick | None]):
             if action == "open" and not e.query_id:
                 self.notify("This query never got a query ID (it failed to start).", severity="warning")
                 return
-            self.dismiss(Pick(action, e.sql, e.query_id, e.key))
+            started = e.started if e.status in ("QUEUED", "RUNNING") else None
+            self.dismiss(Pick(action, e.sql, e.query_id, e.key, started))
         else:
             if index >= len(self.service):
                 return
             q = self.service[index]
-            self.dismiss(Pick(action, None, q.query_id, self.current))
+            running = q.status in ("QUEUED", "RUNNING") and isinstance(q.created, datetime)
+            created = q.created.timestamp() if running else None
+            self.dismiss(Pick(action, None, q.query_id, self.current, created))

@@ -296,8 +296,10 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
         self._show_status()
 
     def _query_described(self, e: events.QueryDescribed) -> None:
-        self.state.runs[e.run_id].sql = e.sql
-        if e.to_editor:
+        run = self.state.runs[e.run_id]
+        run.sql = e.sql
+        if e.to_editor:  # only its SQL was wanted: nothing more runs
+            run.described_only()
             self.set_editor(e.sql)
 
     def _query_state_changed(self, e: events.QueryStateChanged) -> None:
@@ -310,14 +312,18 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
             and e.state.status != "FINISHED"
             and e.run_id == self.state.current_run
         ):
-            self.results.clear(f"The query ended {e.state.status}.")
+            ended = e.state.status
+            cancelled = "The query was cancelled before it returned any rows."
+            self.results.clear(cancelled if ended == "CANCELLED" else f"The query ended {ended}.")
         self._show_status()
         self.update_context()
 
     def _results_arrived(self, e: events.ResultsArrived) -> None:
         run = self.state.runs[e.run_id]
         run.page_arrived(e.page, e.done)
-        if e.run_id == self.state.current_run:
+        if e.run_id == self.state.current_run and run.status == "CANCELLED" and not run.loaded:
+            self.results.clear("The query was cancelled before it returned any rows.")
+        elif e.run_id == self.state.current_run:
             self.results.add_page(e.page.columns, e.page.rows, run.loaded, run.total)
         self._show_status()
 
@@ -331,15 +337,6 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
 
     def _show_status(self) -> None:
         self.query_one(QueryStatusBar).show(self.state.run, self.state.others_running())
-
-    def action_cancel_query(self) -> None:
-        run = self.state.run
-        if run is None or not run.active:
-            self.notify("No query is running.", severity="warning")
-            return
-        run.cancel_requested = True
-        self._show_status()
-        self.notify("Cancelling the query…")
 
     # -- focus, keys, commands ----------------------------------------------------------------------------
     def action_focus_pane(self, pane: str) -> None:

@@ -1,8 +1,10 @@
-"""The main screen's history, saved queries and export: reopening a query by its ID (no new scan), the
-query library, saving the editor as a named query, copying the SQL, and exporting a whole result."""
+"""The main screen's queries beyond running one: the running queries (follow or cancel any of them), the
+history and reopening a query by its ID (no new scan), the query library, saving the editor as a named query,
+copying the SQL, and exporting a whole result."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +17,7 @@ from trailtui.tui import events, workers
 from trailtui.tui.dialogs import PromptScreen
 from trailtui.tui.history import HistoryScreen, Pick
 from trailtui.tui.library import LibraryScreen
+from trailtui.tui.running import RunningScreen
 from trailtui.tui.state import Run
 
 if TYPE_CHECKING:
@@ -49,6 +52,39 @@ class QueriesMixin(_Base):
         def _backoff(self) -> PollBackoff: ...
         def _show_status(self) -> None: ...
 
+    # -- the running queries ------------------------------------------------------------------------------
+    def action_cancel_query(self) -> None:
+        """ctrl+g: cancel the query that runs; when several run (on any connection), ask which."""
+        running = self.state.running()
+        if not running:
+            self.notify("No query is running.", severity="warning")
+        elif len(running) == 1:
+            self.cancel_run(running[0])
+        else:
+            question = f"{len(running)} queries are running: which one to cancel?"
+            screen = RunningScreen(self.state.running, self.cancel_run, self.state.current_run, question)
+            self.app.push_screen(screen, self.show_run)
+
+    def action_running_queries(self) -> None:
+        screen = RunningScreen(self.state.running, self.cancel_run, self.state.current_run)
+        self.app.push_screen(screen, self.show_run)
+
+    def cancel_run(self, run: Run) -> None:
+        if not run.active or run.cancel_requested:
+            return
+        run.cancel_requested = True  # the run's worker sends CancelQuery at its next poll
+        self._show_status()
+        self.notify(f"Cancelling the query {run.query_id or '(starting)'} on {run.label}…")
+
+    def show_run(self, run_id: int | None) -> None:
+        """Follow another run in the status line and the results pane (its pages come when it ends)."""
+        run = self.state.runs.get(run_id) if run_id is not None else None
+        if run is None or run_id == self.state.current_run:
+            return
+        self.state.current_run = run.run_id
+        self.results.clear("Waiting for results…")
+        self._show_status()
+
     # -- history, library, saving -------------------------------------------------------------------------
     def action_history(self) -> None:
         store = self.state.store
@@ -69,15 +105,27 @@ class QueriesMixin(_Base):
         if pick.action == "edit" and pick.sql is not None:
             self.set_editor(pick.sql)
         elif pick.query_id:
-            self.reopen(pick.query_id, pick.connection, results=pick.action != "edit")
+            self.reopen(pick.query_id, pick.connection, pick.action != "edit", pick.started)
 
-    def reopen(self, query_id: str, key: ConnectionKey, results: bool = True) -> None:
+    def reopen(
+        self, query_id: str, key: ConnectionKey, results: bool = True, started: float | None = None
+    ) -> None:
+        """Follow an earlier query by its ID (`started`: when it started, epoch seconds, if known)."""
         conn = self.state.connections.get(key)
         if conn is None:
             self.notify(f"The connection {key.label} is not open; switch to it first.", severity="warning")
             return
+        following = next((r for r in self.state.running() if r.query_id == query_id and r.key == key), None)
+        if following is not None:  # still running here: follow that run (its clock, counted once)
+            if results:
+                self.show_run(following.run_id)
+            elif following.sql:
+                self.set_editor(following.sql)
+            return
         run = self.state.new_run("", key, make_current=results)
         run.query_id, run.reopened = query_id, True
+        if started is not None:  # its clock runs from when it started, not from now
+            run.started -= max(0.0, time.time() - started)
         if results:
             self.results.clear("Loading the earlier results…")
             self._show_status()
@@ -91,6 +139,7 @@ class QueriesMixin(_Base):
             self.history,
             self._backoff(),
             self.stopping_check,
+            lambda: run.cancel_requested,
             results,
             group="query",
         )

@@ -20,6 +20,7 @@ class ResultsPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.loaded = 0
         self.total: int | None = None
+        self.account: str | None = None  # the account filter (`a`), shown in the title while applied
         self.border_title = "Results"
 
     def compose(self) -> ComposeResult:
@@ -39,7 +40,15 @@ class ResultsPanel(Vertical):
 
     # -- what the screen tells it -------------------------------------------------------------------------
     def clear(self, message: str) -> None:
+        """A new query (or none): no rows, no counts of the previous one, no filter box left unapplied."""
         self.grid.clear(message)
+        self.loaded, self.total, self.account = 0, None, None
+        self.border_title = "Results"
+        if self.filter_box.display or self.filter_box.value:
+            if self.filter_box.has_focus:
+                self.grid.focus()
+            self.filter_box.value = ""
+            self.filter_box.display = False
 
     def add_page(
         self, columns: list[str], rows: list[list[str | None]], loaded: int, total: int | None
@@ -59,7 +68,9 @@ class ResultsPanel(Vertical):
         grid = self.grid
         shown = len(grid.view)
         title = f"Results  {self.loaded:,} of {self.total or 0:,} loaded"
-        if grid.filter_text or shown != len(grid.rows):
+        if self.account is not None:
+            title += f"  account {self.account}: {shown:,} shown"
+        elif grid.filter_text or shown != len(grid.rows):
             title += f"  ({shown:,} shown by the filter)"
         self.border_title = title
 
@@ -81,6 +92,7 @@ class ResultsPanel(Vertical):
             return
         account = message.row[cols[0]]
         shown = self.grid.filter_column("recipientAccountId", account)
+        self.account = account or "null"
         self.notify(f"{shown:,} rows of account {account or 'null'} (/ then Esc clears)")
         self._retitle()
 
@@ -88,6 +100,7 @@ class ResultsPanel(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.grid.apply_filter(event.value)
+        self.account = None  # a text filter replaces the account filter
         self._retitle()
 
     @on(Input.Submitted, "#filter")
@@ -101,6 +114,7 @@ class ResultsPanel(Vertical):
             box.value = ""
             box.display = False
             self.grid.apply_filter("")
+            self.account = None
             self._retitle()
             self.grid.focus()
             event.stop()

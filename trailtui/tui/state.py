@@ -58,6 +58,11 @@ class Run:
         self.loaded += len(page.rows)
         self.complete = done
 
+    def described_only(self) -> None:
+        """An earlier query whose SQL only was fetched (to the editor): not a running query."""
+        self.ended = self.ended or time.monotonic()
+        self.complete = True
+
     def failed(self, reason: str) -> None:
         self.error = reason
         self.ended = self.ended or time.monotonic()

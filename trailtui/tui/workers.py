@@ -181,6 +181,7 @@ def reopen_run(
     history: History,
     backoff: PollBackoff,
     should_stop: StopCheck,
+    cancel_requested: StopCheck,
     results: bool,
 ) -> None:
     """An earlier query by its ID: its SQL (DescribeQuery), then, with `results`, its status and pages."""
@@ -193,7 +194,7 @@ def reopen_run(
     post(events.QueryDescribed(run_id, sql, to_editor=not results))
     if results:
         reopened = LakeQuery(sql, query.key, query.store, query.query_id)
-        follow_run(conn, reopened, run_id, post, history, backoff, should_stop, lambda: False)
+        follow_run(conn, reopened, run_id, post, history, backoff, should_stop, cancel_requested)
 
 
 @dataclass

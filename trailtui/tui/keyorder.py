@@ -1,0 +1,108 @@
+"""Keys applied in the order typed, one at a time, even when they arrive in one burst.
+
+Why this is needed (Textual 8, app.py `App.on_event` and message_pump.py `_on_message`): every key arrives in
+the App's message queue. The App runs *priority* bindings (ctrl+j, ctrl+o, F2-F4...) at once, when it takes
+the key from its own queue; any other key it only *forwards*, by posting it to the focused widget's queue,
+where it is handled later, and from where it bubbles, queue by queue, back up to the App (non-priority
+bindings such as `:` run there). Focus moves (`Widget.focus`) and new screens settle later still, through
+more queued messages. So with type-ahead or a paste followed by ctrl+j, ctrl+j ran while the pasted text was
+still waiting in the editor's queue (a truncated statement), and after F4 the `/` was forwarded to the editor
+before the focus had moved.
+
+The fix: the App hands over one key, then holds the keys typed after it until that key has been handled all
+the way. It posts a marker (`KeyApplied`) right behind the key to the widget that got it; the marker bubbles
+up the same queues behind the key and whatever the key's handling posted, so when it reaches the App the key
+is applied: its bindings ran, its text is in the editor. A second pass goes through whatever is focused then,
+so a focus move or a new screen (its focused input) has settled before the next key is given out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.message import Message
+
+PASSES = 2  # the key itself, then what its handling queued (a focus move, a submitted input, a new screen)
+WATCHDOG = 0.5  # seconds between checks that the marker can still arrive (its widget may have been removed)
+
+
+class KeyApplied(Message):
+    """Follows a key through the queues it went through; handled by the App when it arrives there."""
+
+    def __init__(self, token: int, passes_left: int, target: DOMNode, screen: Any) -> None:
+        super().__init__()
+        self.token = token
+        self.passes_left = passes_left
+        self.target = target
+        self.screen = screen
+
+
+class KeysInOrder(App[None]):
+    """An App that applies keys (and pastes) one at a time, in the order typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[events.Event] = []
+        self._waiting: KeyApplied | None = None  # the marker of the key being applied
+        self._tokens = 0
+
+    async def on_event(self, event: events.Event) -> None:
+        typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+        if not typed:
+            await super().on_event(event)
+            return
+        self._held.append(event)
+        await self._apply_held()
+
+    async def _apply_held(self) -> None:
+        while self._held and self._waiting is None:
+            if self._exit or not self._screen_stack:
+                self._held.clear()  # closing: nothing will read them
+                return
+            event = self._held.pop(0)
+            await super().on_event(event)  # a priority binding runs, or the key goes to the focused widget
+            self._follow(PASSES)
+
+    def _follow(self, passes: int) -> None:
+        """Post a marker behind what was just handed over, through the widget focused now."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen (starting or closing): nothing to wait for
+            return
+        target: DOMNode = self.focused or screen
+        self._tokens += 1
+        marker = KeyApplied(self._tokens, passes - 1, target, screen)
+        self._waiting = marker
+        if not target.post_message(marker):
+            self._waiting = None  # the widget is closing: the marker would never arrive
+            return
+        self.set_timer(WATCHDOG, lambda token=self._tokens: self._watch(token))
+
+    async def on_key_applied(self, marker: KeyApplied) -> None:
+        marker.stop()
+        if self._waiting is not marker:
+            return  # released by the watchdog already
+        self._waiting = None
+        try:
+            moved = self.screen is not marker.screen
+        except Exception:
+            moved = False
+        if marker.passes_left > 0 or moved:
+            # A new screen gets a pass of its own: it focuses its input while mounting, after this marker.
+            self._follow(max(marker.passes_left, 1))
+        await self._apply_held()
+
+    def _watch(self, token: int) -> None:
+        """A safety net, not the mechanism: if the marker's widget was removed before the marker got through
+        (the key closed it), the marker is lost, and the held keys must not wait forever."""
+        waiting = self._waiting
+        if waiting is None or waiting.token != token:
+            return
+        if waiting.target.is_attached and waiting.screen.is_attached:
+            self.set_timer(WATCHDOG, lambda: self._watch(token))  # still on its way: a busy handler
+            return
+        self._waiting = None
+        self.call_later(self._apply_held)

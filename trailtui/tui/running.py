@@ -1,0 +1,135 @@
+"""The running queries (ctrl+t, and ctrl+g when several run): every query still running on any connection,
+with its elapsed time, where it runs and its SQL; cancel one (`c`, Del, ctrl+g) or follow it (Enter).
+
+The screen reads the runs through a function each second, so it always shows what runs now; cancelling
+asks the main screen (a callback) and keeps the list open, to cancel several."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trailtui.tui.safe import safe_text
+from trailtui.tui.state import Run
+from trailtui.tui.status import STATUS_STYLE
+
+
+def elapsed_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:2}:{secs:02}"
+
+
+def run_label(run: Run, now: float) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{elapsed_text(now - run.started)} ", style="bold")
+    status = "CANCELLING" if run.cancel_requested else run.status
+    text.append(f"{status:<10} ", style=STATUS_STYLE.get(run.status, "magenta"))
+    text.append_text(safe_text(f"{run.label}  ", "cyan"))
+    text.append_text(safe_text(" ".join(run.sql.split()) or "(reopened: SQL loading)"))
+    return text
+
+
+class RunningScreen(ModalScreen[int | None]):
+    """Returns the run to follow (Enter), or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Close"),
+        Binding("enter", "follow", "Follow", priority=True),
+        Binding("c,delete,ctrl+g", "cancel", "Cancel it", priority=True),
+    ]
+    DEFAULT_CSS = """
+    RunningScreen { align: center middle; }
+    RunningScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
+    RunningScreen #running-title { height: auto; padding: 0 1; background: $primary-darken-2; text-style: bold; }
+    RunningScreen OptionList { height: 1fr; min-height: 3; }
+    RunningScreen #running-sql { height: auto; max-height: 45%; padding: 0 1; border-top: solid $accent; }
+    """
+
+    def __init__(
+        self,
+        runs: Callable[[], list[Run]],
+        cancel: Callable[[Run], None],
+        highlight: int | None = None,
+        question: str | None = None,
+    ) -> None:
+        """`runs` lists the running queries now; `cancel` asks for one to be cancelled; `question`, when
+        ctrl+g found several, says what the list is for."""
+        super().__init__()
+        self.runs = runs
+        self.cancel = cancel
+        self.first = highlight
+        self.question = question
+        self.shown: list[Run] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = self.question or "Running queries (all connections)"
+            yield Static(Text(f"{title}   Enter: follow  c: cancel  Esc: close"), id="running-title")
+            yield OptionList(id="running-list")
+            yield Static("", id="running-sql")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+        self.set_interval(1.0, self.refresh_list)
+        self.query_one(OptionList).focus()
+
+    def refresh_list(self) -> None:
+        options = self.query_one(OptionList)
+        keep = (
+            self.shown[options.highlighted].run_id if self.shown and options.highlighted is not None else None
+        )
+        keep = keep if keep is not None else self.first
+        self.shown = self.runs()
+        now = time.monotonic()
+        options.clear_options()
+        options.add_options([Option(run_label(r, now), id=str(r.run_id)) for r in self.shown])
+        if not self.shown:
+            options.add_option(Option(Text("No query is running.", style="italic"), disabled=True))
+            options.highlighted = None
+        else:
+            ids = [r.run_id for r in self.shown]
+            options.highlighted = ids.index(keep) if keep in ids else 0
+        self._preview()
+
+    def on_option_list_option_highlighted(self, _: OptionList.OptionHighlighted) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        run = self.highlighted
+        preview = self.query_one("#running-sql", Static)
+        if run is None:
+            preview.update("")
+            return
+        text = Text()
+        text.append_text(safe_text(f"{run.label}  {run.query_id or 'starting…'}\n", "dim"))
+        text.append_text(safe_text(run.sql.strip() or "(reopened: SQL loading)"))
+        preview.update(text)
+
+    @property
+    def highlighted(self) -> Run | None:
+        index = self.query_one(OptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    def action_cancel(self) -> None:
+        run = self.highlighted
+        if run is None:
+            return
+        self.cancel(run)
+        self.refresh_list()
+
+    def action_follow(self) -> None:
+        run = self.highlighted
+        if run is not None:
+            self.dismiss(run.run_id)
