@@ -168,3 +168,47 @@ def test_csv_export_from_the_local_lake_goes_by_delivery(
         assert fh.read() == paged
     assert list(csv.reader(io.StringIO(paged)))[1][0] == "'=1+1"  # formulas neutralised as before
     assert not list(scratch.iterdir())  # the delivered files are gone
+
+
+@pytest.mark.parametrize("block", [7, 64, 1 << 20])
+def test_export_from_delivered_files_is_the_paged_export_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    from trailtui.lake import delivered
+    from trailtui.lake.export import write_results
+    from trailtui.lake.results import QueryState, ResultPage
+    from trailtui.local.delivery import Spool, csv_record
+
+    monkeypatch.setattr(delivered, "BLOCK", block)  # rows cut across reads, quotes open at a cut
+    values = [
+        "",
+        None,
+        "-1",
+        "+x",
+        "@a",
+        "\tx",
+        "\rcr",
+        "\nlf",
+        "\uff1d2",
+        '"=q,"',
+        ",=",
+        "a\r\nb",
+        "é,☃",
+        "x=1",
+    ]
+    rows = [[values[(i + j) % len(values)] for j in range(4)] for i in range(60)]
+    if block == 64:
+        rows.append(["nul\x00inside", "=", None, "-"])  # a block with a NUL takes the row-by-row way
+    columns = ["=formula name", "b", "c,d", "e"]
+    spool = Spool(columns)
+    spool.write([csv_record(r) for r in rows[:30]])
+    spool.write([csv_record(r) for r in rows[30:]])
+    parts = spool.finish()
+    target = tmp_path / "out.csv"
+    assert delivered.export_delivered(parts, target) == len(rows)
+    paged = io.StringIO(newline="")
+    page = ResultPage(columns=columns, rows=rows, total=len(rows), next_token=None, status="FINISHED")
+    write_results([page], paged, "csv", QueryState("q", "FINISHED"))
+    assert target.read_bytes() == paged.getvalue().encode()
+    spool.discard()
+    assert not spool.folder.exists()

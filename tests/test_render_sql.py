@@ -3,13 +3,16 @@ text for every type it takes on, and render.py for the types it leaves to Python
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import duckdb
 import pytest
 
+from trailtui.local.delivery import csv_record
 from trailtui.local.render import render_row, renderer_for
-from trailtui.local.render_sql import sql_renderer
+from trailtui.local.render_sql import quote, sql_renderer
 from trailtui.local.resultsink import _texts, encode_row, plan_result
 from trailtui.local.translate.types import TrinoType
 
@@ -110,5 +113,28 @@ def test_rows_come_out_as_get_query_results_sends_them(con: duckdb.DuckDBPyConne
     mixed = query + ", 1.0E10::DOUBLE AS d"
     plan = plan_result(mixed, [*names, "d"], list(con.sql(mixed).types), [None] * 4)
     assert plan.python is not None and plan.python[3] is not None and plan.python[0] is None
-    (text,) = _texts(con.execute(plan.sql).fetchall(), plan)
+    (text,), lines = _texts(con.execute(plan.sql).fetchall(), plan)
+    assert lines is None  # no delivery asked for
     assert json.loads(text) == [{"x": 'a"b\n'}, {"x": None}, {"s": "{k=[1]}"}, {"d": "1.0E10"}]
+
+
+@pytest.mark.parametrize("columns", [1, 3])
+def test_delivered_csv_lines_from_duckdb_and_python_agree(
+    con: duckdb.DuckDBPyConnection, columns: int
+) -> None:
+    values = ["plain", "", None, "a,b", 'say "hi"', "two\nlines", "cr\ronly", "=1+1", " space "]
+    rows = [values[i : i + columns] for i in range(0, len(values) - columns + 1)]
+    query = " UNION ALL ".join(
+        "SELECT "
+        + ", ".join(f"{'NULL::VARCHAR' if v is None else quote(v)} AS c{i}" for i, v in enumerate(r))
+        + f", {n} AS k"
+        for n, r in enumerate(rows)
+    )
+    names = [f"c{i}" for i in range(columns)]
+    ordered = f"SELECT {', '.join(names)} FROM ({query}) ORDER BY k"
+    plan = plan_result(ordered, names, list(con.sql(ordered).types), [None] * columns, csv=True)
+    assert plan.python is None and plan.csv
+    lines = [line for _, line in con.execute(plan.sql).fetchall()]
+    assert lines == [csv_record(r) for r in rows]
+    parsed = list(csv.reader(io.StringIO("\n".join(lines) + "\n", newline="")))
+    assert parsed == [["" if v is None else v for v in r] for r in rows]

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import IO, TextIO
 
 from trailtui.lake.connection import Connection
-from trailtui.lake.export import export_delivered, export_query, write_results
+from trailtui.lake.delivered import export_delivered, result_parts
+from trailtui.lake.export import export_query, write_results
 from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
 from trailtui.lake.results import READABLE_STATES, QueryState, ResultPage
@@ -110,7 +111,7 @@ def run_query(
         try:
             folder = _delivered(conn, state.query_id) if delivery else None
             if folder is not None:
-                rows = export_delivered(folder, Path(output))
+                rows = export_delivered(result_parts(folder), Path(output))
             else:
                 rows = export_query(conn.cloudtrail, state.query_id, Path(output), fmt)
         except Exception as exc:  # the partial file is gone; say why

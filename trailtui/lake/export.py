@@ -134,34 +134,3 @@ def export_query(
             tmp.unlink()
         raise
     return rows
-
-
-def export_delivered(folder: Path, target: Path) -> int:
-    """Write a CSV export from the files a query delivered (result_1.csv.gz, ...) rather than page by page
-    through the API: the same CSV as `export_query` writes (header, formulas neutralised), much faster.
-    Written to `target.part` and renamed when whole, like `export_query`; returns the rows."""
-    import gzip
-
-    parts = sorted(folder.glob("result_*.csv.gz"), key=lambda p: int(p.name.split("_")[1].split(".")[0]))
-    if not parts:
-        raise FileNotFoundError(f"no result files in {folder}")
-    tmp = target.with_name(target.name + ".part")
-    rows = 0
-    try:
-        with open(tmp, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            for n, part in enumerate(parts):
-                with gzip.open(part, "rt", newline="", encoding="utf-8") as fh:
-                    reader = csv.reader(fh)
-                    header = next(reader, None)
-                    if n == 0 and header is not None:
-                        writer.writerow(header)
-                    for row in reader:
-                        writer.writerow([neutralise_formula(v) for v in row])
-                        rows += 1
-        tmp.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return rows

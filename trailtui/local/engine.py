@@ -64,6 +64,7 @@ class _Run:
     forced_end: tuple[str, str] | None = None
     min_seconds: float = 0.0  # fault injection: run at least this long
     destination: delivery.Destination | None = None  # StartQuery's DeliveryS3Uri
+    spool: delivery.Spool | None = None  # its result files, written as the rows are stored
     account_id: str | None = None
     region: str | None = None
     # The stores as StartQuery saw them. The worker holds the lake's shared lock while it runs; reading the
@@ -102,7 +103,7 @@ class QueryEngine:
         after `max_age` seconds only if the lake file changed meanwhile (opening the lake for them took tens
         of milliseconds a page); `max_age` 0 always reads them."""
         now = time.monotonic()
-        stamp = self._lake_stamp()
+        stamp = self.lake.stamp()
         cached = self._stores_cache
         if cached and max_age > 0 and (now - cached[0] < max_age or cached[1] == stamp):
             return cached[2]
@@ -113,17 +114,6 @@ class QueryEngine:
                 stores = list_stores(con, "lake")
         self._stores_cache = (now, stamp, stores)
         return stores
-
-    def _lake_stamp(self) -> Any:
-        """What changes whenever the lake file is written (a writer checkpoints as it ends)."""
-        stamp: list[tuple[int, int, int] | None] = []
-        for path in (self.lake.path, self.lake.path.with_name(self.lake.path.name + ".wal")):
-            try:
-                st = path.stat()
-                stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
-            except OSError:
-                stamp.append(None)
-        return tuple(stamp)
 
     def invalidate_stores(self) -> None:
         self._stores_cache = None
@@ -267,9 +257,8 @@ class QueryEngine:
             timer.cancel()
             run.con = None
             if run.destination is not None:  # after the lake is let go: delivery may take a while
-                delivery.deliver_query(
-                    self.queries, run.destination, qid, run.account_id, run.region, self.lake.locations.data
-                )
+                where = (run.account_id, run.region, self.lake.locations.data)
+                delivery.deliver_query(self.queries, run.destination, qid, *where, run.spool)
             with self._lock:
                 self._runs.pop(qid, None)
             with _RUNNING_LOCK:
@@ -327,11 +316,16 @@ class QueryEngine:
         qid = run.query_id
         try:
             result, plan = open_result(
-                con, run.translation, lambda: run.cancel_requested.is_set() or run.timed_out.is_set()
+                con,
+                run.translation,
+                lambda: run.cancel_requested.is_set() or run.timed_out.is_set(),
+                csv=run.destination is not None,
             )
         except Exception as exc:
             raise _classify(exc, run) from exc
         self.queries.set_columns(qid, plan.names)
+        if run.destination is not None:
+            run.spool = delivery.Spool(plan.names)
         try:
             written, too_large = store_rows(
                 result,
@@ -340,6 +334,7 @@ class QueryEngine:
                 qid,
                 self.limits.max_result_bytes,
                 lambda: self._stopping(run),
+                run.spool,
             )
         except Exception as exc:
             raise _classify(exc, run) from exc

@@ -112,6 +112,17 @@ class LakeFile:
         finally:
             os.close(fd)  # releases the lake lock
 
+    def stamp(self) -> tuple[tuple[int, int, int] | None, ...]:
+        """What changes whenever the lake file is written (a writer checkpoints as it ends)."""
+        stamp: list[tuple[int, int, int] | None] = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = path.stat()
+                stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
+
     @contextlib.contextmanager
     def writer(self, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
         """An exclusive read-write connection; committed work is checkpointed when the block ends."""

@@ -164,3 +164,16 @@ def wire_row(names: list[str], texts: list[str]) -> str:
     if not cells:
         return "'[]'"
     return "'[' || " + " || '},' || ".join(cells) + " || '}]'"
+
+
+def csv_record(texts: list[str]) -> str:
+    """The SQL of one row as a line of a delivered CSV file (no line end): NULL as an empty field, a field
+    holding a comma, a quote or a line break quoted, quotes doubled (delivery.csv_record in Python)."""
+
+    def field(x: str) -> str:
+        special = " OR ".join(f"contains({x}, {c})" for c in ("','", "'\"'", "chr(10)", "chr(13)"))
+        return f"CASE WHEN {x} IS NULL THEN '' WHEN {special} THEN '\"' || replace({x}, '\"', '\"\"') || '\"' ELSE {x} END"
+
+    if len(texts) == 1:  # a lone empty field is quoted, or the line would read as a blank line
+        return f"CASE WHEN coalesce({texts[0]}, '') = '' THEN '\"\"' ELSE {field(texts[0])} END"
+    return " || ',' || ".join(field(x) for x in texts)
