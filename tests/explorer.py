@@ -294,6 +294,27 @@ class Explorer:
         region = widget.region if widget.display and widget.visible else None
         return (region.width, region.height) if region else (0, 0)
 
+    # -- charts and the editor's tools ------------------------------------------------------------------
+    @property
+    def chart_text(self) -> str:
+        """The chart on top, as the user reads it: its heading, the chart, its keys line ('' if none)."""
+        from trailtui.tui.chartscreen import ChartScreen
+
+        return self.screen.text if isinstance(self.screen, ChartScreen) else ""
+
+    @property
+    def completion_options(self) -> list[str]:
+        """The editor's completion menu, as the text each choice inserts ([] when it is closed)."""
+        return self.editor.completion_options
+
+    @property
+    def editor_text(self) -> str:
+        return self.editor.text
+
+    @property
+    def editor_subtitle(self) -> str:
+        return str(self.editor.border_subtitle or "")
+
     # -- running queries ----------------------------------------------------------------------------------
     async def start(self, sql: str) -> None:
         """Put `sql` in the editor and press ctrl+j; returns once the status line shows the new run."""
