@@ -1,0 +1,184 @@
+"""The quick time-range picker's rewrite of the editor's statement (trailtui/tui/timerange.py): the bound it
+sets, where it goes, what it replaces, what it keeps of the user's text, and when it refuses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from trailtui.lake.sqltext import has_time_bound
+from trailtui.tui.editor import WELCOME_SQL
+from trailtui.tui.timerange import (
+    LAST_DAY,
+    LAST_HOUR,
+    LAST_WEEK,
+    TimeRange,
+    Unboundable,
+    custom_range,
+    parse_time,
+    set_time_range,
+)
+
+S = "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d"
+ARN = f"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{S}"
+HOUR = "eventTime > date_add('hour', -1, current_timestamp)"
+DAY = "eventTime > date_add('hour', -24, current_timestamp)"
+WEEK = "eventTime > date_add('day', -7, current_timestamp)"
+NOV = custom_range("2026-11-20", "2026-11-21 12:00")
+NOV_SQL = "eventTime >= '2026-11-20 00:00:00' AND eventTime <= '2026-11-21 12:00:00'"
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # no WHERE: one is added, before the clause that follows FROM, on the same line
+        (f"SELECT eventName FROM {S}", f"SELECT eventName FROM {S} WHERE {HOUR}"),
+        (f"SELECT eventName FROM {S} LIMIT 5;", f"SELECT eventName FROM {S} WHERE {HOUR} LIMIT 5;"),
+        (
+            f"SELECT eventName, count(*) FROM {S} GROUP BY eventName ORDER BY 2 DESC LIMIT 9",
+            f"SELECT eventName, count(*) FROM {S} WHERE {HOUR} GROUP BY eventName ORDER BY 2 DESC LIMIT 9",
+        ),
+        # ... or on its own line, indented as the next clause, when the statement is laid out in lines
+        (
+            f"select eventName, count(*)\nfrom {S}\n  group by 1\n  order by 2 desc",
+            f"select eventName, count(*)\nfrom {S}\n  WHERE {HOUR}\n  group by 1\n  order by 2 desc",
+        ),
+        # an ARN names the store as well as an ID does
+        (f"SELECT eventName FROM {ARN} LIMIT 1", f"SELECT eventName FROM {ARN} WHERE {HOUR} LIMIT 1"),
+        # a WHERE without a bound: the bound is AND-ed after the user's terms
+        (
+            f"SELECT * FROM {S} WHERE eventName = 'ConsoleLogin' ORDER BY eventTime",
+            f"SELECT * FROM {S} WHERE eventName = 'ConsoleLogin' AND {HOUR} ORDER BY eventTime",
+        ),
+        # an OR at the top of the WHERE is parenthesised, or the bound would bind to its last term only
+        (
+            f"SELECT * FROM {S} WHERE eventName = 'x' OR errorCode IS NOT NULL ORDER BY 1",
+            f"SELECT * FROM {S} WHERE (eventName = 'x' OR errorCode IS NOT NULL) AND {HOUR} ORDER BY 1",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE a = 1 OR b = 2 AND c = 3",
+            f"SELECT * FROM {S} WHERE (a = 1 OR b = 2 AND c = 3) AND {HOUR}",
+        ),
+        # an existing bound is replaced in place: >, >=, <, <=, BETWEEN, either side, any case
+        (
+            f"SELECT * FROM {S} WHERE eventTime > '2026-01-01' AND eventName = 'x'",
+            f"SELECT * FROM {S} WHERE {HOUR} AND eventName = 'x'",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE eventName = 'x' AND EVENTTIME >= now() - interval '2' day LIMIT 3",
+            f"SELECT * FROM {S} WHERE eventName = 'x' AND {HOUR} LIMIT 3",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE '2026-01-01' < eventtime AND eventName = 'x'",
+            f"SELECT * FROM {S} WHERE {HOUR} AND eventName = 'x'",
+        ),
+        # BETWEEN's own AND is not a term boundary; every bound goes, the first one's place takes the new
+        (
+            f"SELECT * FROM {S} WHERE eventTime BETWEEN '2026-01-01' AND '2026-02-01' AND eventName = 'a' "
+            "AND eventTime < now()",
+            f"SELECT * FROM {S} WHERE {HOUR} AND eventName = 'a'",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE eventName = 'a' AND eventTime >= '2026-01-01' AND eventTime < '2026-02-01'",
+            f"SELECT * FROM {S} WHERE eventName = 'a' AND {HOUR}",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE eventTime >= '2026-01-01' AND eventTime < '2026-02-01'",
+            f"SELECT * FROM {S} WHERE {HOUR}",
+        ),
+        # a bound inside parentheses with other terms, or under an OR, is not the WHERE's: it stays
+        (
+            f"SELECT * FROM {S} WHERE (eventTime > '2026-01-01' OR eventName = 'x')",
+            f"SELECT * FROM {S} WHERE (eventTime > '2026-01-01' OR eventName = 'x') AND {HOUR}",
+        ),
+        # a comparison of eventTime in the select list bounds nothing
+        (
+            f"SELECT eventTime > '2026-01-01' AS recent FROM {S}",
+            f"SELECT eventTime > '2026-01-01' AS recent FROM {S} WHERE {HOUR}",
+        ),
+        # AND inside CASE and inside function calls is not a term boundary
+        (
+            f"SELECT CASE WHEN a AND b THEN 1 END FROM {S} WHERE coalesce(a AND b, c) AND d = 1",
+            f"SELECT CASE WHEN a AND b THEN 1 END FROM {S} WHERE coalesce(a AND b, c) AND d = 1 AND {HOUR}",
+        ),
+        # strings and comments that look like SQL are left alone
+        (
+            f"SELECT 'WHERE x ORDER BY' AS s FROM {S} -- ORDER BY eventTime\nLIMIT 3",
+            f"SELECT 'WHERE x ORDER BY' AS s FROM {S}\nWHERE {HOUR} -- ORDER BY eventTime\nLIMIT 3",
+        ),
+        (
+            f"SELECT * FROM {S} WHERE eventName = 'x' /* and eventTime > 1 */ ORDER BY 1",
+            f"SELECT * FROM {S} WHERE eventName = 'x' AND {HOUR} /* and eventTime > 1 */ ORDER BY 1",
+        ),
+        # the one SELECT that reads the store is bounded: in a WITH, in a subquery
+        (
+            f"WITH x AS (SELECT * FROM {S} WHERE eventName = 'a') SELECT count(*) FROM x",
+            f"WITH x AS (SELECT * FROM {S} WHERE eventName = 'a' AND {HOUR}) SELECT count(*) FROM x",
+        ),
+        (
+            f"SELECT n FROM (SELECT eventName AS n FROM {S}) t ORDER BY n",
+            f"SELECT n FROM (SELECT eventName AS n FROM {S} WHERE {HOUR}) t ORDER BY n",
+        ),
+        # an alias on the store
+        (f"SELECT e.eventName FROM {S} e LIMIT 2", f"SELECT e.eventName FROM {S} e WHERE {HOUR} LIMIT 2"),
+    ],
+)
+def test_sets_the_bound(sql: str, expected: str) -> None:
+    assert set_time_range(sql, LAST_HOUR) == expected
+    assert has_time_bound(expected)
+
+
+def test_the_welcome_query_keeps_its_comments_and_layout() -> None:
+    out = set_time_range(WELCOME_SQL, LAST_DAY)
+    assert out == WELCOME_SQL.replace("eventTime > date_add('day', -7, current_timestamp)", DAY)
+    assert set_time_range(out, LAST_WEEK) == WELCOME_SQL  # and back: nothing else moved
+
+
+def test_presets_and_custom_ranges() -> None:
+    base = f"SELECT eventName FROM {S}"
+    assert set_time_range(base, LAST_DAY).endswith(DAY)
+    assert set_time_range(base, LAST_WEEK).endswith(WEEK)
+    assert set_time_range(base, NOV).endswith(NOV_SQL)
+    only_start = custom_range("2026-11-20T10:00:00Z", "")
+    assert set_time_range(base, only_start).endswith("WHERE eventTime >= '2026-11-20 10:00:00'")
+    only_end = custom_range("", "2026-11-21 08:30")
+    assert set_time_range(base, only_end).endswith("WHERE eventTime <= '2026-11-21 08:30:00'")
+    # A custom range replaces a relative one (and its two terms are the bound from then on).
+    assert set_time_range(set_time_range(base, LAST_WEEK), NOV).endswith(NOV_SQL)
+    assert set_time_range(set_time_range(base, NOV), LAST_HOUR) == f"{base} WHERE {HOUR}"
+
+
+def test_times_as_people_type_them() -> None:
+    assert parse_time("2026-11-20") == datetime(2026, 11, 20)
+    assert parse_time(" 2026-11-20 13:05 ") == datetime(2026, 11, 20, 13, 5)
+    assert parse_time("2026-11-20T13:05:09+02:00") == datetime(2026, 11, 20, 11, 5, 9)  # shown in UTC
+    assert parse_time("") is None
+    with pytest.raises(Unboundable, match="YYYY-MM-DD"):
+        parse_time("yesterday")
+    with pytest.raises(Unboundable, match="ends before it starts"):
+        custom_range("2026-11-21", "2026-11-20")
+    with pytest.raises(Unboundable, match="start, an end or both"):
+        custom_range(" ", "")
+    with pytest.raises(Unboundable, match="start, an end or both"):
+        TimeRange("Custom").condition()
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("DESCRIBE x", "Only a SELECT"),
+        (f"SELECT eventName FROM {S} WHERE", "does not parse"),
+        (f"SELECT eventName FROM {S} WHERE (a = 1", "does not parse"),
+        ("SELECT 1", "reads no event data store"),
+        (f"SELECT 1; SELECT eventName FROM {S}", "more than one statement"),
+        (f"SELECT a FROM {S} UNION ALL SELECT a FROM {S}", "2 places"),
+        (f"SELECT count(*) FROM {S} WHERE eventName IN (SELECT eventName FROM {S})", "2 places"),
+        (f"SELECT * FROM {S} a JOIN {ARN} b ON a.eventID = b.eventID", "JOIN"),
+    ],
+)
+def test_refuses_what_it_cannot_bound(sql: str, reason: str) -> None:
+    with pytest.raises(Unboundable, match=reason):
+        set_time_range(sql, LAST_HOUR)
