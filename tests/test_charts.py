@@ -144,7 +144,9 @@ async def test_nothing_to_chart_says_what_would_be(demo_lake: Any) -> None:
         await ex.ready()
         await ex.press("f4", "v")
         assert ex.notified("Nothing to chart", "warning") and not ex.chart_text
-        await ex.run(f"SELECT eventName, eventSource FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26' LIMIT 5")
+        await ex.run(
+            f"SELECT eventName, eventSource FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26' LIMIT 5"
+        )
         await ex.press("f4", "v")
         await ex.wait_until(lambda: ex.notified("time column (eventTime)", "warning"))
         assert not ex.chart_text

@@ -4,11 +4,14 @@ sets, where it goes, what it replaces, what it keeps of the user's text, and whe
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
+from tests.explorer import explorer
 from trailtui.lake.sqltext import has_time_bound
 from trailtui.tui.editor import WELCOME_SQL
+from trailtui.tui.timepicker import TimeRangeScreen
 from trailtui.tui.timerange import (
     LAST_DAY,
     LAST_HOUR,
@@ -182,3 +185,65 @@ def test_times_as_people_type_them() -> None:
 def test_refuses_what_it_cannot_bound(sql: str, reason: str) -> None:
     with pytest.raises(Unboundable, match=reason):
         set_time_range(sql, LAST_HOUR)
+
+
+# -- the picker, from the keyboard ------------------------------------------------------------------------
+
+
+async def test_picker_presets_and_custom_range_from_the_keyboard(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.press("alt+t")
+        await ex.wait_until(lambda: isinstance(ex.screen, TimeRangeScreen))
+        await ex.press("2")  # last 24 hours
+        await ex.wait_until(lambda: not isinstance(ex.screen, TimeRangeScreen))
+        assert ex.editor_text == WELCOME_SQL.replace("date_add('day', -7", "date_add('hour', -24")
+        assert ex.notified("eventTime bound: " + DAY)
+        # ctrl+z gives back the statement as it was
+        await ex.press("f3", "ctrl+z")
+        assert ex.editor_text == WELCOME_SQL
+        # A custom range: typed, then the bounded query runs and every row is inside it.
+        ex.editor.text = f"SELECT eventTime, eventName FROM {S} ORDER BY eventTime"
+        await ex.press("alt+t")
+        await ex.wait_until(lambda: isinstance(ex.screen, TimeRangeScreen))
+        await ex.press("down", "down", "down", "enter")  # Custom…
+        await ex.press(*"2026-11-26 10:00", "enter", *"2026-11-26 10:30", "enter")
+        await ex.wait_until(lambda: not isinstance(ex.screen, TimeRangeScreen))
+        assert ex.editor_text == (
+            f"SELECT eventTime, eventName FROM {S} WHERE eventTime >= '2026-11-26 10:00:00' "
+            "AND eventTime <= '2026-11-26 10:30:00' ORDER BY eventTime"
+        )
+        q = await ex.run(ex.editor_text)
+        assert q.rows and q.error is None
+        assert all("2026-11-26 10:00:00" <= (r[0] or "") <= "2026-11-26 10:30:00.999" for r in q.rows)
+
+
+async def test_picker_errors_are_said_and_lose_nothing(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        # A custom time that is not one: said in the picker, which stays open.
+        await ex.press("alt+t")
+        await ex.wait_until(lambda: isinstance(ex.screen, TimeRangeScreen))
+        await ex.press("c", *"yesterday", "enter", "enter")
+        assert isinstance(ex.screen, TimeRangeScreen)
+        assert "Not a time: 'yesterday'" in str(ex.screen.query_one("#range-error").render())
+        await ex.press("escape")
+        await ex.wait_until(lambda: not isinstance(ex.screen, TimeRangeScreen))
+        assert ex.editor_text == WELCOME_SQL
+        # A statement that cannot be bounded: said, the editor unchanged.
+        ex.editor.text = "SELECT 1"
+        await ex.press("alt+t", "1")
+        await ex.wait_until(lambda: ex.notified("No time range set", "error"))
+        assert ex.notified("reads no event data store")
+        assert ex.editor_text == "SELECT 1"
+
+
+async def test_picker_bounds_the_selection_only(demo_lake: Any) -> None:
+    async with explorer((100, 30)) as ex:
+        await ex.ready()
+        first = f"SELECT eventName FROM {S} LIMIT 5;"
+        ex.editor.text = first + "\n" + "SELECT 1;"
+        await ex.press("f3", "ctrl+home", "shift+down")  # the first line selected
+        await ex.press("alt+t", "3")
+        await ex.wait_until(lambda: ex.notified("eventTime bound"))
+        assert ex.editor_text == f"SELECT eventName FROM {S} WHERE {WEEK} LIMIT 5;\nSELECT 1;"

@@ -119,6 +119,38 @@ KEYMAP: tuple[Key, ...] = (
         priority=True,
     ),
     Key(
+        "alt+t",
+        "time_range",
+        "Time",
+        "Time range: bound the editor's query to the last hour, 24 hours, 7 days or custom times.",
+        priority=True,
+        show=False,
+    ),
+    Key(
+        "ctrl+f",
+        "format_sql",
+        "Format",
+        "Format the editor's statement (or the selection); ctrl+z undoes it.",
+        priority=True,
+        show=False,
+    ),
+    Key(
+        "alt+z",
+        "toggle_wrap",
+        "Wrap",
+        "Soft wrap long lines in the editor (on/off).",
+        priority=True,
+        show=False,
+    ),
+    Key(
+        "alt+v",
+        "chart",
+        "Chart",
+        "Chart the loaded rows: a time histogram, or bars for a (label, count) result.",
+        priority=True,
+        show=False,
+    ),
+    Key(
         "colon",
         "command_line",
         "Command",
@@ -151,6 +183,23 @@ KEYMAP: tuple[Key, ...] = (
     Key("Y", "copy_row", "Copy row", "Copy the row, as JSON, to the clipboard.", context="grid", show=False),
     Key("home,g", "first_row", "First", "Go to the first row.", context="grid", show=False),
     Key("end,G", "last_row", "Last", "Go to the last loaded row.", context="grid", show=False),
+    Key(
+        "v",
+        "screen.chart",
+        "Chart",
+        "Chart the time column under the cursor (else eventTime), or a (label, count) result.",
+        context="grid",
+        show=False,
+    ),
+    # The editor
+    Key(
+        "ctrl+space,ctrl+@",
+        "complete",
+        "Complete",
+        "Complete the word before the cursor: columns (userIdentity.arn), functions, store IDs.",
+        context="editor",
+        show=False,
+    ),
     # The stores pane
     Key(
         "enter",

@@ -29,6 +29,7 @@ from trailtui.paths import Locations
 from trailtui.settings import Settings
 from trailtui.tui import events, workers
 from trailtui.tui.accounts import ORG_HINT, AccountsMixin
+from trailtui.tui.chartactions import ChartsMixin
 from trailtui.tui.context import ContextBar
 from trailtui.tui.detail import DetailScreen
 from trailtui.tui.dialogs import CommandLine, ConfirmScreen, HelpScreen
@@ -65,7 +66,7 @@ class WorkerReport(Message):
         self.event = event
 
 
-class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, Screen[None]):
+class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, ChartsMixin, Screen[None]):
     BINDINGS = bindings("app")
 
     def __init__(

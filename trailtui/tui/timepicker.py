@@ -1,4 +1,4 @@
-"""The quick time-range picker (ctrl+t): last hour, 24 hours, 7 days, or a custom start and end; it answers
+"""The quick time-range picker (alt+t): last hour, 24 hours, 7 days, or a custom start and end; it answers
 a TimeRange, which timerange.py writes into the editor's statement."""
 
 from __future__ import annotations
