@@ -220,9 +220,11 @@ def histogram_summary(hist: Histogram, selected: int, loaded: int, total: int | 
     """The lines above the chart: what is counted, in which buckets, and the selected bucket's count."""
     first, last = hist.buckets[0], hist.buckets[-1]
     of = f" of {total:,}" if total is not None and total > loaded else ""
+    end = last.start + hist.step
+    short = "%m-%d %H:%M" if first.start.year == end.year else "%Y-%m-%d %H:%M"
     head = (
         f"{cell_text(hist.column)} per {hist.step_name}: {hist.counted:,} rows{of}, "
-        f"{hist.label(first)} – {(last.start + hist.step).strftime('%Y-%m-%d %H:%M')} UTC"
+        f"{first.start.strftime(short)} – {end.strftime(short)} UTC"
     )
     if hist.skipped:
         head += f" ({hist.skipped:,} without a time)"

@@ -55,6 +55,8 @@ class ChartsMixin(_Base):
             editor.replace(new, start, end)
         else:
             editor.replace(new, (0, 0), editor.document.end)  # one undo step (ctrl+z)
+        editor.scroll_to(x=0, animate=False)  # a long line before must not leave the new text scrolled
+        editor.scroll_cursor_visible()
         editor.focus()
 
     def _apply_time_range(self, chosen: TimeRange | None) -> None:

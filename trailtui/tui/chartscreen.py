@@ -79,8 +79,7 @@ class HistogramView(Widget, can_focus=True):
 class ChartScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,v", "dismiss", "Close")]
     DEFAULT_CSS = """
-    ChartScreen { background: $background 60%; }
-    ChartScreen > #chart-frame { border: round $accent; background: $surface; margin: 0 1; padding: 0 1; }
+    ChartScreen > #chart-frame { border: round $accent; background: $surface; padding: 0 1; }
     ChartScreen #chart-head { height: auto; }
     ChartScreen #chart-keys { height: 1; color: $text-muted; }
     ChartScreen #chart-bars-scroll { height: 1fr; }

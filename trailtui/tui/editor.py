@@ -42,7 +42,7 @@ class CompletionMenu(OptionList, can_focus=False):
     DEFAULT_CSS = """
     CompletionMenu {
         overlay: screen; position: absolute; constrain: inside inside;
-        width: auto; max-width: 60; height: auto; max-height: 8;
+        width: auto; height: auto; max-height: 8;
         border: round $accent; background: $panel; padding: 0;
     }
     """
@@ -169,7 +169,8 @@ class SqlEditor(TextArea):
             self.screen.mount(self._menu)
         menu = self._menu
         self._offered = found
-        width = min(56, max(len(c.text) + len(c.detail) for c in found) + 8)
+        room = max(24, self.screen.size.width - 4)
+        width = min(room, max(len(c.text) + len(c.detail) + 2 for c in found) + 8)
         menu.set_options(
             Option(
                 Text(fit(c.text + (f"  {c.detail}" if c.detail else ""), width - 6) + " " + _KINDS[c.kind])
