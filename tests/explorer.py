@@ -165,6 +165,29 @@ class Explorer:
         return str(self.app.main.query_one(ResultsPanel).border_title)
 
     @property
+    def error_panel(self) -> list[str] | None:
+        """The error shown in place of the results, as drawn: its wrapped lines (None when not shown)."""
+        from textual.geometry import Region
+
+        from trailtui.tui.errorpanel import ErrorPanel
+
+        panel = self.app.main.query_one(ErrorPanel)
+        if not panel.display or panel.size.height == 0:
+            return None
+        body = panel.query_one("#error-text", Static)
+        strips = body.render_lines(Region(0, 0, body.size.width, body.size.height))
+        return ["".join(seg.text for seg in strip).rstrip() for strip in strips]
+
+    @property
+    def history_preview(self) -> str:
+        """The history screen's preview of the highlighted entry (its SQL and error), as drawn."""
+        from textual.geometry import Region
+
+        body = self.screen.query_one("#history-preview", Static)
+        strips = body.render_lines(Region(0, 0, body.size.width, body.size.height))
+        return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
+
+    @property
     def results_message(self) -> str | None:
         """What the results pane says instead of rows (waiting, no rows, cancelled, see the error)."""
         return None if self.grid.rows else self.grid.empty_message

@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -55,6 +55,18 @@ def entry_label(e: HistoryEntry) -> Text:
     return text
 
 
+def entry_preview(e: HistoryEntry) -> Text:
+    text = Text()
+    text.append(f"{e.status}", style=STATUS_STYLE.get(e.status, "bold"))
+    text.append_text(safe_text(f"  {e.connection}  {e.store or ''}  {e.query_id or 'no query ID'}", "dim"))
+    if e.error:
+        text.append("\n")
+        text.append_text(safe_text(e.error, "red", keep_newlines=True))
+    text.append("\n")
+    text.append_text(safe_text(e.sql.strip(), keep_newlines=True))
+    return text
+
+
 class HistoryScreen(ModalScreen[Pick | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Close"),
@@ -66,7 +78,8 @@ class HistoryScreen(ModalScreen[Pick | None]):
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
     HistoryScreen #history-title { height: 1; padding: 0 1; background: $primary-darken-2; text-style: bold; }
-    HistoryScreen OptionList { height: 1fr; }
+    HistoryScreen OptionList { height: 1fr; min-height: 3; }
+    HistoryScreen #history-preview-box { height: auto; max-height: 45%; border-top: solid $accent; padding: 0 1; }
     """
 
     def __init__(
@@ -93,6 +106,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
             yield Static(self._title(), id="history-title")
             yield Input(placeholder="search the SQL, store, query ID, status or error", id="history-search")
             yield OptionList(id="history-list")
+            yield VerticalScroll(Static("", id="history-preview"), id="history-preview-box")
         yield Footer()
 
     def _title(self) -> Text:
@@ -132,6 +146,19 @@ class HistoryScreen(ModalScreen[Pick | None]):
                     Option(Text("Loading, or none in the last 7 days…", style="italic"), disabled=True)
                 )
         options.highlighted = 0 if options.option_count else None
+        self._preview()
+
+    def on_option_list_option_highlighted(self, _: OptionList.OptionHighlighted) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        """The highlighted query's whole SQL and error, wrapped: the list has one cut line per query."""
+        index = self.query_one(OptionList).highlighted
+        preview = self.query_one("#history-preview", Static)
+        if self.mode != "local" or index is None or index >= len(self.entries):
+            preview.update("")
+            return
+        preview.update(entry_preview(self.entries[index]))
 
     def _fetch_service(self) -> None:
         if self.load_service is None:

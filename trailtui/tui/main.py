@@ -22,7 +22,7 @@ from textual.widgets import Footer
 
 from trailtui.aws.memory import ProfileMemory
 from trailtui.lake.backoff import PollBackoff
-from trailtui.lake.connection import ConnectionKey, EventDataStore
+from trailtui.lake.connection import EventDataStore
 from trailtui.lake.history import History
 from trailtui.lake.run import LakeQuery, store_of
 from trailtui.paths import Locations
@@ -32,9 +32,10 @@ from trailtui.tui.accounts import ORG_HINT, AccountsMixin
 from trailtui.tui.chartactions import ChartsMixin
 from trailtui.tui.context import ContextBar
 from trailtui.tui.detail import DetailScreen
-from trailtui.tui.dialogs import CommandLine, ConfirmScreen, HelpScreen
+from trailtui.tui.dialogs import CommandLine, HelpScreen
 from trailtui.tui.drill import drill_down_sql
 from trailtui.tui.editor import DEMO_STORE_ID, SqlEditor
+from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.grid import ResultGrid
 from trailtui.tui.interpreter import (
     AdministerStore,
@@ -52,6 +53,7 @@ from trailtui.tui.keymap import bindings
 from trailtui.tui.queries import QueriesMixin
 from trailtui.tui.results import ResultsPanel
 from trailtui.tui.room import RoomMixin
+from trailtui.tui.runs import RunsMixin
 from trailtui.tui.state import LOCAL_KEY, ExplorerState
 from trailtui.tui.status import QueryStatusBar
 from trailtui.tui.storeadmin import StoreCommands
@@ -66,7 +68,7 @@ class WorkerReport(Message):
         self.event = event
 
 
-class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, ChartsMixin, Screen[None]):
+class MainScreen(RoomMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin, Screen[None]):
     BINDINGS = bindings("app")
 
     def __init__(
@@ -119,6 +121,7 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, ChartsMixin, Screen[Non
                 editor.border_title = "SQL"
                 yield editor
                 yield QueryStatusBar(id="status")
+                yield ErrorPanel(id="error")
                 yield ResultsPanel(id="results")
         yield Footer()
 
@@ -179,6 +182,8 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, ChartsMixin, Screen[Non
 
     def _connection_failed(self, e: events.ConnectionFailed) -> None:
         self.state.failed[e.connection] = e.reason
+        if e.connection == self.state.current and self.state.run is None:
+            self.show_error(f"{e.connection.label} did not open:", e.reason)  # the whole reason, readable
         self._stores_failed(events.StoresFailed(e.connection, e.reason))
         if not e.connection.is_local:
             self.state.identities[e.connection] = e.reason
@@ -232,116 +237,11 @@ class MainScreen(RoomMixin, AccountsMixin, QueriesMixin, ChartsMixin, Screen[Non
         self.update_context()
         self.notify(f"Queries now run on {store.name} ({self.state.label(store.connection)})")
 
-    # -- running queries ----------------------------------------------------------------------------------
-    def action_run_query(self) -> None:
-        sql = self.editor.statement.strip()
-        if not sql:
-            self.notify("The editor is empty.", severity="warning")
-            return
-        self.save_editor()
-        key = self.state.current
-        conn = self.state.connections.get(key)
-        if conn is None and key in self.state.failed:
-            self.notify(
-                f"The query was not run: {key.label} did not open (see the stores pane).", severity="error"
-            )
-            return
-        if conn is None:
-            self.state.run_when_open = key
-            what = "The local lake" if key.is_local else "The connection"
-            self.notify(f"{what} is still opening; the query runs as soon as it is ready.")
-            return
-        self.state.run_when_open = None
-        if conn.bills_scans:
-            from trailtui.lake.sqltext import has_time_bound
-
-            if not has_time_bound(sql):
-                question = (
-                    "This query has no eventTime bound. On CloudTrail Lake it scans, and bills, every "
-                    "event in the store (on an Athena table, every log object). Run it anyway?"
-                )
-                self.app.push_screen(
-                    ConfirmScreen(question), lambda yes: self._start(sql, key) if yes else None
-                )
-                return
-        self._start(sql, key)
-
-    def stopping_check(self) -> bool:
-        return self.stopping.is_set()
-
-    def _backoff(self) -> PollBackoff:
-        return PollBackoff(self.poll.first, self.poll.factor, self.poll.ceiling)
-
-    def _start(self, sql: str, key: ConnectionKey) -> None:
-        conn = self.state.connections[key]
-        run = self.state.new_run(sql, key)
-        self.results.clear("Waiting for results…")
-        self._show_status()
-        query = LakeQuery(sql, key, store_of(sql, run.store_id))
-        self.start_worker(
-            workers.follow_run,
-            conn,
-            query,
-            run.run_id,
-            self.post,
-            self.history,
-            self._backoff(),
-            self.stopping_check,
-            lambda: run.cancel_requested,
-            group="query",
-        )
-        self.update_context()
-
-    def _query_started(self, e: events.QueryStarted) -> None:
-        self.state.runs[e.run_id].query_id = e.query_id
-        self._show_status()
-
-    def _query_described(self, e: events.QueryDescribed) -> None:
-        run = self.state.runs[e.run_id]
-        run.sql = e.sql
-        if e.to_editor:  # only its SQL was wanted: nothing more runs
-            run.described_only()
-            self.set_editor(e.sql)
-
-    def _query_state_changed(self, e: events.QueryStateChanged) -> None:
-        run = self.state.runs[e.run_id]
-        was_active = run.active
-        run.state_changed(e.state)
-        if (
-            was_active
-            and not run.active
-            and e.state.status != "FINISHED"
-            and e.run_id == self.state.current_run
-        ):
-            ended = e.state.status
-            cancelled = "The query was cancelled before it returned any rows."
-            self.results.clear(cancelled if ended == "CANCELLED" else f"The query ended {ended}.")
-        self._show_status()
-        self.update_context()
-
-    def _results_arrived(self, e: events.ResultsArrived) -> None:
-        run = self.state.runs[e.run_id]
-        run.page_arrived(e.page, e.done)
-        if e.run_id == self.state.current_run and run.status == "CANCELLED" and not run.loaded:
-            self.results.clear("The query was cancelled before it returned any rows.")
-        elif e.run_id == self.state.current_run:
-            self.results.add_page(e.page.columns, e.page.rows, run.loaded, run.total)
-        self._show_status()
-
-    def _query_failed(self, e: events.QueryFailed) -> None:
-        run = self.state.runs[e.run_id]
-        run.failed(e.reason)
-        if e.run_id == self.state.current_run:
-            self.results.clear("No results: see the error above.")
-        self._show_status()
-        self.update_context()
-
-    def _show_status(self) -> None:
-        self.query_one(QueryStatusBar).show(self.state.run, self.state.others_running())
-
     # -- focus, keys, commands ----------------------------------------------------------------------------
     def action_focus_pane(self, pane: str) -> None:
         target = {"stores": "#store-tree", "editor": "#editor", "results": "#grid"}[pane]
+        if pane == "results" and self.has_class("-error-shown"):
+            target = "#error"  # the results pane shows the error: F4 reaches it, to scroll a long one
         self.query_one(target).focus()
 
     def action_insert_store_id(self) -> None:

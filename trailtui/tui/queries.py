@@ -51,6 +51,7 @@ class QueriesMixin(_Base):
         def stopping_check(self) -> bool: ...
         def _backoff(self) -> PollBackoff: ...
         def _show_status(self) -> None: ...
+        def clear_results(self, message: str) -> None: ...
 
     # -- the running queries ------------------------------------------------------------------------------
     def action_cancel_query(self) -> None:
@@ -82,7 +83,7 @@ class QueriesMixin(_Base):
         if run is None or run_id == self.state.current_run:
             return
         self.state.current_run = run.run_id
-        self.results.clear("Waiting for results…")
+        self.clear_results("Waiting for results…")
         self._show_status()
 
     # -- history, library, saving -------------------------------------------------------------------------
@@ -127,7 +128,7 @@ class QueriesMixin(_Base):
         if started is not None:  # its clock runs from when it started, not from now
             run.started -= max(0.0, time.time() - started)
         if results:
-            self.results.clear("Loading the earlier results…")
+            self.clear_results("Loading the earlier results…")
             self._show_status()
         query = LakeQuery("", key, run.store_id, query_id)
         self.start_worker(

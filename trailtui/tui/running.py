@@ -114,7 +114,7 @@ class RunningScreen(ModalScreen[int | None]):
             return
         text = Text()
         text.append_text(safe_text(f"{run.label}  {run.query_id or 'starting…'}\n", "dim"))
-        text.append_text(safe_text(run.sql.strip() or "(reopened: SQL loading)"))
+        text.append_text(safe_text(run.sql.strip() or "(reopened: SQL loading)", keep_newlines=True))
         preview.update(text)
 
     @property

@@ -34,6 +34,7 @@ class Run:
     cancel_requested: bool = False
     complete: bool = False  # every page loaded, or nothing more will come (error, failed, cancelled early)
     reopened: bool = False  # following an earlier query's results, not a new query
+    origin: tuple[int, int] = (0, 0)  # where its SQL starts in the editor (line, column): for error positions
 
     @property
     def status(self) -> str:
