@@ -163,3 +163,18 @@ async def test_soft_wrap_toggles(demo_lake: Any) -> None:
         await ex.press("alt+z")
         await ex.wait_until(lambda: ex.editor.wrapped_document.height == 1)
         assert ex.editor_subtitle == ""
+
+
+async def test_tools_see_every_key_typed_before_them(demo_lake: Any) -> None:
+    """Keys posted in one burst (type-ahead over SSH): the time range and the formatter work on the
+    statement with every key typed before them applied."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.editor.text = ""
+        typed = f"select eventName from {DEMO_STORE_ID} limit 3"
+        await ex.press("f3", *[{" ": "space"}.get(c, c) for c in typed], "alt+t", "3", "ctrl+f")
+        await ex.wait_until(lambda: ex.editor_text.startswith("SELECT"))
+        assert ex.editor_text == (
+            f"SELECT\n  eventName\nFROM {DEMO_STORE_ID}\nWHERE\n"
+            "  eventTime > DATE_ADD('DAY', -7, CURRENT_TIMESTAMP)\nLIMIT 3"
+        )
