@@ -113,13 +113,14 @@ _STAGE = "trailtui_import_batch"
 
 
 def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
-    """The batch, light: source, record text, checksum, eventID and eventTime (one parse per record)."""
+    """The batch, light: source, record text, checksum, eventID and eventTime (one parse per record),
+    in eventTime order (ties in key and text order, so which copy of a duplicate is kept is decided)."""
     return (
         f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS "
         "SELECT src, j, ke[1] AS id, try_cast(ke[2] AS TIMESTAMP) AS ts, "
         "CASE WHEN ke[1] IS NULL THEN 'md5:' || md5(j) ELSE ke[1] END AS k FROM ("
         "  SELECT src, j, json_extract_string(j, ['$.eventID', '$.eventTime']) AS ke "
-        f"  FROM ({_reader_sql(fmt, gzipped)}))"
+        f"  FROM ({_reader_sql(fmt, gzipped)})) ORDER BY ts, k, j"
     )
 
 
@@ -128,22 +129,29 @@ def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
 _KEY_STORED = "CASE WHEN eventid IS NULL THEN 'md5:' || md5(eventjson) ELSE eventid END"
 
 
+def _dedup_sql(table: str) -> str:
+    """Leave in the stage only the records to add: one per key, none the store already has.
+
+    A duplicate delivery carries the same eventTime, so only the batch's time span of the store is
+    compared, which DuckDB's zone maps reduce to a few row groups."""
+    return (
+        f"DELETE FROM {_STAGE} WHERE ts IS NULL OR rowid NOT IN ("
+        f"  SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND k NOT IN ("
+        f"    SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
+        f"  GROUP BY k)"
+    )
+
+
 def _insert_sql(table: str) -> str:
     structure = record_structure().replace("'", "''")
     cols = ", ".join("ts" if c.name == "eventtime" else f't."{c.key}"' for c in COLUMNS)
     # The typed row is built (a second parse of each record) only for the records that survive
     # deduplication, straight into the table: staging wide nested rows costs more than parsing twice.
-    # A duplicate delivery carries the same eventTime, so only the batch's time span of the store is
-    # compared, which DuckDB's zone maps reduce to a few row groups.
-    # The rows are written in eventTime order, so each row group covers a short span of time and a query
-    # bounded by eventTime reads only the row groups of its span (see lakefile.ROW_GROUP_SIZE).
-    return (
-        f"INSERT INTO {table} SELECT {cols}, j FROM ("
-        f"  SELECT json_transform(j, '{structure}') AS t, ts, j FROM {_STAGE} WHERE rowid IN ("
-        f"    SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND k NOT IN ("
-        f"      SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
-        f"    GROUP BY k)) ORDER BY ts"
-    )
+    # The stage is in eventTime order and this is a plain scan, so (with preserve_insertion_order) the
+    # rows are written in that order: each row group covers a short span of time and a query bounded by
+    # eventTime reads only the row groups of its span (see lakefile.ROW_GROUP_SIZE). Sorting the light
+    # stage costs less than sorting the typed rows here (measured: a tenth of the import's CPU time).
+    return f"INSERT INTO {table} SELECT {cols}, j FROM (SELECT json_transform(j, '{structure}') AS t, ts, j FROM {_STAGE})"
 
 
 @dataclass
@@ -187,6 +195,10 @@ def _run_batch(
     window: tuple[datetime, datetime] | None = None,
 ) -> _BatchResult:
     first = batch[0].file
+    # The writer lets rows land in any order; the stage's ORDER BY and the insert's order need it kept.
+    # (Restored at the end; after an error the transaction is rolled back and the connection closed.)
+    setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = true")
     with _literal_paths(batch) as paths:
         con.execute(_stage_sql(first.format, first.gzipped), {"files": list(paths)})
         if (
@@ -204,14 +216,10 @@ def _run_batch(
     ends = [hi for *_, hi in counts if hi is not None]
     added = 0
     if starts:
-        # The writer lets rows land in any order; this insert must keep its ORDER BY.
-        setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-        con.execute("SET preserve_insertion_order = true")
-        try:
-            row = con.execute(_insert_sql(store.table_name), {"lo": min(starts), "hi": max(ends)}).fetchone()
-        finally:
-            con.execute(f"SET preserve_insertion_order = {bool(setting and setting[0])}")
+        con.execute(_dedup_sql(store.table_name), {"lo": min(starts), "hi": max(ends)})
+        row = con.execute(_insert_sql(store.table_name)).fetchone()
         added = int(row[0]) if row else 0
+    con.execute(f"SET preserve_insertion_order = {bool(setting and setting[0])}")
     con.execute(f"DROP TABLE IF EXISTS {_STAGE}")
     return _BatchResult(added, sum(v for v, _, _ in per_file.values()), per_file)
 
