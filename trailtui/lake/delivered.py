@@ -24,7 +24,7 @@ from trailtui.lake.export import _FORMULA_START, neutralise_formula
 
 BLOCK = 8 * 1024 * 1024  # characters read at a time
 _FORMULA = frozenset(_FORMULA_START)
-_QUOTED = re.compile(r'("(?:[^"]|"")*")')
+_QUOTED = re.compile(r'("[^"]*(?:""[^"]*)*")')  # unrolled: an alternation per character was 5x slower
 # A formula character where an unquoted field starts (after a comma or a row's end); line breaks are
 # always quoted, so an unquoted one ends a row.
 _UNQUOTED_FORMULA = frozenset(_FORMULA_START) - {"\r", "\n"}
