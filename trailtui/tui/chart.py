@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -24,7 +24,8 @@ BAR_STYLE = "bold cyan"
 SELECTED_STYLE = "bold yellow"
 AXIS_STYLE = "bright_black"
 
-MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+SECOND, MINUTE, HOUR, DAY = timedelta(seconds=1), timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+DAY_SECONDS = 86_400
 # Bucket sizes, smallest first: the histogram takes the smallest that fits the width.
 STEPS: tuple[tuple[timedelta, str], ...] = (
     (MINUTE, "1 minute"),
@@ -123,32 +124,56 @@ class Histogram:
         return f"{self.label(bucket)} – {end.strftime('%H:%M' if same_day else '%m-%d %H:%M')}"
 
 
-def _floor(t: datetime, step: timedelta) -> datetime:
-    if step >= DAY:
-        return t.replace(hour=0, minute=0, second=0, microsecond=0)
-    midnight = t.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight + ((t - midnight) // step) * step
+def seconds_of(values: list[str | None]) -> list[int]:
+    """The values that are times, as whole seconds since the epoch (UTC): parsed once per chart, since
+    parsing is most of the cost at 100,000 rows."""
+    out = []
+    iso = datetime.fromisoformat
+    for v in values:
+        if v is None or len(v) < 10 or v[4] != "-":  # a year first: not every number is a time
+            continue
+        try:
+            t = iso(v)
+        except ValueError:
+            continue
+        if t.tzinfo is not None:
+            t = t.astimezone(UTC).replace(tzinfo=None)
+        out.append((t - EPOCH) // SECOND)  # 4x faster than .timestamp()
+    return out
+
+
+def _floor(sec: int, step: int) -> int:
+    """The start of the bucket holding `sec`: steps under a day are counted from midnight (every step
+    divides a day); longer ones start on the day of the first value."""
+    return sec - sec % (step if step < DAY_SECONDS else DAY_SECONDS)
 
 
 def histogram(column: str, values: list[str | None], max_buckets: int) -> Histogram | None:
-    """Counts of `values` per bucket, with the smallest bucket size (from STEPS) giving at most
-    `max_buckets` buckets over the span; None if no value is a time."""
-    times = [t for t in (parse_time(v) for v in values) if t is not None]
-    if not times:
+    """Counts of `values` per bucket (see histogram_of)."""
+    return histogram_of(column, seconds_of(values), len(values), max_buckets)
+
+
+def histogram_of(column: str, seconds: list[int], rows: int, max_buckets: int) -> Histogram | None:
+    """Counts per bucket, with the smallest bucket size (from STEPS) giving at most `max_buckets` buckets
+    over the span; None if there is no time."""
+    if not seconds:
         return None
-    lo, hi = min(times), max(times)
+    lo, hi = min(seconds), max(seconds)
     step, step_name = STEPS[-1]
     for size, size_name in STEPS:
-        if (_floor(hi, size) - _floor(lo, size)) // size + 1 <= max(1, max_buckets):
+        s = size // SECOND
+        if (_floor(hi, s) - _floor(lo, s)) // s + 1 <= max(1, max_buckets):
             step, step_name = size, size_name
             break
-    first = _floor(lo, step)
-    n = (_floor(hi, step) - first) // step + 1
+    width = step // SECOND
+    first = _floor(lo, width)
+    n = (_floor(hi, width) - first) // width + 1
     counts = [0] * n
-    for t in times:
-        counts[min(n - 1, (_floor(t, step) - first) // step)] += 1
-    buckets = tuple(Bucket(first + i * step, c) for i, c in enumerate(counts))
-    return Histogram(column, step, step_name, buckets, len(times), len(values) - len(times))
+    for sec in seconds:
+        counts[(_floor(sec, width) - first) // width] += 1
+    start = EPOCH + first * SECOND
+    buckets = tuple(Bucket(start + i * step, c) for i, c in enumerate(counts))
+    return Histogram(column, step, step_name, buckets, len(seconds), rows - len(seconds))
 
 
 def y_axis_width(hist: Histogram) -> int:

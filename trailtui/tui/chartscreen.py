@@ -21,11 +21,12 @@ from trailtui.tui.chart import (
     Histogram,
     TimePlan,
     bars,
-    histogram,
+    histogram_of,
     histogram_summary,
     max_buckets_for,
     render_bars,
     render_histogram,
+    seconds_of,
 )
 from trailtui.tui.safe import cell_text
 
@@ -50,16 +51,20 @@ class HistogramView(Widget, can_focus=True):
     def __init__(self, column: str, values: list[str | None], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.column = column
-        self.values = values
+        self.rows = len(values)
+        self.seconds = seconds_of(values)  # parsed once: ←/→ and resizes only count again
         self.hist: Histogram | None = None
+        self._width = -1
 
     def histogram_for(self, width: int) -> Histogram | None:
-        peak_digits = len(f"{len(self.values):,}")
-        hist = histogram(self.column, self.values, max_buckets_for(width, peak_digits))
+        if width == self._width:
+            return self.hist
+        self._width = width
+        peak_digits = len(f"{self.rows:,}")
+        hist = histogram_of(self.column, self.seconds, self.rows, max_buckets_for(width, peak_digits))
         if hist is not None and (self.hist is None or hist.buckets != self.hist.buckets):
             self.hist = hist
-            peak = hist.buckets.index(hist.peak)
-            self.selected = peak  # a new bucket size: start on the peak
+            self.selected = hist.buckets.index(hist.peak)  # a new bucket size: start on the peak
         return self.hist
 
     def render(self) -> Text:
