@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import SystemCommand
+from textual.markup import escape
 from textual.screen import Screen
 
 from trailtui.lake.backoff import PollBackoff
@@ -62,20 +63,46 @@ class TrailApp(KeysInOrder):
         )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for textual_command in super().get_system_commands(screen):
+            # Textual's Screenshot saves to ~/Downloads (absent on most servers: "Failed to save") and its
+            # Keys panel does not close with Esc: ours below instead.
+            if textual_command.title not in ("Screenshot", "Keys"):
+                yield textual_command
+        yield SystemCommand("Keys", "Show every key (F1; Esc closes).", self.main.action_help)
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG picture of the screen (in trailtui's state folder).",
+            lambda: self.call_after_refresh(self.screenshot),  # once the palette has gone
+        )
         for key in KEYMAP:
             if key.context == "app" and not key.action.startswith("app."):
                 yield SystemCommand(
-                    key.description,
-                    f"{key.help} ({key.keys.split(',')[0]})",
+                    escape(key.description),
+                    escape(f"{key.help} ({key.keys.split(',')[0]})"),
                     lambda a=key.action: self.main.run_action(a),
                 )
+        # The palette reads titles and help as markup: `:import PATH|s3://BUCKET[/PREFIX]` crashed it.
         for command in COMMANDS:
             yield SystemCommand(
-                command.usage,
-                command.help,
+                escape(command.usage),
+                escape(command.help),
                 lambda c=command: self.main.action_command_line(c.usage.split()[0] + " "),
             )
+
+    def screenshot(self) -> None:
+        """An SVG of the screen as it is, saved in trailtui's own (private) state folder."""
+        folder = self.main.where.state / "screenshots"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot: {exc}", severity="error")
+            return
+        self.notify(f"Saved the screenshot to {path}")
+
+    def action_help_quit(self) -> None:
+        """ctrl+c outside the editor: Textual's own hint is markup, which notify() shows as plain text."""
+        self.notify("ctrl+c copies in the editor; ctrl+q quits (running queries are cancelled).")
 
     async def action_quit(self) -> None:
         self.main.leave()

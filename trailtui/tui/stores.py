@@ -199,10 +199,8 @@ class StoresPane(Vertical):
             for child in group.children:
                 s = child.data
                 if s is not None and key in (s.id, s.name, s.arn):
-                    self.store_tree.select_node(child)
-                    self.store_tree.move_cursor(child)
+                    self.store_tree.select_node(child)  # its NodeSelected says StoreChosen, once
                     self.show_details(s)
-                    self.post_message(self.StoreChosen(s))
                     return s
         return None
 
