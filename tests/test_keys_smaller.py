@@ -17,9 +17,11 @@ async def _palette(ex: Any, what: str) -> None:
     await ex.wait_until(lambda: isinstance(ex.screen, CommandPalette), what="the palette")
     ex.burst(*what)
     await ex.wait_until(
-        lambda: what.lower() in str(ex.screen.query_one("CommandList").get_option_at_index(0).prompt).lower()
-        if ex.screen.query("CommandList") and ex.screen.query_one("CommandList").option_count
-        else False,
+        lambda: (
+            what.lower() in str(ex.screen.query_one("CommandList").get_option_at_index(0).prompt).lower()
+            if ex.screen.query("CommandList") and ex.screen.query_one("CommandList").option_count
+            else False
+        ),
         what=f"{what} offered first",
     )
     await ex.press("enter")
