@@ -212,3 +212,48 @@ def test_export_from_delivered_files_is_the_paged_export_byte_for_byte(
     assert target.read_bytes() == paged.getvalue().encode()
     spool.discard()
     assert not spool.folder.exists()
+
+
+def test_csv_export_by_delivery_to_s3(
+    local: LocalLake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trailtui.commands import query as query_command
+    from trailtui.connections import open_local
+
+    sql = f"SELECT '-2' AS minus, eventName, NULL AS nothing FROM {DEMO_STORE_ID} ORDER BY eventTime, eventID LIMIT 1500"
+    conn = open_local(local)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="query-results")
+        paged = io.StringIO()
+        assert query_command.run_query(sql, "csv", None, conn, out=paged) == 0
+
+        def no_paging(*_: Any, **__: Any) -> int:
+            raise AssertionError("the export should come from the delivered files")
+
+        monkeypatch.setattr(query_command, "export_query", no_paging)
+        target = tmp_path / "out.csv"
+        code = query_command.run_query(
+            sql, "csv", str(target), conn, delivery_uri="s3://query-results/exports"
+        )
+        assert code == 0, capsys.readouterr().err
+        listed = s3.list_objects_v2(Bucket="query-results", Prefix="exports/AWSLogs/")["Contents"]
+        assert {o["Key"].rsplit("/", 1)[1] for o in listed} == {"result_1.csv.gz", "result_sign.json"}
+    with open(target, encoding="utf-8", newline="") as fh:
+        assert fh.read() == paged.getvalue()
+    assert list(csv.reader(io.StringIO(paged.getvalue())))[1][0] == "'-2"
+
+
+def test_delivery_on_aws_goes_only_to_s3(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from trailtui.commands.query import run_query
+    from trailtui.connections import open_aws
+
+    # Refused before any call: nothing listens at this endpoint.
+    conn = open_aws(None, "us-east-1", endpoint_url="http://127.0.0.1:9")
+    err = io.StringIO()
+    code = run_query(
+        "SELECT 1", "csv", str(tmp_path / "x.csv"), conn, err=err, delivery_uri=f"file://{tmp_path}"
+    )
+    assert code == 2
+    assert "delivers results only to S3" in err.getvalue() and "--delivery-uri s3://" in err.getvalue()
+    assert not (tmp_path / "x.csv").exists()

@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--output", "-o", metavar="FILE", help="write the results to FILE instead of standard output"
     )
+    q.add_argument(
+        "--delivery-uri",
+        metavar="URI",
+        help="also have the results delivered as files (StartQuery's DeliveryS3Uri): s3://BUCKET[/PREFIX], "
+        "or file:///DIR on the local lake; with --output FILE.csv the export is made from them",
+    )
     q.add_argument("--profile", help="query AWS CloudTrail Lake with this AWS profile")
     q.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
     q.add_argument("--endpoint-url", help="any CloudTrail endpoint, e.g. a `trailtui serve` URL")
@@ -161,7 +167,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 args.format = "csv" if args.output.endswith(".csv") else "json"
             conn = connect(args.profile, args.region, args.endpoint_url)
             try:
-                return run_query(sql, args.format, args.output, conn)
+                return run_query(sql, args.format, args.output, conn, delivery_uri=args.delivery_uri)
             finally:
                 conn.close()
         if args.command == "serve":

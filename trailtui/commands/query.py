@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, TextIO
 
 from trailtui.lake.connection import Connection
-from trailtui.lake.delivered import export_delivered, result_parts
+from trailtui.lake.delivered import download_delivered, export_delivered, result_parts
 from trailtui.lake.export import export_query, write_results
 from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
@@ -80,17 +80,57 @@ def run_query(
     conn: Connection,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    delivery_uri: str | None = None,
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     events = _CliEvents(err)
+    try:
+        uri = _delivery_uri(conn, fmt, output, delivery_uri)
+    except ValueError as exc:
+        print(f"trailtui: {exc}", file=err)
+        return 2
     record = HistoryRecord(_history(), events.warning)
-    # A CSV export from the local lake asks for the results as delivered files (StartQuery's DeliveryS3Uri,
-    # here a private temporary folder): far faster than paging them through the API.
-    delivery = _delivery_folder(conn, fmt, output)
-    query = LakeQuery(
-        sql, conn.key, store_of(sql), delivery_uri=f"file://{delivery.name}" if delivery else None
-    )
+    # A CSV export asks for the results as delivered files (StartQuery's DeliveryS3Uri): far faster than
+    # paging them through the API. The local lake delivers to a private temporary folder.
+    scratch = tempfile.TemporaryDirectory(prefix="trailtui-delivery-") if uri and output else None  # 0700
+    if uri == _SCRATCH:
+        uri = f"file://{scratch.name}" if scratch else None
+    query = LakeQuery(sql, conn.key, store_of(sql), delivery_uri=uri)
+    try:
+        return _run(conn, query, events, record, fmt, output, out, err, scratch)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+_SCRATCH = "scratch"  # deliver to the private temporary folder
+
+
+def _delivery_uri(conn: Connection, fmt: str, output: str | None, given: str | None) -> str | None:
+    if given:
+        if not conn.key.is_local and not given.startswith("s3://"):
+            raise ValueError(
+                f"CloudTrail Lake delivers results only to S3, not to {given!r}: "
+                "give --delivery-uri s3://BUCKET[/PREFIX] (a bucket the query's role may write to)"
+            )
+        return given
+    if output and fmt == "csv" and conn.key.is_local:
+        return _SCRATCH
+    return None
+
+
+def _run(
+    conn: Connection,
+    query: LakeQuery,
+    events: _CliEvents,
+    record: HistoryRecord,
+    fmt: str,
+    output: str | None,
+    out: TextIO,
+    err: TextIO,
+    scratch: tempfile.TemporaryDirectory[str] | None,
+) -> int:
     try:
         state = execute(conn, query, events, record=record, read_pages=False)
     except KeyboardInterrupt:
@@ -109,17 +149,16 @@ def run_query(
     run = QueryRun(conn.cloudtrail, query_id=state.query_id)
     if output:
         try:
-            folder = _delivered(conn, state.query_id) if delivery else None
-            if folder is not None:
-                rows = export_delivered(result_parts(folder), Path(output))
+            parts = None
+            if query.delivery_uri and scratch is not None and fmt == "csv":
+                parts = _delivered(conn, state.query_id, Path(scratch.name), err)
+            if parts:
+                rows = export_delivered(parts, Path(output), canonical=conn.key.is_local)
             else:
                 rows = export_query(conn.cloudtrail, state.query_id, Path(output), fmt)
         except Exception as exc:  # the partial file is gone; say why
             print(f"trailtui: could not write {output}: {sanitize(conn.explain(exc))}", file=err)
             return 1
-        finally:
-            if delivery:
-                delivery.cleanup()
     else:
         rows = _write(run, fmt, out, state, to_terminal=out.isatty())
     record.update(row_count=rows)
@@ -128,25 +167,26 @@ def run_query(
     return 0 if state.status == "FINISHED" else 1
 
 
-def _delivery_folder(
-    conn: Connection, fmt: str, output: str | None
-) -> tempfile.TemporaryDirectory[str] | None:
-    if not output or fmt != "csv" or conn.key.kind != "local":
-        return None
-    return tempfile.TemporaryDirectory(prefix="trailtui-delivery-")  # mode 0700
-
-
-def _delivered(conn: Connection, query_id: str) -> Path | None:
-    """The folder the query's results were delivered to, once delivery has ended; None if it failed."""
+def _delivered(conn: Connection, query_id: str, scratch: Path, err: TextIO) -> list[Path] | None:
+    """The query's delivered result files, once delivery has ended (downloaded from S3 into `scratch`);
+    None if delivery failed: the results are then read page by page."""
+    wait = 0.05
     while True:
         described = conn.cloudtrail.describe_query(QueryId=query_id)
         if described.get("DeliveryStatus") != "PENDING":
             break
-        time.sleep(0.05)
-    uri = described.get("DeliveryS3Uri", "")
-    if described.get("DeliveryStatus") != "SUCCESS" or not uri.startswith("file://"):
+        time.sleep(wait)
+        wait = min(2.0, wait * 1.5)
+    status, uri = described.get("DeliveryStatus"), described.get("DeliveryS3Uri", "")
+    if status != "SUCCESS":
+        print(f"trailtui: results delivery ended {status}; reading the results page by page", file=err)
         return None
-    return Path(uri.removeprefix("file://"))
+    if uri.startswith("file://"):
+        return result_parts(Path(uri.removeprefix("file://")))
+    from trailtui.aws.session import aws_client, aws_session
+
+    profile = None if conn.key.is_local or conn.key.profile == "default" else conn.key.profile
+    return download_delivered(aws_client(aws_session(profile, conn.region), "s3"), uri, scratch)
 
 
 def _history() -> History:

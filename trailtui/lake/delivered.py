@@ -16,6 +16,7 @@ import csv
 import gzip
 import io
 import re
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +38,24 @@ def result_parts(folder: Path) -> list[Path]:
     if not parts:
         raise FileNotFoundError(f"no result files in {folder}")
     return parts
+
+
+def download_delivered(s3: Any, uri: str, folder: Path) -> list[Path]:
+    """Download the result files a query delivered under `uri` (s3://bucket/key-prefix) into `folder`."""
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix.rstrip("/") + "/"):
+        keys += [
+            o["Key"] for o in page.get("Contents", []) if _RESULT_FILE.fullmatch(o["Key"].rsplit("/", 1)[-1])
+        ]
+    for key in keys:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+        with open(folder / key.rsplit("/", 1)[-1], "wb") as fh:
+            shutil.copyfileobj(body, fh, 1 << 20)
+    return result_parts(folder)
+
+
+_RESULT_FILE = re.compile(r"result_\d+\.csv\.gz")
 
 
 def export_delivered(parts: Iterable[Path], target: Path, canonical: bool = True) -> int:
