@@ -49,14 +49,16 @@ class ChartsMixin(_Base):
         return (selected, True) if selected.strip() else (self.editor.text, False)
 
     def _replace_statement(self, new: str, selection: bool) -> None:
+        """Put the rewritten statement in place (one undo step, ctrl+z) with the cursor at its start, so the
+        statement shows from its first line and column, not scrolled to where the cursor was."""
         editor = self.editor
         if selection:
             start, end = sorted((editor.selection.start, editor.selection.end))
-            editor.replace(new, start, end)
         else:
-            editor.replace(new, (0, 0), editor.document.end)  # one undo step (ctrl+z)
-        editor.scroll_to(x=0, animate=False)  # a long line before must not leave the new text scrolled
-        editor.scroll_cursor_visible()
+            start, end = (0, 0), editor.document.end
+        editor.replace(new, start, end)
+        editor.move_cursor(start)
+        editor.scroll_to(x=0, animate=False)
         editor.focus()
 
     def _apply_time_range(self, chosen: TimeRange | None) -> None:
