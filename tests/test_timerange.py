@@ -123,6 +123,11 @@ NOV_SQL = "eventTime >= '2026-11-20 00:00:00' AND eventTime <= '2026-11-21 12:00
             f"SELECT n FROM (SELECT eventName AS n FROM {S}) t ORDER BY n",
             f"SELECT n FROM (SELECT eventName AS n FROM {S} WHERE {HOUR}) t ORDER BY n",
         ),
+        # a JOIN of UNNEST (a store's own arrays) reads no other store
+        (
+            f"SELECT r.arn FROM {S} CROSS JOIN UNNEST(resources) AS t(r) WHERE eventName = 'x' LIMIT 5",
+            f"SELECT r.arn FROM {S} CROSS JOIN UNNEST(resources) AS t(r) WHERE eventName = 'x' AND {HOUR} LIMIT 5",
+        ),
         # an alias on the store
         (f"SELECT e.eventName FROM {S} e LIMIT 2", f"SELECT e.eventName FROM {S} e WHERE {HOUR} LIMIT 2"),
     ],
@@ -179,7 +184,7 @@ def test_times_as_people_type_them() -> None:
         (f"SELECT 1; SELECT eventName FROM {S}", "more than one statement"),
         (f"SELECT a FROM {S} UNION ALL SELECT a FROM {S}", "2 places"),
         (f"SELECT count(*) FROM {S} WHERE eventName IN (SELECT eventName FROM {S})", "2 places"),
-        (f"SELECT * FROM {S} a JOIN {ARN} b ON a.eventID = b.eventID", "JOIN"),
+        (f"SELECT * FROM {S} a JOIN {ARN} b ON a.eventID = b.eventID", "JOINs stores"),
     ],
 )
 def test_refuses_what_it_cannot_bound(sql: str, reason: str) -> None:

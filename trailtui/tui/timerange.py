@@ -152,7 +152,9 @@ def _tokens(sql: str) -> tuple[str, list[_Tok]]:
     return quoted, out
 
 
-def _reads_store(select_sql: str, ctes: set[str]) -> bool:
+def _stores_read(select_sql: str, ctes: set[str]) -> int:
+    """How many stores (tables that are not WITH names) this SELECT reads itself: in FROM and JOINs. A
+    JOIN of UNNEST(resources) or of a subquery reads none."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
@@ -160,11 +162,15 @@ def _reads_store(select_sql: str, ctes: set[str]) -> bool:
     try:
         tree = sqlglot.parse_one(select_sql, read="trino")
     except (ParseError, TokenError):
-        return False
+        return 0
     if not isinstance(tree, exp.Select):
-        return False
-    src = tree.args.get("from") or tree.args.get("from_")
-    return src is not None and isinstance(src.this, exp.Table) and src.this.name.lower() not in ctes
+        return 0
+    sources = [tree.args.get("from") or tree.args.get("from_"), *(tree.args.get("joins") or [])]
+    return sum(
+        1
+        for src in sources
+        if src is not None and isinstance(src.this, exp.Table) and src.this.name.lower() not in ctes
+    )
 
 
 def _is_bound(term_sql: str) -> bool:
@@ -225,7 +231,10 @@ def set_time_range(sql: str, time_range: TimeRange) -> str:
                 end = k
                 break
         text = sql[t.start : toks[end - 1].end]
-        if _reads_store(quote_store_ids(text), ctes):
+        stores = _stores_read(quote_store_ids(text), ctes)
+        if stores > 1:
+            raise Unboundable("The statement JOINs stores: add the bound on the side you mean yourself.")
+        if stores:
             readers.append((i, end))
     if not readers:
         raise Unboundable("The statement reads no event data store: there is no eventTime to bound.")
@@ -237,8 +246,6 @@ def set_time_range(sql: str, time_range: TimeRange) -> str:
     select, stop = readers[0]
     depth = toks[select].depth
     scope = [k for k in range(select, stop) if toks[k].depth == depth]
-    if any(toks[k].kind == "JOIN" for k in scope):
-        raise Unboundable("The statement JOINs: add the bound on the side you mean yourself.")
     where = next((k for k in scope if toks[k].kind == "WHERE"), None)
     clause_end = next(
         (k for k in scope if toks[k].kind in _CLAUSE_ENDS and (where is None or k > where)), stop
