@@ -3,7 +3,7 @@ measured in the same run, with its target. Data is generated deterministically (
 generator, scaled) and cached under benchmarks/.data/.
 
     python -m benchmarks            everything (about 15 minutes on 2 cores; the first run builds the data)
-    python -m benchmarks import firstrun query tui poll serve s3 athena      only some of them
+    python -m benchmarks import firstrun query tui grid poll serve s3 athena      only some of them
     python -m benchmarks scaling    import and query cost at 100k, 1M and 5M events (long)
 """
 
@@ -35,6 +35,12 @@ def _tui() -> list[Row]:
     from benchmarks import tui_bench
 
     return tui_bench.run()
+
+
+def _grid() -> list[Row]:
+    from benchmarks import grid_filter_bench
+
+    return grid_filter_bench.run()
 
 
 def _poll() -> list[Row]:
@@ -78,6 +84,7 @@ SUITES: dict[str, Callable[[], list[Row]]] = {
     "firstrun": _firstrun,
     "query": _query,
     "tui": _tui,
+    "grid": _grid,
     "poll": _poll,
     "serve": _serve,
     "s3": _s3,
@@ -109,6 +116,8 @@ def verdict(name: str, value: float, ref: float) -> str:
         return _mark(value <= 1.0 and (math.isnan(ref) or value < ref), "<= 1.0 s, < Harlequin")
     if "rows shown in the grid" in name:
         return _mark(value <= 0.5, "<= 0.5 s")
+    if name.startswith("grid / filter") and "worst key" in name:
+        return _mark(value <= 50, "<= 50 ms per key")
     if name.startswith("athena 1-day query"):  # the day, and the next day's folder (late deliveries)
         return _mark(value <= ref * 2.5 / 30, "<= 2.5/30 of unpruned")
     if name.startswith("athena Lake-to-Athena"):

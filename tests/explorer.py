@@ -230,6 +230,34 @@ class Explorer:
     def clipboard(self) -> list[str]:
         return self.app.copied
 
+    # -- the results grid, as drawn ----------------------------------------------------------------------
+    def grid_line(self, y: int) -> str:
+        """Line `y` of the grid as drawn (0 is the header), cut to the grid's width as on screen."""
+        return "".join(seg.text for seg in self.grid.render_line(y))
+
+    @property
+    def header(self) -> str:
+        return self.grid_line(0)
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The grid's columns in the order drawn (pinned first, hidden ones left out)."""
+        return self.grid.shown_columns
+
+    @property
+    def shown_rows(self) -> list[list[str | None]]:
+        """Every row the grid shows (filtered), in the order shown, all columns as the query returned them."""
+        grid = self.grid
+        return [grid.rows[i] for i in grid.view]
+
+    @property
+    def cursor_cell(self) -> tuple[str, str | None]:
+        """The column name and value under the grid's cursor."""
+        grid = self.grid
+        row = grid.current_row
+        index = grid.column_index
+        return grid.columns[index], None if row is None else row[index]
+
     def stores(self, connection: str | None = None) -> list[str]:
         """Store names in the stores pane (of one group, `local` or `aws`, if given)."""
         pane = self.app.main.query_one(StoresPane)

@@ -15,6 +15,7 @@ from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.text import sanitize
 from trailtui.paths import Locations, locations
 from trailtui.settings import load_settings
+from trailtui.tui.dialogs import key_label
 from trailtui.tui.interpreter import COMMANDS
 from trailtui.tui.keymap import KEYMAP
 from trailtui.tui.keyorder import KeysInOrder
@@ -80,6 +81,13 @@ class TrailApp(KeysInOrder):
                     escape(key.description),
                     escape(f"{key.help} ({key.keys.split(',')[0]})"),
                     lambda a=key.action: self.main.run_action(a),
+                )
+        for key in KEYMAP:  # the results grid's keys act on its cursor
+            if key.context == "grid" and not key.action.startswith("cursor("):
+                yield SystemCommand(
+                    f"Results: {key.description}",
+                    f"{key.help} ({key_label(key.keys.split(',')[0])})",
+                    lambda a=key.action: self.main.results.grid.run_action(a),
                 )
         # The palette reads titles and help as markup: `:import PATH|s3://BUCKET[/PREFIX]` crashed it.
         for command in COMMANDS:

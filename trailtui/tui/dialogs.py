@@ -24,6 +24,9 @@ _KEY_NAMES = {
     "escape": "Esc",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "minus": "-",
+    "plus": "+",
+    "dollar_sign": "$",
 }
 _CONTEXTS = {
     "app": "Everywhere",

@@ -2,13 +2,14 @@
 
 Textual's DataTable measures and renders every cell it is given (seconds for 100k rows) and parses string
 cells as markup; textual-fastdatatable would fix both but brings pyarrow (about 100 MB) for what is a few
-hundred lines here. So the grid is ours: rows are kept as lists of strings, a cell is sanitised when its
-line is drawn, column widths come from the header and the first page, and filters keep a list of indices.
+hundred lines here. So the grid is ours: rows are kept as lists of strings (in `GridModel`, with the filter,
+the sort order and the hidden and pinned columns), a cell is sanitised when its line is drawn, and column
+widths come from the header and the first page. DataTable's `fixed_columns` (the first N columns stay) would
+not have served anyway: pinning here moves any column to the left and keeps it there while you scroll right.
 """
 
 from __future__ import annotations
 
-import json
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -21,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from trailtui.tui import grid_copy
+from trailtui.tui.grid_model import GridModel, Row
 from trailtui.tui.keymap import bindings
 from trailtui.tui.safe import cell_text, fit
 
@@ -28,10 +31,12 @@ MAX_WIDTH = 48  # a column is never wider than this; the detail view shows the r
 MIN_WIDTH = 4
 SAMPLE_ROWS = 500
 GAP = 2
+ARROWS = {False: "▲", True: "▼"}  # the sort indicator, ascending and descending
+PIN_EDGE = "│ "  # drawn after the last pinned column, in place of the gap
 
 
 class ResultGrid(ScrollView, can_focus=True):
-    """Columns as returned (duplicates kept), rows of strings, a cursor cell, and a filter."""
+    """Columns as returned (duplicates kept), rows of strings, a cursor cell, a filter, a sort order."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1, 0)", show=False),
@@ -60,7 +65,7 @@ class ResultGrid(ScrollView, can_focus=True):
     """
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
-    cursor_col: reactive[int] = reactive(0, always_update=True)
+    cursor_col: reactive[int] = reactive(0, always_update=True)  # a position among the columns shown
 
     class CellChosen(Message):
         def __init__(self, column: str, value: str | None, row: list[str | None], columns: list[str]) -> None:
@@ -68,99 +73,172 @@ class ResultGrid(ScrollView, can_focus=True):
             self.column, self.value, self.row, self.columns = column, value, row, columns
 
     class Requested(Message):
-        """The user asked for something about the cursor's row (open the row, the event, filter...)."""
+        """The user asked for something about the cursor's row (open the row, the event, filter...);
+        `column` is the cursor's column as an index into `columns` (the query's order)."""
 
         def __init__(self, what: str, row: list[str | None], columns: list[str], column: int) -> None:
             super().__init__()
             self.what, self.row, self.columns, self.column = what, row, columns, column
 
+    class Changed(Message):
+        """Which rows or columns show changed (filter, sort, hide, pin): the panel retitles."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.columns: list[str] = []
-        self.rows: list[list[str | None]] = []
-        self.view: list[int] = []  # indices of the rows shown (all, or those matching the filter)
-        self.widths: list[int] = []
-        self._offsets: list[int] = []
-        self.filter_text = ""
+        self.model = GridModel()
+        self.widths: list[int] = []  # by column index
+        self._shown: list[int] = []  # column indices in drawing order
+        self._offsets: list[int] = []  # x of each shown column: pinned from 0, the others from 0 after them
+        self._pinned = 0  # how many of `_shown` are pinned
+        self._pin_width = 0
         self.empty_message = "No results yet. Write a query and press ctrl+j (or F5)."
+
+    # -- what the rest of the explorer reads --------------------------------------------------------------
+    @property
+    def columns(self) -> list[str]:
+        return self.model.columns
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.model.rows
+
+    @property
+    def view(self) -> list[int]:
+        return self.model.view
+
+    @property
+    def filter_text(self) -> str:
+        return self.model.filter_text
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """Column names in the order drawn (pinned first, hidden ones left out)."""
+        return [self.model.columns[i] for i in self._shown]
+
+    @property
+    def column_index(self) -> int:
+        """The cursor's column, as an index into `columns`."""
+        return self._shown[min(self.cursor_col, len(self._shown) - 1)] if self._shown else 0
 
     # -- data ---------------------------------------------------------------------------------------------
     def clear(self, message: str | None = None) -> None:
-        self.columns, self.rows, self.view, self.widths, self._offsets = [], [], [], [], []
-        self.filter_text = ""
+        self.model.clear()
+        self.widths = []
         if message:
             self.empty_message = message
+        self._relayout()  # before the cursor moves: its watchers read the layout
         self.cursor_row = self.cursor_col = 0
-        self._resize()
 
-    def add_rows(self, columns: list[str], rows: list[list[str | None]]) -> None:
-        if not self.columns and columns:
-            self.columns = list(columns)
+    def add_rows(self, columns: list[str], rows: list[Row]) -> None:
+        first = not self.model.columns and bool(columns)
+        self.model.add_rows(columns, rows)
+        if first:
             self._measure(rows)
-        start = len(self.rows)
-        self.rows.extend(rows)
-        if self.filter_text:
-            self.view.extend(i for i in range(start, len(self.rows)) if self._matches(self.rows[i]))
-        else:
-            self.view.extend(range(start, len(self.rows)))
-        self._resize()
+        self._relayout()
 
-    def _measure(self, sample: list[list[str | None]]) -> None:
-        widths = [max(MIN_WIDTH, cell_len(cell_text(c))) for c in self.columns]
+    def _measure(self, sample: list[Row]) -> None:
+        # Room for the sort indicator beside the name.
+        widths = [max(MIN_WIDTH, cell_len(cell_text(c)) + 2) for c in self.model.columns]
         for row in sample[:SAMPLE_ROWS]:
             for i, v in enumerate(row):
                 widths[i] = max(widths[i], min(MAX_WIDTH, cell_len(cell_text(v))))
         self.widths = [min(w, MAX_WIDTH) for w in widths]
-        self._offsets = []
-        x = 0
-        for w in self.widths:
-            self._offsets.append(x)
-            x += w + GAP
 
-    def _resize(self) -> None:
-        width = sum(self.widths) + GAP * len(self.widths)
-        self.virtual_size = Size(width, len(self.view) + 1)
+    def _relayout(self) -> None:
+        """Recompute the drawing order and offsets of the columns, and the scrollable size."""
+        model = self.model
+        self._shown = model.shown_columns if self.widths else []
+        self._pinned = model.pinned_shown if self._shown else 0
+        self._offsets, x = [], 0
+        for n, col in enumerate(self._shown):
+            if n == self._pinned:
+                self._pin_width, x = x, 0
+            self._offsets.append(x)
+            x += self.widths[col] + GAP
+        if self._pinned == len(self._shown):
+            self._pin_width, x = x, 0
+        self.virtual_size = Size(self._pin_room + x, len(model.view) + 1)
+        self.cursor_col = min(self.cursor_col, max(0, len(self._shown) - 1))
         self.refresh()
 
-    # -- filter -------------------------------------------------------------------------------------------
-    def _matches(self, row: list[str | None]) -> bool:
-        needle = self.filter_text
-        return any(v is not None and needle in v.lower() for v in row)
+    @property
+    def _pin_room(self) -> int:
+        """Columns the pinned ones take: all they need, up to two thirds of the grid (the rest scrolls)."""
+        return min(self._pin_width, max(MIN_WIDTH, self.size.width * 2 // 3))
 
+    def on_resize(self) -> None:
+        self._relayout()
+
+    def _changed(self) -> None:
+        self._relayout()
+        self.post_message(self.Changed())
+
+    # -- filter -------------------------------------------------------------------------------------------
     def apply_filter(self, text: str) -> int:
         """Show only loaded rows containing `text` (case-insensitive) in any cell; returns the count."""
-        self.filter_text = text.lower()
-        if self.filter_text:
-            self.view = [i for i, row in enumerate(self.rows) if self._matches(row)]
-        else:
-            self.view = list(range(len(self.rows)))
+        self.model.set_filter(text)
         self.cursor_row = 0
-        self._resize()
+        self._relayout()
         self.scroll_to(y=0, animate=False)
-        return len(self.view)
+        return len(self.model.view)
 
     def filter_column(self, column: str, value: str | None) -> int:
         """Show only rows whose `column` equals `value` exactly."""
-        idx = [i for i, c in enumerate(self.columns) if c.lower() == column.lower()]
-        self.filter_text = ""
-        self.view = [i for i, row in enumerate(self.rows) if any(row[j] == value for j in idx)]
+        self.model.filter_column(column, value)
         self.cursor_row = 0
-        self._resize()
+        self._relayout()
         self.scroll_to(y=0, animate=False)
-        return len(self.view)
+        return len(self.model.view)
+
+    # -- sort, hide, pin ----------------------------------------------------------------------------------
+    def action_sort(self) -> None:
+        if not self._shown:
+            return
+        current = self.current_index
+        self.model.cycle_sort(self.column_index)
+        view = self.model.view
+        # The cursor stays on the row it was on (k9s and spreadsheets keep the selection).
+        self.cursor_row = view.index(current) if current is not None and current in view else 0
+        self._changed()
+
+    def action_hide_column(self) -> None:
+        if not self._shown:
+            return
+        name = self.model.columns[self.column_index]
+        if not self.model.hide(self.column_index):
+            self.notify("The last column shown stays.", severity="warning")
+            return
+        self._changed()
+        self.notify(f"Hid {cell_text(name)} (+ shows every column)")
+
+    def action_show_columns(self) -> None:
+        if self.model.show_all():
+            self._changed()
+
+    def action_pin_column(self) -> None:
+        if not self._shown:
+            return
+        col = self.column_index
+        self.model.toggle_pin(col)
+        self._changed()
+        self.cursor_col = self._shown.index(col)
 
     # -- cursor -------------------------------------------------------------------------------------------
     @property
-    def current_row(self) -> list[str | None] | None:
-        if not self.view:
-            return None
-        return self.rows[self.view[min(self.cursor_row, len(self.view) - 1)]]
+    def current_index(self) -> int | None:
+        view = self.model.view
+        return view[min(self.cursor_row, len(view) - 1)] if view else None
+
+    @property
+    def current_row(self) -> Row | None:
+        index = self.current_index
+        return None if index is None else self.model.rows[index]
 
     def action_cursor(self, rows: int, cols: int) -> None:
-        if not self.view:
+        if not self.model.view:
             return
-        self.cursor_row = max(0, min(len(self.view) - 1, self.cursor_row + rows))
-        self.cursor_col = max(0, min(len(self.columns) - 1, self.cursor_col + cols))
+        self.cursor_row = max(0, min(len(self.model.view) - 1, self.cursor_row + rows))
+        self.cursor_col = max(0, min(len(self._shown) - 1, self.cursor_col + cols))
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.size.height - 2), 0)
@@ -169,7 +247,13 @@ class ResultGrid(ScrollView, can_focus=True):
         self.cursor_row = 0
 
     def action_last_row(self) -> None:
-        self.cursor_row = max(0, len(self.view) - 1)
+        self.cursor_row = max(0, len(self.model.view) - 1)
+
+    def action_first_column(self) -> None:
+        self.cursor_col = 0
+
+    def action_last_column(self) -> None:
+        self.cursor_col = max(0, len(self._shown) - 1)
 
     def watch_cursor_row(self) -> None:
         self._follow_cursor()
@@ -180,16 +264,19 @@ class ResultGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def _follow_cursor(self) -> None:
-        """Scroll just enough to show the cursor's cell below the sticky header."""
-        if not self.widths:
+        """Scroll just enough to show the cursor's cell below the sticky header, right of the pinned ones."""
+        if not self._shown:
             return
-        col = min(self.cursor_col, len(self.widths) - 1)
+        n = min(self.cursor_col, len(self._shown) - 1)
         x, y = self.scroll_offset
-        left, right = self._offsets[col], self._offsets[col] + self.widths[col]
-        if left < x:
-            x = left
-        elif right > x + self.size.width:
-            x = right - self.size.width
+        if n >= self._pinned:  # pinned columns never scroll
+            room = max(1, self.size.width - self._pin_room)
+            left = self._offsets[n]
+            right = left + self.widths[self._shown[n]]
+            if left < x or right - left > room:  # a column wider than the room shows from its start
+                x = left
+            elif right > x + room:
+                x = right - room
         rows_visible = max(1, self.size.height - 1)
         if self.cursor_row < y:
             y = self.cursor_row
@@ -200,27 +287,28 @@ class ResultGrid(ScrollView, can_focus=True):
 
     def on_click(self, event: object) -> None:
         offset = getattr(event, "offset", None)
-        if offset is None or not self.view:
+        if offset is None or not self.model.view:
             return
         y = offset.y + self.scroll_offset.y - 1
-        x = offset.x + self.scroll_offset.x
         if y >= 0:
-            self.cursor_row = min(y, len(self.view) - 1)
-        for i, start in enumerate(self._offsets):
-            if start <= x < start + self.widths[i] + GAP:
-                self.cursor_col = i
+            self.cursor_row = min(y, len(self.model.view) - 1)
+        pinned = offset.x < self._pin_room
+        x = offset.x if pinned else offset.x - self._pin_room + self.scroll_offset.x
+        for n, start in enumerate(self._offsets):
+            if (n < self._pinned) == pinned and start <= x < start + self.widths[self._shown[n]] + GAP:
+                self.cursor_col = n
 
     # -- actions on the cursor's row ----------------------------------------------------------------------
     def _request(self, what: str) -> None:
         row = self.current_row
         if row is not None:
-            self.post_message(self.Requested(what, row, self.columns, self.cursor_col))
+            self.post_message(self.Requested(what, row, self.model.columns, self.column_index))
 
     def action_open_cell(self) -> None:
         row = self.current_row
-        if row is not None and self.columns:
-            col = min(self.cursor_col, len(self.columns) - 1)
-            self.post_message(self.CellChosen(self.columns[col], row[col], row, self.columns))
+        if row is not None and self._shown:
+            col = self.column_index
+            self.post_message(self.CellChosen(self.model.columns[col], row[col], row, self.model.columns))
 
     def action_open_row(self) -> None:
         self._request("row")
@@ -240,29 +328,44 @@ class ResultGrid(ScrollView, can_focus=True):
     def action_copy_row(self) -> None:
         self._request("copy_row")
 
-    def row_as_json(self, row: list[str | None]) -> str:
-        return json.dumps([{c: v} for c, v in zip(self.columns, row, strict=True)], ensure_ascii=False)
+    def action_copy_row_tsv(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self._copy(grid_copy.row_tsv(self.model.columns, row), "the row (TSV, with its header)")
+
+    def action_copy_column(self) -> None:
+        if not self._shown or not self.model.view:
+            return
+        col, rows = self.column_index, self.model.rows
+        values = [rows[i][col] for i in self.model.view]
+        name = cell_text(self.model.columns[col])
+        self._copy(grid_copy.column_lines(values), f"{len(values):,} values of {name}, one a line")
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {what} to the clipboard.")
+
+    def row_as_json(self, row: Row) -> str:
+        """The row as flat JSON ({"column": value}), values as their natural JSON types where unambiguous."""
+        return grid_copy.row_json(self.model.columns, row)
 
     # -- drawing ------------------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
         base = self.rich_style
-        if not self.columns:
+        if not self._shown:
             if y == 1:
                 return Strip([Segment(fit("  " + self.empty_message, width), base)])
             return Strip.blank(width, base)
         if y == 0:
             header = self.get_component_rich_style("grid--header")
-            segs = [
-                Segment(fit(cell_text(c), w) + " " * GAP, header)
-                for c, w in zip(self.columns, self.widths, strict=True)
-            ]
-            return self._finish(segs, scroll_x, width, header)
+            return self._join([(self._header_cell(c), header) for c in self._shown], width, header)
         index = scroll_y + y - 1
-        if index >= len(self.view):
+        view = self.model.view
+        if index >= len(view):
             return Strip.blank(width, base)
-        row = self.rows[self.view[index]]
+        row = self.model.rows[view[index]]
         is_cursor = index == self.cursor_row
         row_style = (
             base + self.get_component_rich_style("grid--cursor-row")
@@ -271,18 +374,34 @@ class ResultGrid(ScrollView, can_focus=True):
         )
         null_style = self.get_component_rich_style("grid--null")
         cursor_style = self.get_component_rich_style("grid--cursor-cell")
-        segs = []
-        for i, (value, w) in enumerate(zip(row, self.widths, strict=False)):
-            style = row_style
-            if value is None:
-                style = row_style + null_style
-            if is_cursor and i == self.cursor_col:
+        cells = []
+        for n, col in enumerate(self._shown):
+            value = row[col] if col < len(row) else None
+            style = row_style + null_style if value is None else row_style
+            if is_cursor and n == self.cursor_col:
                 style = row_style + cursor_style
-            segs.append(Segment(fit(cell_text(value), w), style))
-            segs.append(Segment(" " * GAP, row_style))
-        return self._finish(segs, scroll_x, width, row_style)
+            cells.append((fit(cell_text(value), self.widths[col]), style))
+        return self._join(cells, width, row_style)
 
-    @staticmethod
-    def _finish(segs: list[Segment], scroll_x: int, width: int, style: Style) -> Strip:
-        strip = Strip(segs)
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+    def _header_cell(self, col: int) -> str:
+        name, w = cell_text(self.model.columns[col]), self.widths[col]
+        if self.model.sort_column != col:
+            return fit(name, w)
+        return fit(name, w - 2) + " " + ARROWS[self.model.descending]
+
+    def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:
+        """The pinned cells as they are, then the others scrolled horizontally into the room left."""
+        pinned: list[Segment] = []
+        rest: list[Segment] = []
+        for n, (text, cell_style) in enumerate(cells):
+            into = pinned if n < self._pinned else rest
+            into.append(Segment(text, cell_style))
+            into.append(Segment(PIN_EDGE if n == self._pinned - 1 else " " * GAP, style))
+        pin_room = self._pin_room
+        left = Strip(pinned)
+        if left.cell_length > pin_room:  # cut, keeping the edge that tells pinned from scrolled
+            left = Strip([*left.crop(0, pin_room - len(PIN_EDGE)), Segment(PIN_EDGE, style)])
+        room = width - pin_room
+        scroll_x = self.scroll_offset.x
+        right = Strip(rest).crop(scroll_x, scroll_x + room)
+        return Strip([*left, *right]).extend_cell_length(width, style)

@@ -313,7 +313,7 @@ class MainScreen(RoomMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin,
             self.notify("Copied the cell to the clipboard.")
         elif message.what == "copy_row":
             self.app.copy_to_clipboard(grid.row_as_json(message.row))
-            self.notify("Copied the row (JSON) to the clipboard.")
+            self.notify("Copied the row (flat JSON) to the clipboard.")
         elif message.what == "event":
             self._drill_down(message)
 

@@ -72,7 +72,15 @@ class ResultsPanel(Vertical):
             title += f"  account {self.account}: {shown:,} shown"
         elif grid.filter_text or shown != len(grid.rows):
             title += f"  ({shown:,} shown by the filter)"
+        hidden = len(grid.model.hidden)
+        if hidden:
+            title += f"  {hidden} column{'s' if hidden > 1 else ''} hidden (+ shows)"
         self.border_title = title
+
+    @on(ResultGrid.Changed)
+    def _grid_changed(self, event: ResultGrid.Changed) -> None:
+        event.stop()
+        self._retitle()
 
     # -- its own behaviour --------------------------------------------------------------------------------
     @on(ResultGrid.Requested)
