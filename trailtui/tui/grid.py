@@ -164,7 +164,13 @@ class ResultGrid(ScrollView, can_focus=True):
     @property
     def _pin_room(self) -> int:
         """Columns the pinned ones take: all they need, up to two thirds of the grid (the rest scrolls)."""
-        return min(self._pin_width, max(MIN_WIDTH, self.size.width * 2 // 3))
+        return min(self._pin_width, max(MIN_WIDTH, self._room.width * 2 // 3))
+
+    @property
+    def _room(self) -> Size:
+        """The cells rows are drawn in: the widget less its scrollbars (`size` counts a horizontal one)."""
+        region = self.scrollable_content_region
+        return Size(region.width, region.height) if region.width else self.size
 
     def on_resize(self) -> None:
         self._relayout()
@@ -241,7 +247,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self.cursor_col = max(0, min(len(self._shown) - 1, self.cursor_col + cols))
 
     def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.size.height - 2), 0)
+        self.action_cursor(direction * max(1, self._room.height - 2), 0)
 
     def action_first_row(self) -> None:
         self.cursor_row = 0
@@ -270,14 +276,14 @@ class ResultGrid(ScrollView, can_focus=True):
         n = min(self.cursor_col, len(self._shown) - 1)
         x, y = self.scroll_offset
         if n >= self._pinned:  # pinned columns never scroll
-            room = max(1, self.size.width - self._pin_room)
+            room = max(1, self._room.width - self._pin_room)
             left = self._offsets[n]
             right = left + self.widths[self._shown[n]]
             if left < x or right - left > room:  # a column wider than the room shows from its start
                 x = left
             elif right > x + room:
                 x = right - room
-        rows_visible = max(1, self.size.height - 1)
+        rows_visible = max(1, self._room.height - 1)
         if self.cursor_row < y:
             y = self.cursor_row
         elif self.cursor_row >= y + rows_visible:
