@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual.command import CommandPalette
 from textual.widgets import Static
 
 from tests.explorer import explorer
@@ -144,3 +145,17 @@ async def test_help_and_palette_offer_the_grid_keys(demo_lake: Any) -> None:
         await ex.press("l")
         await commands["Results: Hide"].callback()  # as the palette runs it
         assert "recipientAccountId" not in ex.shown_columns and len(ex.shown_columns) == len(q.columns) - 1
+
+
+async def test_the_palette_opens_and_runs_a_grid_key(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(WIDE)
+        await ex.press("f4", "l", "ctrl+p")
+        await ex.wait_until(lambda: isinstance(ex.screen, CommandPalette))
+        await ex.pilot.pause()
+        await ex.press(*"results: pin")
+        await ex.pilot.pause(0.5)  # the palette searches in a worker; the assertion below does not time it
+        await ex.press("enter")
+        await ex.wait_until(lambda: ex.shown_columns[0] == "recipientAccountId")
+        assert ex.app.is_running

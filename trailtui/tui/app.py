@@ -75,6 +75,7 @@ class TrailApp(KeysInOrder):
             "Save an SVG picture of the screen (in trailtui's state folder).",
             lambda: self.call_after_refresh(self.screenshot),  # once the palette has gone
         )
+        # The palette reads titles and help as markup: `:import PATH|s3://BUCKET[/PREFIX]` crashed it.
         for key in KEYMAP:
             if key.context == "app" and not key.action.startswith("app."):
                 yield SystemCommand(
@@ -85,11 +86,10 @@ class TrailApp(KeysInOrder):
         for key in KEYMAP:  # the results grid's keys act on its cursor
             if key.context == "grid" and not key.action.startswith("cursor("):
                 yield SystemCommand(
-                    f"Results: {key.description}",
-                    f"{key.help} ({key_label(key.keys.split(',')[0])})",
+                    escape(f"Results: {key.description}"),
+                    escape(f"{key.help} ({key_label(key.keys.split(',')[0])})"),
                     lambda a=key.action: self.main.results.grid.run_action(a),
                 )
-        # The palette reads titles and help as markup: `:import PATH|s3://BUCKET[/PREFIX]` crashed it.
         for command in COMMANDS:
             yield SystemCommand(
                 escape(command.usage),
