@@ -33,7 +33,7 @@ class ChartsMixin(_Base):
     def action_chart(self) -> None:
         grid = self.results.grid
         rows = [grid.rows[i] for i in grid.view]
-        plan = choose_chart(grid.columns, rows, grid.cursor_col)
+        plan = choose_chart(grid.columns, rows, grid.column_index)  # cursor_col counts shown columns
         if isinstance(plan, str):
             self.notify(plan, severity="warning")
             return
