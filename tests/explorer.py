@@ -314,14 +314,14 @@ class Explorer:
         console.print(self.screen._compositor.render_update(full=True))
         return console.export_text(styles=False).splitlines()
 
-    def help_text(self) -> str:
-        """The whole of the help screen (F1) as text, every line of it, as it scrolls."""
+    def dialog_text(self) -> str:
+        """The text of the screen on top (help, a question), whole: every line, as if it all fitted."""
         import io
 
         from rich.console import Console
         from textual.widgets import Static
 
-        console = Console(width=self.app.size.width, file=io.StringIO(), record=True)
+        console = Console(width=1000, file=io.StringIO(), record=True)  # no wrapping: whole sentences
         for part in self.screen.query(Static):
             console.print(part.content)  # the renderable the help screen was given
         return console.export_text(styles=False)

@@ -99,7 +99,7 @@ async def test_zoom_and_f12_are_in_the_help(demo_lake: Any) -> None:
         await ex.ready()
         await ex.press("f1")
         await ex.wait_until(lambda: isinstance(ex.screen, dialogs.HelpScreen))
-        text = ex.help_text()
+        text = ex.dialog_text()
         assert "ctrl+n" in text and "Zoom the focused pane" in text
         assert "f12" in text and "Hide the stores pane" in text
 

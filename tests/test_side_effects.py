@@ -3,13 +3,25 @@ Driven by keys through the explorer's driver; what is checked is what a user see
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, write_log
+from tests.test_accounts import endpoints  # noqa: F401  (the fixture: `trailtui serve` as AWS profiles)
+from trailtui.lake.history import History
+from trailtui.lake.library import samples, time_window
+from trailtui.lake.query import QueryRun
+from trailtui.local.demo import DEMO_STORE_ID
+from trailtui.local.service import LocalLake
+from trailtui.paths import locations
+from trailtui.tui.detail import DetailScreen
 from trailtui.tui.dialogs import ConfirmScreen
+from trailtui.tui.library import LibraryScreen
 from trailtui.tui.picker import PickerScreen
 from trailtui.tui.stores import StoresPane
 
@@ -101,3 +113,94 @@ async def test_drop_refuses_protected_unknown_and_aws_stores(demo_lake: Any) -> 
 def _events(ex: Explorer, name: str) -> int | None:
     store = next((s for s in ex.app.main.query_one(StoresPane).all_stores() if s.name == name), None)
     return store.event_count if store is not None else None
+
+
+def test_samples_that_list_events_select_event_id(demo_lake: Any) -> None:
+    """So `e` (the whole event, by eventID) works on their results; aggregates have no event to open."""
+    lake = LocalLake()
+    listing = []
+    try:
+        store = next(s for s in lake.engine.stores() if s.id == DEMO_STORE_ID)
+        start, end = time_window(store.first_event, store.last_event)
+        for q in samples():
+            if "GROUP BY" in q.sql.upper():
+                continue
+            listing.append(q.name)
+            run = QueryRun(lake.client(), q.filled(store.id, start, end))
+            run.start()
+            state = run.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+            assert state.status == "FINISHED", (q.name, state.error)
+            columns = next(iter(run.pages()), None)
+            assert columns is not None and "eventID" in columns.columns, q.name
+    finally:
+        lake.close()
+    assert len(listing) == 11, listing  # of the 23 samples, those that list events
+
+
+async def test_e_opens_the_event_of_a_sample_result(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.press("ctrl+l")
+        await ex.wait_until(lambda: isinstance(ex.screen, LibraryScreen))
+        await ex.press(*"tampering", "enter")
+        await ex.wait_until(lambda: "cloudtrail.amazonaws.com" in ex.editor.text)
+        q = await ex.run(ex.editor.text)
+        assert q.rows and "eventID" in q.columns
+        await ex.press("f4", "e")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what=str(ex.notifications))
+        event_id = q.rows[0][q.columns.index("eventID")]
+        assert event_id and event_id in ex.screen.title_text
+
+
+# -- on AWS: the cost prompt and drill-down (a `trailtui serve` endpoint as profile mgmt, test_accounts) ----------
+async def _on_mgmt(ex: Explorer) -> None:
+    await ex.wait_until(lambda: "store org-events" in ex.context and "account 111122223333" in ex.context)
+
+
+@pytest.mark.usefixtures("endpoints")
+async def test_cost_prompt_names_profile_account_and_store() -> None:
+    async with explorer((80, 24), profile="mgmt") as ex:
+        await _on_mgmt(ex)
+        ex.editor.text = f"SELECT count(*) FROM {DEMO_STORE_ID}"
+        await ex.press("ctrl+j")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        question = ex.dialog_text()
+        assert "profile mgmt" in question and "account 111122223333" in question
+        assert "store org-events" in question
+        await ex.press("n")
+
+
+@pytest.mark.usefixtures("endpoints")
+async def test_drill_down_on_aws_takes_the_query_bound() -> None:
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await _on_mgmt(ex)
+        sql = f"SELECT eventID, eventName FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26' LIMIT 3"
+        q = await ex.run(sql)  # no eventTime column in the result
+        await ex.press("f4", "e")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what=str(ex.notifications))
+        assert q.rows[0][0] in ex.screen.title_text  # no question: the query's bound was used
+    drill = History(locations().history_db).search()[0]
+    assert "eventjson" in drill.sql and "eventTime > '2026-11-26'" in drill.sql
+
+
+@pytest.mark.usefixtures("endpoints")
+async def test_unbounded_drill_down_on_aws_asks_first() -> None:
+    async with explorer((160, 40), profile="mgmt") as ex:
+        await _on_mgmt(ex)
+        ex.editor.text = f"SELECT eventID, eventName FROM {DEMO_STORE_ID} LIMIT 3"
+        await ex.press("ctrl+j")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        await ex.press("y")
+        q = await ex.finished()
+        await ex.press("f4", "e")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        question = ex.dialog_text()
+        assert "drill-down" in question and "profile mgmt" in question and "store org-events" in question
+        await ex.press("n")
+        await ex.wait_until(lambda: not isinstance(ex.screen, ConfirmScreen))
+        assert not any("eventjson" in e.sql for e in History(locations().history_db).search())
+        await ex.press("e")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        await ex.press("y")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what=str(ex.notifications))
+        assert q.rows[0][0] in ex.screen.title_text

@@ -4,7 +4,7 @@ SELECT eventTime, recipientAccountId, userIdentity.arn AS actor, eventName,
        coalesce(element_at(requestParameters, 'userName'), element_at(requestParameters, 'roleName'),
                 element_at(requestParameters, 'groupName')) AS target,
        coalesce(element_at(requestParameters, 'policyArn'), element_at(requestParameters, 'policyName')) AS policy,
-       sourceIPAddress, errorCode
+       sourceIPAddress, errorCode, eventID
 FROM $EDS_ID
 WHERE eventTime >= '$START' AND eventTime < '$END'
   AND eventSource = 'iam.amazonaws.com'

@@ -3,7 +3,7 @@
 SELECT eventTime, recipientAccountId, userIdentity.arn AS actor, eventName,
        coalesce(element_at(requestParameters, 'userName'), element_at(requestParameters, 'roleName'),
                 element_at(requestParameters, 'groupName')) AS grantee,
-       sourceIPAddress, userAgent
+       sourceIPAddress, userAgent, eventID
 FROM $EDS_ID
 WHERE eventTime >= '$START' AND eventTime < '$END'
   AND eventName IN ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy')

@@ -1,7 +1,7 @@
 -- name: CloudTrail tampering
 -- description: Trails stopped, deleted or changed, and event selectors narrowed: someone hiding their tracks.
 SELECT eventTime, recipientAccountId, userIdentity.arn AS actor, eventName,
-       element_at(requestParameters, 'name') AS trail, sourceIPAddress, userAgent, errorCode
+       element_at(requestParameters, 'name') AS trail, sourceIPAddress, userAgent, errorCode, eventID
 FROM $EDS_ID
 WHERE eventTime >= '$START' AND eventTime < '$END'
   AND eventSource = 'cloudtrail.amazonaws.com'

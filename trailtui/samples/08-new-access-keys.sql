@@ -3,7 +3,7 @@
 SELECT eventTime, recipientAccountId, userIdentity.arn AS creator,
        element_at(requestParameters, 'userName') AS forUser,
        json_extract_scalar(element_at(responseElements, 'accessKey'), '$.accessKeyId') AS accessKeyId,
-       sourceIPAddress
+       sourceIPAddress, eventID
 FROM $EDS_ID
 WHERE eventTime >= '$START' AND eventTime < '$END'
   AND eventName = 'CreateAccessKey' AND errorCode IS NULL

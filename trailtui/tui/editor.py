@@ -28,7 +28,7 @@ DEMO_STORE_ID = "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d"
 WELCOME_SQL = f"""-- Welcome to trailtui. Run this query with ctrl+j (or F5); F1 lists every key.
 -- The demo organization's last 7 days, newest first. Something odd happened in account 444455556666...
 SELECT eventTime, recipientAccountId, eventSource, eventName, userIdentity.arn,
-       sourceIPAddress, errorCode
+       sourceIPAddress, errorCode, eventID
 FROM {DEMO_STORE_ID}
 WHERE eventTime > date_add('day', -7, current_timestamp)
 ORDER BY eventTime DESC

@@ -24,7 +24,6 @@ from trailtui.aws.memory import ProfileMemory
 from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.connection import EventDataStore
 from trailtui.lake.history import History
-from trailtui.lake.run import LakeQuery, store_of
 from trailtui.paths import Locations
 from trailtui.settings import Settings
 from trailtui.tui import events, workers
@@ -33,7 +32,7 @@ from trailtui.tui.chartactions import ChartsMixin
 from trailtui.tui.context import ContextBar
 from trailtui.tui.detail import DetailScreen
 from trailtui.tui.dialogs import CommandLine, HelpScreen
-from trailtui.tui.drill import drill_down_sql
+from trailtui.tui.drilldown import DrillDownMixin
 from trailtui.tui.editor import DEMO_STORE_ID, SqlEditor
 from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.grid import ResultGrid
@@ -68,7 +67,9 @@ class WorkerReport(Message):
         self.event = event
 
 
-class MainScreen(RoomMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin, Screen[None]):
+class MainScreen(
+    RoomMixin, DrillDownMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin, Screen[None]
+):
     BINDINGS = bindings("app")
 
     def __init__(
@@ -316,29 +317,6 @@ class MainScreen(RoomMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin,
             self.notify("Copied the row (flat JSON) to the clipboard.")
         elif message.what == "event":
             self._drill_down(message)
-
-    def _drill_down(self, message: ResultGrid.Requested) -> None:
-        run = self.state.run
-        if run is None:
-            return
-        plan = drill_down_sql(message.columns, message.row, run.sql, run.store_id)
-        if isinstance(plan, str):
-            if plan:
-                self.notify(plan, severity="warning")
-            return
-        sql, event_id = plan
-        conn = self.state.connections[run.key]
-        self.notify("Fetching the whole event…")
-        query = LakeQuery(sql, run.key, store_of(sql))
-        self.start_worker(
-            workers.drill_down, conn, query, event_id, self.post, self.history, self._backoff(), group="drill"
-        )
-
-    def _event_loaded(self, e: events.EventLoaded) -> None:
-        if e.error:
-            self.notify(f"Event {e.event_id}: {e.error}", severity="error")
-            return
-        self.app.push_screen(DetailScreen(f"event {e.event_id}", e.eventjson))
 
     # -- leaving ------------------------------------------------------------------------------------------
     def leave(self) -> None:

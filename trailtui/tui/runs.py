@@ -10,6 +10,7 @@ from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.run import LakeQuery, store_of
 from trailtui.tui import events, workers
+from trailtui.tui.cost import store_named, unbounded_question
 from trailtui.tui.dialogs import ConfirmScreen
 from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.state import Run
@@ -72,10 +73,7 @@ class RunsMixin(_Base):
             from trailtui.lake.sqltext import has_time_bound
 
             if not has_time_bound(sql):
-                question = (
-                    "This query has no eventTime bound. On CloudTrail Lake it scans, and bills, every "
-                    "event in the store (on an Athena table, every log object). Run it anyway?"
-                )
+                question = unbounded_question(self.state, key, store_named(self.state, sql), "This query")
                 self.app.push_screen(
                     ConfirmScreen(question), lambda yes: self._start(sql, key, origin) if yes else None
                 )
