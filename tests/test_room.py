@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from textual.binding import Binding
 
-from tests.explorer import explorer
+from tests.explorer import Explorer, explorer
 from trailtui.tui import (
     dialogs,
     editor,
+    events,
     grid,
     history,
     keymap,
@@ -159,3 +160,38 @@ def test_no_binding_needs_a_multiplexer_prefix() -> None:
             keys = set(b.key.split(","))
             if keys & PREFIXES:
                 assert keys - PREFIXES, f"{cls.__name__}: {b.action} only on {b.key}"
+
+
+async def test_the_demo_build_notice_stays_in_the_stores_pane_until_ready(demo_lake: Any) -> None:
+    """The first run's notice is not only a toast (gone after a few seconds, leaving "loading…"): it
+    stays in the stores pane, at 80x24 too, until the build says it is ready. The build's reports are
+    posted as its worker posts them."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.app.main.post(events.DemoBuildProgress(0, 0))
+        await ex.wait_until(lambda: "Building the" in _stores_column(ex))
+        ex.app.main.post(events.DemoBuildProgress(11, 38_500))
+        await ex.wait_until(lambda: "11 of 30 days" in _stores_column(ex))
+        assert "Building the demo" in _stores_column(ex)
+        ex.app.main.post(events.DemoBuildProgress(30, 105_000, ready=True))
+        await ex.wait_until(lambda: "Building" not in _stores_column(ex))
+        assert ex.notified("is ready")
+
+
+def _stores_column(ex: Explorer) -> str:
+    """The stores pane's text as on screen, its lines joined (a sentence wraps over several)."""
+    return " ".join(line[1:23].strip() for line in ex.screen_lines()[1:-1])
+
+
+async def test_history_gives_the_sql_priority_at_80_columns(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(ex.editor.text)  # the welcome query: two comment lines, then the SELECT
+        await ex.run(SHORT)
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, history.HistoryScreen))
+        await ex.wait_until(lambda: any("FINISHED" in line for line in ex.screen_lines()))
+        entries = [line for line in ex.screen_lines() if "FINISHED" in line]
+        assert len(entries) == 2
+        assert "SELECT eventTime, eventName FROM 0d3a" in entries[0]  # the newest first, its SQL readable
+        assert "SELECT eventTime, recipientAccountId" in entries[1]  # not the welcome's comment

@@ -43,15 +43,28 @@ def _when(t: float | datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M")
 
 
-def entry_label(e: HistoryEntry) -> Text:
+def sql_line(sql: str) -> str:
+    """The statement on one line, without its `--` comment lines (the welcome query starts with two)."""
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    return " ".join(" ".join(lines).split()) or " ".join(sql.split())
+
+
+def entry_label(e: HistoryEntry, narrow: bool = False) -> Text:
+    """One line per query; `narrow` (under 100 columns) keeps only when and how it ended before the SQL,
+    which is what tells entries apart (at 80 columns the full line left `SELEC…` for every one)."""
     text = Text(no_wrap=True, overflow="ellipsis")
+    if narrow:
+        text.append(f"{_when(e.started)[5:]} ", style="dim")  # MM-DD HH:MM
+        text.append(f"{e.status:<9} ", style=STATUS_STYLE.get(e.status, ""))
+        text.append_text(safe_text(sql_line(e.sql)))
+        return text
     text.append(f"{_when(e.started)}  ", style="dim")
     text.append(f"{e.status:<9}", style=STATUS_STYLE.get(e.status, ""))
     text.append(f" {e.connection:<8} ", style="cyan")
     rows = f"{e.row_count:,} rows" if e.row_count is not None else ""
     scanned = human_bytes(e.bytes_scanned) if e.bytes_scanned else ""
     text.append(f"{rows:>12} {scanned:>9}  ", style="dim")
-    text.append_text(safe_text(" ".join(e.sql.split())))
+    text.append_text(safe_text(sql_line(e.sql)))
     return text
 
 
@@ -126,7 +139,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
         width = max(40, (options.size.width or self.app.size.width) - 3)
         if self.mode == "local":
             self.entries = self.history.search(self.query_one(Input).value)
-            labels = [entry_label(e) for e in self.entries]
+            labels = [entry_label(e, narrow=width < 100) for e in self.entries]
             for label in labels:
                 label.truncate(width, overflow="ellipsis")  # one line per query
             options.add_options(

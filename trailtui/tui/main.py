@@ -95,7 +95,7 @@ class MainScreen(
         self.stopping = threading.Event()  # set on the way out: workers stop following queries
         self._handlers: dict[type, Callable[[Any], None]] = {
             events.Notice: lambda e: self.notify(e.text, severity=e.severity),
-            events.DemoBuildProgress: lambda e: self.demo_notice()(e.text),
+            events.DemoBuildProgress: self.show_demo_build,
             events.ConnectionOpened: self._connection_opened,
             events.ConnectionFailed: self._connection_failed,
             events.StoresLoaded: self._stores_loaded,

@@ -8,7 +8,6 @@ results, and the editor's fixed height must give way to the whole screen. Classe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from trailtui.tui import events
@@ -33,20 +32,11 @@ def is_small(width: int, height: int) -> bool:
 class RoomMixin(_Base):
     """F12 and zoom on the main screen; `fit_to_size` is called on mount and on every resize."""
 
-    if TYPE_CHECKING:  # provided by MainScreen
-
-        def post(self, event: object) -> None: ...
-
-    def demo_notice(self) -> Callable[[str], None]:
-        """For the first run's demo build (any thread): a toast, and the same words kept in the stores
-        pane until the build is ready (a toast alone vanishes and leaves only "loading…")."""
-        pane = self.query_one(StoresPane)
-
-        def notice(text: str) -> None:
-            pane.post_message(StoresPane.Building(text))
-            self.post(events.Notice(text))
-
-        return notice
+    def show_demo_build(self, e: events.DemoBuildProgress) -> None:
+        """The first run's demo build: its progress stays in the stores pane until it is ready (a toast
+        alone vanishes after a few seconds and leaves only "loading…"), and a toast for each step."""
+        self.query_one(StoresPane).show_building(None if e.ready else e.text)
+        self.notify(e.text, severity="error" if e.error else "information")
 
     def fit_to_size(self, width: int, height: int) -> None:
         small = is_small(width, height)

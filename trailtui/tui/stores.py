@@ -100,13 +100,6 @@ class StoresPane(Vertical):
         self.small = False
         self.building: str | None = None  # the demo build's latest notice, on a first run
 
-    class Building(Message):
-        """The first run's demo build says what it is doing (posted from the build's threads)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     def compose(self) -> ComposeResult:
         tree: Tree[EventDataStore | None] = Tree(Text("connections"), id="store-tree")
         tree.show_root = False
@@ -150,13 +143,12 @@ class StoresPane(Vertical):
         self.border_subtitle = "i: details" if not self.details_shown else ""
 
     # -- the first run's demo build -------------------------------------------------------------------------
-    def on_stores_pane_building(self, message: StoresPane.Building) -> None:
-        """Kept on screen until the build says it is ready: a toast would vanish after a few seconds and
-        leave only "loading…" while the first day is still being built."""
-        self.building = None if "is ready" in message.text else message.text
+    def show_building(self, text: str | None) -> None:
+        """What the first run's demo build is doing, kept on screen until it is ready (None)."""
+        self.building = text
         line = self.query_one("#store-building", Static)
-        line.update(safe_text(self.building or "", style="italic yellow"))
-        line.display = self.building is not None
+        line.update(safe_text(text or "", style="italic yellow"))
+        line.display = text is not None
 
     def show_loading(self, connection: str, label: str) -> None:
         node = self._group(connection, label)
