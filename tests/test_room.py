@@ -5,6 +5,7 @@ store first. Driven by keys, read from what is on screen."""
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import pytest
@@ -191,7 +192,7 @@ async def test_history_gives_the_sql_priority_at_80_columns(demo_lake: Any) -> N
         await ex.press("ctrl+r")
         await ex.wait_until(lambda: isinstance(ex.screen, history.HistoryScreen))
         await ex.wait_until(lambda: any("FINISHED" in line for line in ex.screen_lines()))
-        entries = [line for line in ex.screen_lines() if "FINISHED" in line]
+        entries = [line for line in ex.screen_lines() if re.search(r"\d\d-\d\d \d\d:\d\d FINISHED", line)]
         assert len(entries) == 2
         assert "SELECT eventTime, eventName FROM 0d3a" in entries[0]  # the newest first, its SQL readable
         assert "SELECT eventTime, recipientAccountId" in entries[1]  # not the welcome's comment
