@@ -3,7 +3,7 @@ measured in the same run, with its target. Data is generated deterministically (
 generator, scaled) and cached under benchmarks/.data/.
 
     python -m benchmarks            everything (about 15 minutes on 2 cores; the first run builds the data)
-    python -m benchmarks import firstrun query tui grid poll serve s3 athena      only some of them
+    python -m benchmarks import firstrun volume query tui grid poll serve s3 athena      only some of them
     python -m benchmarks scaling    import and query cost at 100k, 1M and 5M events (long)
 """
 
@@ -82,6 +82,7 @@ def _athena() -> list[Row]:
 SUITES: dict[str, Callable[[], list[Row]]] = {
     "import": _import,
     "firstrun": _firstrun,
+    "volume": _volume,
     "query": _query,
     "tui": _tui,
     "grid": _grid,
@@ -104,6 +105,8 @@ def verdict(name: str, value: float, ref: float) -> str:
         return _mark(value <= 400, "<= 400 MB")
     if name.startswith("BytesScanned, one day"):
         return _mark(value <= ref / 5, "<= 1/5 of unbounded")
+    if name.startswith("explorer: 100,000 rows loaded"):
+        return _mark(value <= 2.0, "<= 2 s")
     if name.startswith("query --format csv --output, 100,000 x 7"):
         return _mark(value <= 10 * ref, "<= 10x COPY")
     if name.startswith("query --format csv --output, 100,000 whole"):

@@ -1,6 +1,8 @@
 """Scan statistics and results at volume, each beside a reference measured in the same run.
 
 - statistics: BytesScanned of a query bounded to one day against the same query unbounded (target: a fifth);
+- explorer: ctrl+j to all 100,000 rows of a result in the grid (target: 2 s), against DuckDB fetching the
+  same rows into Python;
 - export: `trailtui query --format csv --output` of 100,000 rows x 7 columns, and of 100,000 whole rows,
   against DuckDB's `COPY (SELECT ...) TO 'x.csv'` of the same rows from the same lake file.
 """
@@ -29,6 +31,33 @@ print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "even
 """
 
 SEVEN = "eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, recipientAccountId"
+# The explorer's 100,000-row query (tui_bench's eight columns, here on the demo store).
+EIGHT = (
+    "eventTime, recipientAccountId, awsRegion, eventSource, eventName, userIdentity.arn, sourceIPAddress, "
+    "errorCode"
+)
+
+_EXPLORER = """
+import asyncio, json, sys, time
+from trailtui.paths import locations
+from trailtui.tui.app import TrailApp
+from trailtui.tui.editor import SqlEditor
+async def main():
+    app = TrailApp(locations(sys.argv[1]), aws_stores=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        state = app.main.state
+        while state.store is None:
+            await pilot.pause(0.05)
+        app.main.query_one(SqlEditor).text = sys.argv[2]
+        start = time.perf_counter()
+        await pilot.press("ctrl+j")
+        while state.run is None or not state.run.complete:
+            await pilot.pause(0.01)
+        loaded = time.perf_counter() - start
+        assert state.run.loaded == 100000, state.run
+    print(json.dumps({"loaded": loaded}))
+asyncio.run(main())
+"""
 
 
 def _python(code: str, *args: str) -> dict[str, float]:
@@ -62,6 +91,25 @@ def _statistics(home: Path) -> list[Row]:
         return [("BytesScanned, one day of 30 vs unbounded (target <= 0.2)", bounded, scanned(""))]
     finally:
         lake.close()
+
+
+def _explorer(home: Path) -> Row:
+    """ctrl+j to every row of a 100,000-row result in the explorer's grid (headless, in its own process),
+    against DuckDB fetching the same rows into Python from the same lake file."""
+    import duckdb
+
+    from trailtui.local.demo import DEMO_STORE_ID
+
+    ours = _python(_EXPLORER, str(home), f"SELECT {EIGHT} FROM {DEMO_STORE_ID} LIMIT 100000")["loaded"]
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{home / 'data' / 'lake.duckdb'}' AS lake (READ_ONLY)")
+    table = f"lake.events_{DEMO_STORE_ID.replace('-', '')}"
+    cols = EIGHT.replace("userIdentity.arn", "userIdentity.arn AS arn")
+    start = time.perf_counter()
+    con.execute(f"SELECT {cols} FROM {table} LIMIT 100000").fetchall()
+    ref = time.perf_counter() - start
+    con.close()
+    return ("explorer: 100,000 rows loaded after ctrl+j, s vs DuckDB fetchall", ours, ref)
 
 
 def _export(home: Path, tmp: Path, whole: bool) -> Row:
@@ -106,6 +154,7 @@ def run(whole_rows: bool = True) -> list[Row]:
         _python(_BUILD, str(home))  # the demo; the build's own figures: benchmarks/firstrun_bench.py
         rows: list[Row] = []
         rows += _statistics(home)
+        rows.append(_explorer(home))
         rows.append(_export(home, tmp, whole=False))
         if whole_rows:
             rows.append(_export(home, tmp, whole=True))

@@ -257,3 +257,30 @@ def test_delivery_on_aws_goes_only_to_s3(capsys: pytest.CaptureFixture[str], tmp
     assert code == 2
     assert "delivers results only to S3" in err.getvalue() and "--delivery-uri s3://" in err.getvalue()
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_exporting_a_delivered_query_reads_its_files(
+    local: LocalLake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explorer's export (ctrl+e) and `export_query` use the files of a query that was delivered."""
+    from trailtui.lake.export import export_query
+    from trailtui.lake.query import QueryRun
+
+    ct = local.client()
+    out = tmp_path / "delivered"
+    out.mkdir()
+    query_id = ct.start_query(QueryStatement=SQL, DeliveryS3Uri=f"file://{out}")["QueryId"]
+    assert finish(ct, query_id)["DeliveryStatus"] == "SUCCESS"
+    export_query(ct, query_id, tmp_path / "paged.json", "json")  # other formats still come by pages
+    paged = tmp_path / "paged.csv"
+    plain = ct.start_query(QueryStatement=SQL)["QueryId"]
+    finish(ct, plain)
+    assert export_query(ct, plain, paged) == 2500
+
+    def no_pages(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a delivered query's CSV should come from its files")
+
+    monkeypatch.setattr(QueryRun, "pages", no_pages)
+    target = tmp_path / "from-files.csv"
+    assert export_query(ct, query_id, target) == 2500
+    assert target.read_bytes() == paged.read_bytes()

@@ -122,6 +122,11 @@ def export_query(
     fmt = fmt or target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"name the file .csv, .json or .jsonl to choose the format (not {target.name})")
+    folder = _delivered_folder(client, query_id) if fmt == "csv" else None
+    if folder is not None:  # the query's results were delivered as files here: far faster than pages
+        from trailtui.lake.delivered import export_delivered, result_parts
+
+        return export_delivered(result_parts(folder), target)
     run = QueryRun(client, query_id=query_id)
     state = run.describe()
     tmp = target.with_name(target.name + ".part")
@@ -134,3 +139,17 @@ def export_query(
             tmp.unlink()
         raise
     return rows
+
+
+def _delivered_folder(client: Any, query_id: str) -> Path | None:
+    """The local folder a query's results were delivered to (a file:// DeliveryS3Uri, the local lake's), if
+    delivery succeeded and the files are still there."""
+    try:
+        described = client.describe_query(QueryId=query_id)
+    except Exception:  # throttled, say: the pages follow, with their retries, and say what is wrong
+        return None
+    uri = described.get("DeliveryS3Uri") or ""
+    if described.get("DeliveryStatus") != "SUCCESS" or not uri.startswith("file://"):
+        return None
+    folder = Path(uri.removeprefix("file://"))
+    return folder if any(folder.glob("result_*.csv.gz")) else None
