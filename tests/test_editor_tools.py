@@ -9,7 +9,7 @@ from typing import Any
 from tests.explorer import explorer
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.trino_functions.core import HANDLERS
-from trailtui.tui.completion import FUNCTIONS, choices, word_before
+from trailtui.tui.completion import choices, functions, word_before
 
 BY_NAME = {k for k in HANDLERS if isinstance(k, str)}
 
@@ -111,7 +111,7 @@ def test_every_function_offered_runs_on_the_local_lake(demo_lake: Any) -> None:
     ct = lake.client()
     unknown = []
     try:
-        for name in FUNCTIONS:
+        for name in functions():
             q = QueryRun(ct, f"SELECT {name}() FROM {DEMO_STORE_ID} WHERE eventTime > '2026-11-26' LIMIT 1")
             try:
                 q.start()
@@ -178,3 +178,16 @@ async def test_tools_see_every_key_typed_before_them(demo_lake: Any) -> None:
             f"SELECT\n  eventName\nFROM {DEMO_STORE_ID}\nWHERE\n"
             "  eventTime > DATE_ADD('DAY', -7, CURRENT_TIMESTAMP)\nLIMIT 3"
         )
+
+
+def test_the_explorer_starts_without_sqlglot() -> None:
+    """Completion's function list and the editor's tools read sqlglot on first use, not before the first
+    paint (importing it costs a quarter of a second)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, trailtui.tui.app; print(','.join(m for m in ('duckdb', 'sqlglot') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from trailtui.local.schema import COLUMNS, DERIVED_COLUMNS, FieldType, Struct
-from trailtui.local.trino_functions.core import HANDLERS
 from trailtui.tui.sqlhighlight import LAKE_FUNCTIONS
 
 MAX_CHOICES = 50
@@ -105,9 +105,19 @@ _MORE_FUNCTIONS = [
     "week",
     "year_of_week",
 ]
-FUNCTIONS: tuple[str, ...] = tuple(
-    sorted(set(LAKE_FUNCTIONS) | {k for k in HANDLERS if isinstance(k, str)} | set(_MORE_FUNCTIONS))
-)
+
+
+@cache
+def functions() -> tuple[str, ...]:
+    """Every function name offered. The function package imports sqlglot (a quarter of a second): it is
+    read on the first completion, not before the explorer's first paint."""
+    from trailtui.local.trino_functions.core import HANDLERS
+
+    return tuple(
+        sorted(set(LAKE_FUNCTIONS) | {k for k in HANDLERS if isinstance(k, str)} | set(_MORE_FUNCTIONS))
+    )
+
+
 KEYWORDS = [
     "SELECT",
     "FROM",
@@ -182,7 +192,7 @@ def choices(word: str, stores: Iterable[tuple[str, str]] = ()) -> list[Choice]:
         ]
     pool: list[Choice] = [Choice(sid, "store", name) for sid, name in stores]
     pool += COLUMN_CHOICES
-    pool += [Choice(f, "function") for f in FUNCTIONS]
+    pool += [Choice(f, "function") for f in functions()]
     pool += [Choice(k, "keyword") for k in KEYWORDS]
     if not needle:
         return [c for c in pool if c.kind == "store" or (c.kind == "column" and "." not in c.text)][
