@@ -112,3 +112,26 @@ async def test_a_connection_that_does_not_open_says_why_whole(
         text = _joined(ex.error_panel or [])
         assert "missing-profile-name" in text and "did not open" in text
         assert all(len(line) <= 80 for line in ex.error_panel or [])
+
+
+async def test_a_connection_error_in_the_stores_pane_reads_whole_in_the_details(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1), what="the AWS group's error")
+        await ex.press("f2")
+        for _ in range(6):
+            if "the local lake needs none" in ex.store_details():
+                break
+            await ex.press("down")
+        details = " ".join(ex.store_details().split())
+        assert (
+            "no AWS profile or credentials found (aws configure / aws sso login; the local lake needs none)"
+            in details
+        )

@@ -38,8 +38,8 @@ async def test_ctrl_g_asks_which_when_two_run_and_cancels_each(demo_lake: Any) -
             await ex.press("ctrl+g")
             await ex.wait_until(lambda: isinstance(ex.screen, RunningScreen), what="the question")
             assert "2 queries are running: which one to cancel?" in ex.running_title
+            await ex.wait_until(lambda: len(ex.running_list) == 2, what="both queries listed")
             lines = ex.running_list
-            assert len(lines) == 2
             assert any("eventName" in line for line in lines) and any("eventSource" in line for line in lines)
             highlighted = ex.running_preview  # the query on screen is offered first
             assert "eventSource" in highlighted and "LIMIT 2" in highlighted
@@ -73,7 +73,9 @@ async def test_running_list_shows_every_query_with_its_clock_and_follows_one(dem
             await ex.press("ctrl+t")
             await ex.wait_until(lambda: isinstance(ex.screen, RunningScreen), what="the list")
             assert "Running queries (all connections)" in ex.running_title
+            await ex.wait_until(lambda: len(ex.running_list) == 2, what="both queries listed")
             lines = ex.running_list
+            assert all("\n" not in line and len(line) < 80 for line in lines)  # one line each at 80x24
             assert all(re.match(r"\s*\d+:\d\d RUNNING\s+local lake ", line) for line in lines), lines
             await ex.press("down")
             assert FIRST in " ".join(ex.running_preview.split())  # the whole SQL, not a cut line

@@ -81,7 +81,7 @@ class RunningScreen(ModalScreen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_list()
+        self.call_after_refresh(self.refresh_list)  # after layout, when the list knows its width
         self.set_interval(1.0, self.refresh_list)
         self.query_one(OptionList).focus()
 
@@ -94,7 +94,13 @@ class RunningScreen(ModalScreen[int | None]):
         self.shown = self.runs()
         now = time.monotonic()
         options.clear_options()
-        options.add_options([Option(run_label(r, now), id=str(r.run_id)) for r in self.shown])
+        width = max(30, (options.size.width or self.app.size.width) - 4)
+        labels = [run_label(r, now) for r in self.shown]
+        for label in labels:
+            label.truncate(width, overflow="ellipsis")  # one line per query: the whole SQL is below
+        options.add_options(
+            [Option(label, id=str(r.run_id)) for label, r in zip(labels, self.shown, strict=True)]
+        )
         if not self.shown:
             options.add_option(Option(Text("No query is running.", style="italic"), disabled=True))
             options.highlighted = None

@@ -202,6 +202,11 @@ class StoresPane(Vertical):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[EventDataStore | None]) -> None:
         if event.node.data is not None:
             self.show_details(event.node.data)
+        elif (group := event.node.parent) is not None and group in self._groups.values():
+            # A connection's message (why it failed), cut at the pane's width in the tree: whole here.
+            lines = [str(c.label) for c in group.children if c.data is None]
+            details = self.query_one("#store-details-text", Static)
+            details.update(safe_text("\n".join(lines), keep_newlines=True))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[EventDataStore | None]) -> None:
         if event.node.data is not None:
