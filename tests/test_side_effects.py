@@ -9,18 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, write_log
 from tests.test_accounts import endpoints  # noqa: F401  (the fixture: `trailtui serve` as AWS profiles)
 from trailtui.lake.history import History
-from trailtui.lake.library import samples, time_window
+from trailtui.lake.library import samples, saved_queries, time_window
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.detail import DetailScreen
-from trailtui.tui.dialogs import ConfirmScreen
+from trailtui.tui.dialogs import ConfirmScreen, PromptScreen
 from trailtui.tui.library import LibraryScreen
 from trailtui.tui.picker import PickerScreen
 from trailtui.tui.stores import StoresPane
@@ -204,3 +205,56 @@ async def test_unbounded_drill_down_on_aws_asks_first() -> None:
         await ex.press("y")
         await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what=str(ex.notifications))
         assert q.rows[0][0] in ex.screen.title_text
+
+
+# -- export and save ask before replacing a file ---------------------------------------------------------------
+async def _export_to(ex: Explorer, target: Path) -> None:
+    await ex.press("ctrl+e")
+    await ex.wait_until(lambda: isinstance(ex.screen, PromptScreen))
+    ex.screen.query_one("#prompt-input", Input).value = str(target)
+    await ex.press("enter")
+
+
+async def test_export_asks_before_replacing_a_file(demo_lake: Any, tmp_path: Path) -> None:
+    target = tmp_path / "findings.csv"
+    target.write_text("my notes\n")
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(f"SELECT eventID, eventName FROM {DEMO_STORE_ID} ORDER BY eventID LIMIT 20")
+        await _export_to(ex, target)
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        question = ex.dialog_text()
+        assert str(target) in question and "already exists" in question and "replace it" in question
+        await ex.press("n")
+        await ex.wait_until(lambda: not isinstance(ex.screen, ConfirmScreen))
+        assert target.read_text() == "my notes\n" and not ex.notified("Exporting")
+
+        await _export_to(ex, target)
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+        await ex.press("y")
+        await ex.wait_until(lambda: ex.notified(f"Exported 20 rows to {target}"))
+        assert target.read_text().startswith("eventID,eventName")
+
+        fresh = tmp_path / "fresh.csv"  # nothing there: no question
+        await _export_to(ex, fresh)
+        await ex.wait_until(lambda: ex.notified(f"Exported 20 rows to {fresh}"))
+
+
+async def test_save_asks_before_replacing_a_saved_query(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        for sql, answer in (("SELECT 1 FROM x", None), ("SELECT 2 FROM x", "n"), ("SELECT 3 FROM x", "y")):
+            ex.editor.text = sql
+            await ex.press("ctrl+s")
+            await ex.wait_until(lambda: isinstance(ex.screen, PromptScreen))
+            await ex.press(*"weekly check", "enter")
+            if answer is None:
+                await ex.wait_until(lambda: ex.notified("Saved to"))
+                continue
+            await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen))
+            assert "weekly check.sql already exists" in ex.dialog_text()
+            await ex.press(answer)
+            await ex.wait_until(lambda: not isinstance(ex.screen, ConfirmScreen))
+        await ex.wait_until(lambda: len([t for t in ex.notifications if "Saved to" in t]) == 2)
+        saved = saved_queries(locations().saved_queries)
+        assert [q.sql.strip() for q in saved] == ["SELECT 3 FROM x"]

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trailtui.lake.connection import ConnectionKey
-from trailtui.lake.library import QueryFile, samples, save_query, saved_queries, time_window
+from trailtui.lake.library import QueryFile, file_name, samples, save_query, saved_queries, time_window
 from trailtui.lake.results import READABLE_STATES
 from trailtui.lake.run import LakeQuery
 from trailtui.tui import events, workers
 from trailtui.tui.dialogs import PromptScreen
 from trailtui.tui.history import HistoryScreen, Pick
 from trailtui.tui.library import LibraryScreen
+from trailtui.tui.overwrite import then_unless_declined
 from trailtui.tui.running import RunningScreen
 from trailtui.tui.state import Run
 
@@ -170,6 +171,10 @@ class QueriesMixin(_Base):
     def _save(self, name: str | None, sql: str) -> None:
         if not name or not name.strip():
             return
+        target = self.where.saved_queries / file_name(name)
+        then_unless_declined(self, target, lambda: self._write_saved(name, sql))
+
+    def _write_saved(self, name: str, sql: str) -> None:
         try:
             path = save_query(self.where.saved_queries, name, sql)
         except OSError as exc:
@@ -200,6 +205,9 @@ class QueriesMixin(_Base):
         if fmt not in ("csv", "json", "jsonl"):
             self.notify("Name the file .csv, .json or .jsonl to choose the format.", severity="error")
             return
+        then_unless_declined(self, target, lambda: self._start_export(target, fmt, run))
+
+    def _start_export(self, target: Path, fmt: str, run: Run) -> None:
         self.notify(f"Exporting to {target}…")
         conn = self.state.connections[run.key]
         self.start_worker(
