@@ -47,8 +47,7 @@ class ResultsPanel(Vertical):
         if self.filter_box.display or self.filter_box.value:
             if self.filter_box.has_focus:
                 self.grid.focus()
-            self.filter_box.value = ""
-            self.filter_box.display = False
+            self._drop_filter_box()
 
     def add_page(
         self, columns: list[str], rows: list[list[str | None]], loaded: int, total: int | None
@@ -93,6 +92,12 @@ class ResultsPanel(Vertical):
             message.stop()
             self._filter_account(message)
 
+    def _drop_filter_box(self) -> None:
+        box = self.filter_box
+        with box.prevent(Input.Changed):  # emptied, not a new (empty) filter to apply
+            box.value = ""
+        box.display = False
+
     def _filter_account(self, message: ResultGrid.Requested) -> None:
         cols = [i for i, c in enumerate(message.columns) if c.lower() == "recipientaccountid"]
         if not cols:
@@ -100,6 +105,7 @@ class ResultsPanel(Vertical):
             return
         account = message.row[cols[0]]
         shown = self.grid.filter_column("recipientAccountId", account)
+        self._drop_filter_box()  # the account filter replaces the text one: no box left with unapplied text
         self.account = account or "null"
         self.notify(f"{shown:,} rows of account {account or 'null'} (/ then Esc clears)")
         self._retitle()
