@@ -2,7 +2,7 @@
 typed as a user types: the incident's source IP one key at a time, then backspaced to nothing.
 
 trailtui: the grid's model (a lowercased text per row, built as pages arrive; a key that extends the filter
-searches only the previous matches; earlier results kept for backspace) plus drawing the 40 lines a 160x48
+searches only the previous matches; earlier results kept for backspace) plus drawing the lines a 160x48
 screen shows. The same, with the rows sorted by eventName. Reference, in the same run: a plain Python scan of
 the same rows per key (lowercase every cell, test it), which is what the grid did before.
 """
@@ -81,6 +81,7 @@ def grid_keys(
     import asyncio
 
     from textual.app import App, ComposeResult
+    from textual.geometry import Region
 
     from trailtui.tui.grid import ResultGrid
 
@@ -106,8 +107,7 @@ def grid_keys(
 
             def apply(text: str) -> None:
                 grid.apply_filter(text)
-                for y in range(grid.size.height):  # what the next frame draws
-                    grid.render_line(y)
+                grid.render_lines(Region(0, 0, *grid.size))  # what the next frame draws
 
             out = (per_key_ms(apply, keys), load_ms)
 

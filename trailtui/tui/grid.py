@@ -10,13 +10,14 @@ not have served anyway: pinning here moves any column to the left and keeps it t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -33,6 +34,22 @@ SAMPLE_ROWS = 500
 GAP = 2
 ARROWS = {False: "▲", True: "▼"}  # the sort indicator, ascending and descending
 PIN_EDGE = "│ "  # drawn after the last pinned column, in place of the gap
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every line of one frame shares."""
+
+    base: Style
+    header: Style
+    cursor_row: Style
+    odd: Style
+    null: Style
+    cursor_cell: Style
+    width: int
+    pin_room: int
+    scroll_x: int
+    scroll_y: int
 
 
 class ResultGrid(ScrollView, can_focus=True):
@@ -92,6 +109,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._pinned = 0  # how many of `_shown` are pinned
         self._pin_width = 0
         self.empty_message = "No results yet. Write a query and press ctrl+j (or F5)."
+        self._frame: _Frame | None = None  # set while a frame is drawn
 
     # -- what the rest of the explorer reads --------------------------------------------------------------
     @property
@@ -356,38 +374,56 @@ class ResultGrid(ScrollView, can_focus=True):
         return grid_copy.row_json(self.model.columns, row)
 
     # -- drawing ------------------------------------------------------------------------------------------
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        scroll_y = self.scroll_offset.y
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Styles and sizes are looked up once a frame, not once a line (they cost more than a line's cells).
+        self._frame = self._make_frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _make_frame(self) -> _Frame:
+        style = self.get_component_rich_style
         base = self.rich_style
+        return _Frame(
+            base=base,
+            header=style("grid--header"),
+            cursor_row=base + style("grid--cursor-row"),
+            odd=base + style("grid--odd"),
+            null=style("grid--null"),
+            cursor_cell=style("grid--cursor-cell"),
+            width=self.size.width,
+            pin_room=self._pin_room,
+            scroll_x=self.scroll_offset.x,
+            scroll_y=self.scroll_offset.y,
+        )
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._frame or self._make_frame()
+        width, base = frame.width, frame.base
         if not self._shown:
             if y == 1:
                 return Strip([Segment(fit("  " + self.empty_message, width), base)])
             return Strip.blank(width, base)
         if y == 0:
-            header = self.get_component_rich_style("grid--header")
-            return self._join([(self._header_cell(c), header) for c in self._shown], width, header)
-        index = scroll_y + y - 1
+            header = frame.header
+            return self._join(frame, [(self._header_cell(c), header) for c in self._shown], header)
+        index = frame.scroll_y + y - 1
         view = self.model.view
         if index >= len(view):
             return Strip.blank(width, base)
         row = self.model.rows[view[index]]
         is_cursor = index == self.cursor_row
-        row_style = (
-            base + self.get_component_rich_style("grid--cursor-row")
-            if is_cursor
-            else (base + self.get_component_rich_style("grid--odd") if index % 2 else base)
-        )
-        null_style = self.get_component_rich_style("grid--null")
-        cursor_style = self.get_component_rich_style("grid--cursor-cell")
+        row_style = frame.cursor_row if is_cursor else (frame.odd if index % 2 else base)
+        null_style = row_style + frame.null
         cells = []
         for n, col in enumerate(self._shown):
             value = row[col] if col < len(row) else None
-            style = row_style + null_style if value is None else row_style
+            style = null_style if value is None else row_style
             if is_cursor and n == self.cursor_col:
-                style = row_style + cursor_style
+                style = row_style + frame.cursor_cell
             cells.append((fit(cell_text(value), self.widths[col]), style))
-        return self._join(cells, width, row_style)
+        return self._join(frame, cells, row_style)
 
     def _header_cell(self, col: int) -> str:
         name, w = cell_text(self.model.columns[col]), self.widths[col]
@@ -395,7 +431,7 @@ class ResultGrid(ScrollView, can_focus=True):
             return fit(name, w)
         return fit(name, w - 2) + " " + ARROWS[self.model.descending]
 
-    def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:
+    def _join(self, frame: _Frame, cells: list[tuple[str, Style]], style: Style) -> Strip:
         """The pinned cells as they are, then the others scrolled horizontally into the room left."""
         pinned: list[Segment] = []
         rest: list[Segment] = []
@@ -403,11 +439,10 @@ class ResultGrid(ScrollView, can_focus=True):
             into = pinned if n < self._pinned else rest
             into.append(Segment(text, cell_style))
             into.append(Segment(PIN_EDGE if n == self._pinned - 1 else " " * GAP, style))
-        pin_room = self._pin_room
+        pin_room, width = frame.pin_room, frame.width
         left = Strip(pinned)
         if left.cell_length > pin_room:  # cut, keeping the edge that tells pinned from scrolled
             left = Strip([*left.crop(0, pin_room - len(PIN_EDGE)), Segment(PIN_EDGE, style)])
         room = width - pin_room
-        scroll_x = self.scroll_offset.x
-        right = Strip(rest).crop(scroll_x, scroll_x + room)
+        right = Strip(rest).crop(frame.scroll_x, frame.scroll_x + room)
         return Strip([*left, *right]).extend_cell_length(width, style)

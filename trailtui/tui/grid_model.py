@@ -10,6 +10,7 @@ searched in arrival order, where their texts lie together in memory, and then la
 
 from __future__ import annotations
 
+from collections import deque
 from itertools import compress, repeat
 from operator import contains
 
@@ -112,7 +113,7 @@ class GridModel:
     def _arrange(self) -> None:
         """The view: the rows found (all, if no filter), in the current order."""
         found = self._found
-        if found is None:
+        if found is None or len(found) == len(self.rows):  # every row: the order as it is
             self.view = list(self._order)
         elif self.sort_column is None:
             self.view = list(found)
@@ -125,8 +126,7 @@ class GridModel:
             self.view = sorted(found, key=rank.__getitem__)
         else:  # the sorted order, keeping the rows found: a byte per row, walked in C
             mask = bytearray(len(self.rows))
-            for i in found:
-                mask[i] = 1
+            deque(map(mask.__setitem__, found, repeat(1)), maxlen=0)  # mask[i] = 1 for each, in C
             self.view = list(compress(self._order, map(mask.__getitem__, self._order)))
 
     @property

@@ -24,6 +24,7 @@ _TIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?"
     r"(Z| ?[+-]\d{2}:?\d{2}| UTC)?"
 )
+_LAKE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}")
 _NULL_LAST: SortKey = (1, 0)  # compared before any value's key only by its first item
 
 
@@ -34,7 +35,15 @@ def _number(text: str) -> float | None:
     return math.inf if math.isnan(value) else value  # NaN after every number (Trino orders it last)
 
 
-def _time(text: str) -> datetime | None:
+def _time(text: str) -> str | None:
+    """A key that orders chronologically: the instant in UTC as `YYYY-MM-DD HH:MM:SS.ffffff`."""
+    if _LAKE_TIME.fullmatch(text):  # Lake's own rendering, already UTC: no parsing (most values)
+        return text + "000"
+    moment = _parse_time(text)
+    return None if moment is None else moment.isoformat(sep=" ", timespec="microseconds")[:26]
+
+
+def _parse_time(text: str) -> datetime | None:
     match = _TIME.fullmatch(text)
     if match is None:
         return None
@@ -48,8 +57,8 @@ def _time(text: str) -> datetime | None:
         moment = datetime.fromisoformat(f"{day}T{clock}{zone}")
     except ValueError:
         return None
-    # A value without a zone is UTC (Lake's timestamps are); aware and naive values then compare.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # A value without a zone is UTC (Lake's timestamps are); one with a zone is moved to UTC.
+    return moment.astimezone(UTC) if moment.tzinfo else moment
 
 
 def kind_of(values: Iterable[str | None]) -> Kind:
