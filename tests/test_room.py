@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.widgets import Tree
 
 from tests.explorer import Explorer, explorer
 from trailtui.tui import (
@@ -196,3 +198,27 @@ async def test_history_gives_the_sql_priority_at_80_columns(demo_lake: Any) -> N
         assert len(entries) == 2
         assert "SELECT eventTime, eventName FROM 0d3a" in entries[0]  # the newest first, its SQL readable
         assert "SELECT eventTime, recipientAccountId" in entries[1]  # not the welcome's comment
+
+
+async def test_a_connection_message_unfolds_the_details_at_80x24(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folded details must not hide a connection's whole message when the user highlights it."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1))
+        assert ex.pane_size("store-details") == (0, 0)
+        await ex.press("f2")
+        for _ in range(5):  # down to the AWS group's message, past the local lake and its store
+            await ex.press("down")
+            if "no AWS profile" in str(ex.app.main.query_one("#store-tree", Tree).cursor_node.label):
+                break
+        assert ex.pane_size("store-details")[1] > 0
+        assert "the local lake needs none" in _stores_column(ex)
+        await ex.press("up", "up", "up")  # back on the store: folded again
+        assert ex.pane_size("store-details") == (0, 0)

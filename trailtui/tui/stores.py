@@ -98,6 +98,7 @@ class StoresPane(Vertical):
         self.highlighted: EventDataStore | None = None
         self.details_wanted: bool | None = None  # the user's choice (`i`); None: by the terminal's size
         self.small = False
+        self.message_shown = False  # a connection's message in the details (highlighted in the tree)
         self.building: str | None = None  # the demo build's latest notice, on a first run
 
     def compose(self) -> ComposeResult:
@@ -139,7 +140,7 @@ class StoresPane(Vertical):
         self._fold()
 
     def _fold(self) -> None:
-        self.set_class(not self.details_shown, "-folded")
+        self.set_class(not (self.details_shown or self.message_shown), "-folded")
         self.border_subtitle = "i: details" if not self.details_shown else ""
 
     # -- the first run's demo build -------------------------------------------------------------------------
@@ -183,6 +184,9 @@ class StoresPane(Vertical):
 
     def show_details(self, store: EventDataStore) -> None:
         self.highlighted = store
+        if self.message_shown:
+            self.message_shown = False
+            self._fold()
         self.query_one("#store-details-text", Static).update(describe_store(store, narrow=self.small))
 
     def select_store_by(self, key: str) -> EventDataStore | None:
@@ -207,6 +211,8 @@ class StoresPane(Vertical):
             lines = [str(c.label) for c in group.children if c.data is None]
             details = self.query_one("#store-details-text", Static)
             details.update(safe_text("\n".join(lines), keep_newlines=True))
+            self.message_shown = True  # shown even where the details are folded: it is what the user asked
+            self._fold()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[EventDataStore | None]) -> None:
         if event.node.data is not None:
