@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from trailtui.local import firstrun
 from trailtui.local.catalog import find_store
 from trailtui.local.demo import (
     ACCOUNTS,
@@ -122,6 +123,22 @@ async def test_first_run_in_the_explorer_shows_the_demo_growing_until_ready(
         week = _q(ex_lake(), "SELECT count(*) FROM EVENTS WHERE eventtime > now() - INTERVAL 7 DAY")[0][0]
         query = await ex.run(WELCOME_SQL)
         assert query.status == "FINISHED" and len(query.rows) == min(week, 1000) > 100
+
+
+async def test_the_builder_started_before_the_explorer_loads_is_the_one_it_follows(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRAILTUI_DEMO_EVENTS", "3000")
+    where = locations().ensure()
+    firstrun.start(where)  # what `trailtui` does on a fresh machine, before importing the explorer
+    async with explorer() as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: ex.notified("is ready"), 120, "the demo to be ready")
+        assert firstrun.take(where) is None  # adopted by the explorer, not left running beside another
+    total = len(DemoGenerator(demo_anchor(), count=3000).events())
+    assert _q(ex_lake(), "SELECT count(*), count(DISTINCT eventid) FROM EVENTS")[0] == (total, total)
+    firstrun.start(where)  # a lake that exists is not a first run
+    assert firstrun.take(where) is None
 
 
 def ex_lake() -> LakeFile:

@@ -186,6 +186,12 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"{name:7} {getattr(where, name)}")
             return 0
         if args.command is None:
+            from trailtui.local import firstrun
+            from trailtui.paths import locations
+
+            firstrun.start(
+                locations()
+            )  # a fresh machine: the demo's newest day is built while the explorer loads
             from trailtui.tui.app import run_app
 
             return run_app(profile=args.profile, region=args.region)

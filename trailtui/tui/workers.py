@@ -52,11 +52,16 @@ def open_local_lake(where: Any, local_lake: Any, post: Post, should_stop: StopCh
 
 
 def _start_demo(where: Any) -> Any:
-    """The demo builder, if the lake needs the demo (a first run, or a build stopped half way)."""
+    """The demo builder, if the lake needs the demo (a first run, or a build stopped half way): the one the
+    command line started before loading the explorer, if it did."""
     from trailtui.local.demo import demo_needed
     from trailtui.local.demo.background import DemoBuilder
+    from trailtui.local.firstrun import take
     from trailtui.local.lakefile import LakeFile
 
+    early = take(where)
+    if early is not None:
+        return DemoBuilder(where, process=early)
     return DemoBuilder(where) if demo_needed(LakeFile(where.ensure())) else None
 
 

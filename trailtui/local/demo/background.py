@@ -2,9 +2,10 @@
 
 A child process rather than a thread: generating and writing the demo is pure Python, and a builder thread
 held the GIL the explorer needed to open the lake and list its stores (measured: a first start listed its
-stores 2.5 times later than a second start, under load). As its own process the builder starts at once, in
-parallel with the explorer's imports and connection, on the other core; after the newest day it waits until
-the explorer has listed its stores and says "go", then builds the rest at a lower priority.
+stores 2.5 times later than a second start, under load). As its own process the builder starts at once (on
+a fresh machine before the explorer even loads: firstrun.py), in parallel with the explorer's imports and
+connection, on the other core; after the newest day it waits until the explorer has listed its stores and
+says "go", then builds the rest at a lower priority.
 
 The child speaks JSON lines on stdout (one per slice: days built, events so far; then ready, or an error)
 and listens on stdin: "go" continues past the newest day; end of input (the explorer closed) stops it after
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trailtui.local.demo.org import DAYS
+from trailtui.local.firstrun import spawn
 from trailtui.paths import Locations
 
 if TYPE_CHECKING:
@@ -54,18 +56,12 @@ class BuildNews:
 class DemoBuilder:
     """The explorer's side of a demo build running in a child process."""
 
-    def __init__(self, where: Locations, count: int | None = None) -> None:
-        args = [str(where.data), str(where.state), str(where.config), str(where.cache)]
-        if count is not None:
-            args.append(str(count))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "trailtui.local.demo.background", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            bufsize=1,
-        )
+    def __init__(
+        self, where: Locations, count: int | None = None, process: subprocess.Popen[str] | None = None
+    ) -> None:
+        """The builder for the lake at `where`: `process` if one was started early (firstrun.py), else a
+        new one."""
+        self.process = process or spawn(where, count)
         self.last = BuildNews(0, 0)
 
     def _next(self, should_stop: Callable[[], bool]) -> BuildNews | None:
