@@ -13,7 +13,9 @@ The fix: the App hands over one key, then holds the keys typed after it until th
 the way. It posts a marker (`KeyApplied`) right behind the key to the widget that got it; the marker bubbles
 up the same queues behind the key and whatever the key's handling posted, so when it reaches the App the key
 is applied: its bindings ran, its text is in the editor. A second pass goes through whatever is focused then,
-so a focus move or a new screen (its focused input) has settled before the next key is given out.
+so a focus move or a new screen (its focused input) has settled before the next key is given out. Plain
+typing into a text box (printable keys, pastes) needs no wait between keys, as they only insert text in one
+queue, in order; the first other key waits for a marker behind them.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, TextArea
 
 PASSES = 2  # the key itself, then what its handling queued (a focus move, a submitted input, a new screen)
-WATCHDOG = 0.5  # seconds between checks that the marker can still arrive (its widget may have been removed)
+WATCHDOG = 0.5  # seconds between checks that a marker can still arrive (its widget may have been removed)
 
 
 class KeyApplied(Message):
@@ -48,6 +52,8 @@ class KeysInOrder(App[None]):
         self._held: list[events.Event] = []
         self._waiting: KeyApplied | None = None  # the marker of the key being applied
         self._tokens = 0
+        self._watchdog: Timer | None = None
+        self._unconfirmed = False  # text handed to a text box with no marker behind it yet
 
     async def on_event(self, event: events.Event) -> None:
         typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
@@ -62,9 +68,32 @@ class KeysInOrder(App[None]):
             if self._exit or not self._screen_stack:
                 self._held.clear()  # closing: nothing will read them
                 return
-            event = self._held.pop(0)
+            event = self._held[0]
+            typing = self._plain_typing(event)
+            if self._unconfirmed and not typing:
+                self._follow(1)  # text typed just before must be in before this key acts
+                continue
+            self._held.pop(0)
             await super().on_event(event)  # a priority binding runs, or the key goes to the focused widget
-            self._follow(PASSES)
+            if typing:
+                # Text into a text box (the editor, an input) moves no focus and runs no action: the next
+                # key of the same kind may follow at once, in the same queue; any other key waits for it.
+                self._unconfirmed = True
+            else:
+                self._follow(PASSES)
+
+    def _plain_typing(self, event: events.Event) -> bool:
+        """A printable key or a paste into a focused text box, where no priority binding takes it."""
+        if not isinstance(self.focused, (TextArea, Input)):
+            return False
+        if isinstance(event, events.Paste):
+            return True
+        if not isinstance(event, events.Key) or not event.is_printable:
+            return False
+        chain = self.screen._binding_chain  # Textual's own lookup order for bindings (app.py _check_bindings)
+        return not any(
+            b.priority for _, bindings in chain for b in bindings.key_to_bindings.get(event.key, ())
+        )
 
     def _follow(self, passes: int) -> None:
         """Post a marker behind what was just handed over, through the widget focused now."""
@@ -76,10 +105,12 @@ class KeysInOrder(App[None]):
         self._tokens += 1
         marker = KeyApplied(self._tokens, passes - 1, target, screen)
         self._waiting = marker
+        self._unconfirmed = False
         if not target.post_message(marker):
             self._waiting = None  # the widget is closing: the marker would never arrive
             return
-        self.set_timer(WATCHDOG, lambda token=self._tokens: self._watch(token))
+        if self._watchdog is None:
+            self._watchdog = self.set_interval(WATCHDOG, self._watch)
 
     async def on_key_applied(self, marker: KeyApplied) -> None:
         marker.stop()
@@ -95,14 +126,12 @@ class KeysInOrder(App[None]):
             self._follow(max(marker.passes_left, 1))
         await self._apply_held()
 
-    def _watch(self, token: int) -> None:
+    def _watch(self) -> None:
         """A safety net, not the mechanism: if the marker's widget was removed before the marker got through
-        (the key closed it), the marker is lost, and the held keys must not wait forever."""
+        (the key closed it), the marker is lost, and the held keys must not wait forever. A marker still on
+        its way (a busy handler) is waited for."""
         waiting = self._waiting
-        if waiting is None or waiting.token != token:
-            return
-        if waiting.target.is_attached and waiting.screen.is_attached:
-            self.set_timer(WATCHDOG, lambda: self._watch(token))  # still on its way: a busy handler
+        if waiting is None or (waiting.target.is_attached and waiting.screen.is_attached):
             return
         self._waiting = None
         self.call_later(self._apply_held)
