@@ -387,3 +387,38 @@ def test_store_admin_and_imports_on_the_local_lake(
     assert storeadmin.restore_store(ct, store.arn).status == "ENABLED"
     listed = ct.list_imports(Destination=store.arn)["Imports"]
     assert [i["ImportId"] for i in listed] == [started.import_id]
+
+
+def test_rows_rendered_in_python_when_duckdb_refuses_the_wrapper(
+    ct: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wrapper that has DuckDB render is ours: should DuckDB refuse it, the query still answers, the
+    same rows rendered in Python."""
+    from trailtui.local import resultsink
+
+    sql = (
+        f"SELECT eventTime, userIdentity, requestParameters, resources, readOnly, avg(1.5) OVER () AS d "
+        f"FROM {DEMO_STORE_ID} ORDER BY eventTime, eventID LIMIT 50"
+    )
+
+    def rows() -> list[Any]:
+        q, state = run(ct, sql)
+        assert state.status == "FINISHED"
+        return [r for page in q.pages() for r in page.rows]
+
+    rendered_by_duckdb = rows()
+    real = resultsink.plan_result
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        plan = real(*args, **kwargs)
+        return resultsink.ResultPlan(plan.sql + " WHERE no_such_column", plan.names, plan.python, plan.csv)
+
+    monkeypatch.setattr(resultsink, "plan_result", refused)
+    fallbacks: list[Any] = []
+    real_python = resultsink.python_plan
+    monkeypatch.setattr(
+        resultsink, "python_plan", lambda *a, **k: fallbacks.append(1) or real_python(*a, **k)
+    )
+    assert rows() == rendered_by_duckdb
+    assert fallbacks  # the way back was taken
+    assert rendered_by_duckdb[0][5] == "1.5" and rendered_by_duckdb[0][4] in ("true", "false")
