@@ -169,7 +169,9 @@ class StoreCommands:
             return
         if store.details.get("TerminationProtectionEnabled"):
             self.app.notify(
-                f"{store.name} has termination protection: turn it off with :edit first.", severity="error"
+                f"{store.name} has termination protection (stores made by an import have it): "
+                f":store {store.name}, then :edit to turn it off, then :drop {store.name} again.",
+                severity="error",
             )
             return
         events = f"{store.event_count:,} events" if store.event_count is not None else "all its events"
