@@ -84,8 +84,9 @@ class KeysInOrder(App[None]):
 
     def _plain_typing(self, event: events.Event) -> bool:
         """A printable key or a paste into a focused text box, where no priority binding takes it."""
-        if not isinstance(self.focused, (TextArea, Input)):
-            return False
+        box = self.focused
+        if not isinstance(box, (TextArea, Input)) or (isinstance(box, TextArea) and box.read_only):
+            return False  # a read-only text area's keys are bindings (copy, close), not text
         if isinstance(event, events.Paste):
             return True
         if not isinstance(event, events.Key) or not event.is_printable:
