@@ -421,3 +421,13 @@ def slow_lake(seconds: float) -> Any:
     lake = LocalLake()
     lake.api.faults = FaultPlan(query_delay=seconds)
     return lake
+
+
+def without_aws(monkeypatch: Any, folder: Any) -> None:
+    """No AWS set-up at all (no config, no credentials, no instance metadata): the explorer's AWS group
+    says so in the stores pane. `monkeypatch` is pytest's; `folder` a temporary folder."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(folder / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(folder / "no-credentials"))
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.explorer import explorer
+from tests.explorer import explorer, without_aws
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.paths import locations
@@ -117,11 +117,7 @@ async def test_a_connection_that_does_not_open_says_why_whole(
 async def test_a_connection_error_in_the_stores_pane_reads_whole_in_the_details(
     demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    without_aws(monkeypatch, tmp_path)
     async with explorer((80, 24), aws_stores=True) as ex:
         await ex.ready()
         await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1), what="the AWS group's error")

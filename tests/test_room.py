@@ -13,7 +13,7 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Tree
 
-from tests.explorer import Explorer, explorer
+from tests.explorer import Explorer, explorer, without_aws
 from trailtui.tui import (
     dialogs,
     editor,
@@ -204,11 +204,7 @@ async def test_a_connection_message_unfolds_the_details_at_80x24(
     demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Folded details must not hide a connection's whole message when the user highlights it."""
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    without_aws(monkeypatch, tmp_path)
     async with explorer((80, 24), aws_stores=True) as ex:
         await ex.ready()
         await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1))
