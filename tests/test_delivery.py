@@ -204,6 +204,7 @@ def test_export_from_delivered_files_is_the_paged_export_byte_for_byte(
     spool.write([csv_record(r) for r in rows[:30]])
     spool.write([csv_record(r) for r in rows[30:]])
     parts = spool.finish()
+    assert all(p.stat().st_mode & 0o077 == 0 for p in [spool.folder, *parts])  # private to the user
     target = tmp_path / "out.csv"
     assert delivered.export_delivered(parts, target) == len(rows)
     paged = io.StringIO(newline="")

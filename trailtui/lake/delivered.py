@@ -15,6 +15,7 @@ import contextlib
 import csv
 import gzip
 import io
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -50,7 +51,8 @@ def download_delivered(s3: Any, uri: str, folder: Path) -> list[Path]:
         ]
     for key in keys:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"]
-        with open(folder / key.rsplit("/", 1)[-1], "wb") as fh:
+        fd = os.open(folder / key.rsplit("/", 1)[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
             shutil.copyfileobj(body, fh, 1 << 20)
     return result_parts(folder)
 

@@ -132,7 +132,7 @@ class Spool:
 
     def _open(self) -> None:
         path = self.folder / f"result_{len(self.parts) + 1}.csv.gz"
-        self._out = open(path, "wb")  # noqa: SIM115 (closed in _close or discard)
+        self._out = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         # Level 1: on 100,000 demo rows x 7 (22 MB of CSV), level 6 took twice as long (0.7 s against
         # 0.35 s) for files a third smaller (4.5% of the CSV against 6.6%). wbits 31: the gzip format.
         self._zip = zlib.compressobj(1, zlib.DEFLATED, 31)
