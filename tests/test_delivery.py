@@ -201,17 +201,19 @@ def test_export_from_delivered_files_is_the_paged_export_byte_for_byte(
         rows.append(["nul\x00inside", "=", None, "-"])  # a block with a NUL takes the row-by-row way
     columns = ["=formula name", "b", "c,d", "e"]
     spool = Spool(columns)
-    spool.write([csv_record(r) for r in rows[:30]])
-    spool.write([csv_record(r) for r in rows[30:]])
-    parts = spool.finish()
-    assert all(p.stat().st_mode & 0o077 == 0 for p in [spool.folder, *parts])  # private to the user
-    target = tmp_path / "out.csv"
-    assert delivered.export_delivered(parts, target) == len(rows)
+    try:
+        spool.write([csv_record(r) for r in rows[:30]])
+        spool.write([csv_record(r) for r in rows[30:]])
+        parts = spool.finish()
+        assert all(p.stat().st_mode & 0o077 == 0 for p in [spool.folder, *parts])  # private to the user
+        target = tmp_path / "out.csv"
+        assert delivered.export_delivered(parts, target) == len(rows)
+    finally:
+        spool.discard()
     paged = io.StringIO(newline="")
     page = ResultPage(columns=columns, rows=rows, total=len(rows), next_token=None, status="FINISHED")
     write_results([page], paged, "csv", QueryState("q", "FINISHED"))
     assert target.read_bytes() == paged.getvalue().encode()
-    spool.discard()
     assert not spool.folder.exists()
 
 
