@@ -40,7 +40,7 @@ class GridModel:
         self.sort_column: int | None = None
         self.descending = False
         self._kind: Kind = "text"
-        self._keys: list[SortKey] = []
+        self._keys: list[SortKey | None] = []
         self.hidden: set[int] = set()
         self.pinned: list[int] = []
 

@@ -1,7 +1,7 @@
 """Sorting result columns the way a reader expects, although Lake returns every value as a string.
 
 A column's kind is decided from the values loaded: all numbers sort numerically, all timestamps
-chronologically, anything else as text (case-insensitive, then exact). NULLs always sort last, in both
+chronologically, anything else as text (case-insensitive). NULLs always sort last, in both
 directions, as spreadsheets do. Equal keys keep their arrival order (Python's sort is stable, reversed too).
 """
 
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 Kind = Literal["number", "time", "text"]
-SortKey = tuple[int, object]
+SortKey = float | str
 
 # Trino renders doubles as 1.5E2, NaN, Infinity; decimals and integers plainly. Python's float() would also
 # take "1_000" and " 5 ", which are text here.
@@ -25,7 +25,6 @@ _TIME = re.compile(
     r"(Z| ?[+-]\d{2}:?\d{2}| UTC)?"
 )
 _LAKE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}")
-_NULL_LAST: SortKey = (1, 0)  # compared before any value's key only by its first item
 
 
 def _number(text: str) -> float | None:
@@ -83,27 +82,24 @@ def fits(kind: Kind, values: Iterable[str | None]) -> bool:
     return all(v is None or parse(v) is not None for v in values)
 
 
-def sort_key(kind: Kind, value: str | None) -> SortKey:
-    """Ascending key; NULL sorts after everything (the caller flips the first item when descending)."""
+def sort_key(kind: Kind, value: str | None) -> SortKey | None:
+    """The value's key (None for NULL). Plain floats and strings, no tuples: 100,000 tuples would be as
+    many objects for the garbage collector to walk while the user types."""
     if value is None:
-        return _NULL_LAST
+        return None
     if kind == "number":
-        return (0, _number(value))
+        return _number(value)
     if kind == "time":
-        return (0, _time(value))
-    return (0, (value.casefold(), value))
+        return _time(value)
+    return value.casefold()
 
 
-def order(keys: list[SortKey], indices: list[int], descending: bool) -> list[int]:
+def order(keys: list[SortKey | None], indices: list[int], descending: bool) -> list[int]:
     """`indices` sorted by `keys`, NULLs last both ways; stable, so ties keep arrival order.
 
     Timsort finds the runs already in order, so re-sorting after a page arrives (the sorted rows, then the
     new ones) costs little more than sorting the page."""
-    if not descending:
-        return sorted(indices, key=keys.__getitem__)
-
-    def flipped(i: int) -> SortKey:
-        key = keys[i]
-        return (0, 0) if key is _NULL_LAST else (1, key[1])
-
-    return sorted(indices, key=flipped, reverse=True)
+    present = [i for i in indices if keys[i] is not None]
+    nulls = [i for i in indices if keys[i] is None]
+    present.sort(key=keys.__getitem__, reverse=descending)  # type: ignore[arg-type]  # no None left
+    return present + nulls
