@@ -118,16 +118,18 @@ class GridModel:
         elif self.sort_column is None:
             self.view = list(found)
         elif len(found) * 16 < len(self.rows):  # a few rows: sort them by their place in the order
-            rank = self._rank
-            if len(rank) != len(self._order):
-                rank = self._rank = [0] * len(self._order)
-                for place, i in enumerate(self._order):
-                    rank[i] = place
-            self.view = sorted(found, key=rank.__getitem__)
+            self.view = sorted(found, key=self._ranks().__getitem__)
         else:  # the sorted order, keeping the rows found: a byte per row, walked in C
             mask = bytearray(len(self.rows))
             deque(map(mask.__setitem__, found, repeat(1)), maxlen=0)  # mask[i] = 1 for each, in C
             self.view = list(compress(self._order, map(mask.__getitem__, self._order)))
+
+    def _ranks(self) -> list[int]:
+        """Each row's place in the sorted order; built when the order changes (a sort key press, a page)."""
+        if len(self._rank) != len(self._order):
+            rank = self._rank = [0] * len(self._order)
+            deque(map(rank.__setitem__, self._order, range(len(self._order))), maxlen=0)  # in C
+        return self._rank
 
     @property
     def filtered(self) -> bool:
@@ -151,6 +153,8 @@ class GridModel:
         else:
             self._order = grid_sort.order(self._keys, list(range(len(self.rows))), self.descending)
         self._rank = []
+        if self.sort_column is not None:
+            self._ranks()  # now, with the sort, rather than on the first key typed in the filter
         self._arrange()
 
     @property
