@@ -220,12 +220,12 @@ async def test_copy_keys_use_the_clipboard(demo_lake: Any) -> None:
         row = ex.grid.current_row
         await ex.press("f4", "y", "Y", "f9")
         assert ex.clipboard[0] == row[0]
-        assert json.loads(ex.clipboard[1]) == [
-            {"eventID": row[0]},
-            {"eventTime": row[1]},
-            {"eventName": row[2]},
-            {"sourceIPAddress": row[3]},
-        ]
+        assert json.loads(ex.clipboard[1]) == {  # flat, as people paste it into tickets
+            "eventID": row[0],
+            "eventTime": row[1],
+            "eventName": row[2],
+            "sourceIPAddress": row[3],
+        }
         assert ex.clipboard[2] == EVENTS_SQL
 
 

@@ -48,18 +48,34 @@ def _start_import(logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+def _interrupt_midway(lake: LakeFile, proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Send `sig` once some, not all, batches have committed.
+
+    Polling alone raced the import (on a loaded machine it finished between two looks). So each look takes
+    the lake's shared lock, which waits for a commit in progress and keeps the next one out, and freezes the
+    importer (SIGSTOP) while it counts: the importer only moves between looks, a few batches at most."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if lake.exists():
+            with lake.reader(wait=30) as con:
+                proc.send_signal(signal.SIGSTOP)
+                stores = list_stores(con, "lake")
+                count = stores[0].event_count if stores else 0
+                if count >= PER_FILE * 3:
+                    proc.send_signal(sig)  # a SIGINT waits for SIGCONT; SIGKILL ends it at once
+                proc.send_signal(signal.SIGCONT)
+            if count >= PER_FILE * 3:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the import ended before a look saw it midway")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_import_is_consistent_and_resumes(lake: LakeFile, tmp_path: Path, sig: int) -> None:
     logs = tmp_path / "logs"
     _make_logs(logs)
     proc = _start_import(logs, dict(os.environ))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until some, not all, batches have committed
-        count = _store_state(lake)[0] if lake.exists() else 0
-        if count >= PER_FILE * 3:
-            break
-        time.sleep(0.05)
-    proc.send_signal(sig)
+    _interrupt_midway(lake, proc, sig)
     proc.wait(timeout=30)
     catalog, rows, distinct = _store_state(lake)
     assert 0 < rows < FILES * PER_FILE, "the kill should land midway"
