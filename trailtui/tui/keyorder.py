@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
-PASSES = 2  # the key itself, then what its handling queued (a focus move, a submitted input, a new screen)
+PASSES = 2  # a key a widget handles, then what its handling queued (a focus move, a submitted input)
 WATCHDOG = 0.5  # seconds between checks that a marker can still arrive (its widget may have been removed)
 
 
@@ -74,13 +74,16 @@ class KeysInOrder(App[None]):
                 self._follow(1)  # text typed just before must be in before this key acts
                 continue
             self._held.pop(0)
+            # A priority binding's action runs right here, so what it queued (a focus move) is ahead of the
+            # first marker already: one pass. A key handed to a widget acts when it gets there: two.
+            passes = 1 if self._priority(event) else PASSES
             await super().on_event(event)  # a priority binding runs, or the key goes to the focused widget
             if typing:
                 # Text into a text box (the editor, an input) moves no focus and runs no action: the next
                 # key of the same kind may follow at once, in the same queue; any other key waits for it.
                 self._unconfirmed = True
             else:
-                self._follow(PASSES)
+                self._follow(passes)
 
     def _plain_typing(self, event: events.Event) -> bool:
         """A printable key or a paste into a focused text box, where no priority binding takes it."""
@@ -91,10 +94,14 @@ class KeysInOrder(App[None]):
             return True
         if not isinstance(event, events.Key) or not event.is_printable:
             return False
-        chain = self.screen._binding_chain  # Textual's own lookup order for bindings (app.py _check_bindings)
-        return not any(
-            b.priority for _, bindings in chain for b in bindings.key_to_bindings.get(event.key, ())
-        )
+        return not self._priority(event)
+
+    def _priority(self, event: events.Event) -> bool:
+        """Whether a priority binding takes this key (Textual's own lookup: app.py `_check_bindings`)."""
+        if not isinstance(event, events.Key):
+            return False
+        chain = self.screen._binding_chain
+        return any(b.priority for _, bindings in chain for b in bindings.key_to_bindings.get(event.key, ()))
 
     def _follow(self, passes: int) -> None:
         """Post a marker behind what was just handed over, through the widget focused now."""
