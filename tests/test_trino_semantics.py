@@ -223,6 +223,18 @@ REFUSED: list[tuple[str, str, str, str]] = [
     ),
     (
         SEL,
+        f"SELEC eventName FROM {S}",
+        "InvalidQueryStatementException",
+        "line 1:1: mismatched input 'SELEC'",
+    ),
+    (
+        SEL,
+        f"\n  frm {S}",
+        "InvalidQueryStatementException",
+        "line 2:3: mismatched input 'frm'",
+    ),
+    (
+        SEL,
         f"SELECT eventName FROM {S} LIMIT 1 OFFSET 1",
         "InvalidQueryStatementException",
         "mismatched input 'OFFSET'",

@@ -107,6 +107,15 @@ def _check_grammar(src: Source, tokens: list[Any]) -> None:
     """What sqlglot accepts and Trino's grammar does not."""
     from sqlglot.tokens import TokenType as T
 
+    # Trino's grammar fails at the first token when it cannot start a statement (a typo such as `SELEC 1`
+    # is reported at 1:1, not at the `1` where sqlglot gives up). Words that start statements we refuse
+    # later with a clearer message (DEALLOCATE, DENY) are left to that check.
+    first = tokens[0] if tokens else None
+    if first is not None and (
+        first.token_type in (T.NUMBER, T.STRING, T.NATIONAL_STRING, T.STAR, T.COMMA, T.DOT)
+        or (first.token_type == T.VAR and first.text.upper() not in ("DEALLOCATE", "DENY"))
+    ):
+        raise _mismatched(src, first, "'SELECT', 'WITH', 'VALUES', 'TABLE', '('")
     limit_at: dict[int, bool] = {}
     depth = 0
     for i, tok in enumerate(tokens):
