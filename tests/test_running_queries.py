@@ -84,6 +84,8 @@ async def test_running_list_shows_every_query_with_its_clock_and_follows_one(dem
         assert all(re.match(r"\s*\d+:\d\d RUNNING\s+local lake ", line) for line in lines), lines
         await ex.press("down")
         assert FIRST in " ".join(ex.running_preview.split())  # the whole SQL, not a cut line
+        header, sql = ex.running_preview.split("\n", 1)  # the connection and ID, then the SQL below
+        assert header.startswith("local lake") and "\\n" not in header and sql.strip().startswith("SELECT")
         await ex.press("enter")  # follow the first query: the status line shows it
         await ex.wait_until(lambda: not isinstance(ex.screen, RunningScreen))
         assert "+1 running" in ex.status_line

@@ -119,7 +119,8 @@ class RunningScreen(ModalScreen[int | None]):
             preview.update("")
             return
         text = Text()
-        text.append_text(safe_text(f"{run.label}  {run.query_id or 'starting…'}\n", "dim"))
+        text.append_text(safe_text(f"{run.label}  {run.query_id or 'starting…'}", "dim"))
+        text.append("\n")  # our own line break: safe_text shows a newline in its value as \n
         text.append_text(safe_text(run.sql.strip() or "(reopened: SQL loading)", keep_newlines=True))
         preview.update(text)
 
