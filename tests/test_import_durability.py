@@ -45,6 +45,9 @@ def _start_import(logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
         env={**env, "TRAILTUI_IMPORT_BATCH_FILES": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Ctrl-C as in a terminal: a suite started in the background (`pytest &`) has SIGINT ignored,
+        # which the import would inherit
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -77,6 +80,8 @@ def test_killed_import_is_consistent_and_resumes(lake: LakeFile, tmp_path: Path,
     proc = _start_import(logs, dict(os.environ))
     _interrupt_midway(lake, proc, sig)
     proc.wait(timeout=30)
+    if sig == signal.SIGINT:  # Ctrl-C stops the import (130), it does not reject a file and go on (1, 0)
+        assert proc.returncode == 130
     catalog, rows, distinct = _store_state(lake)
     assert 0 < rows < FILES * PER_FILE, "the kill should land midway"
     assert catalog == rows == distinct  # nothing half-written, nothing doubled

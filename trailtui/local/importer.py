@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trailtui.local import ctrlc
 from trailtui.local.catalog import StoreRecord, get_or_create_store, record_import
 from trailtui.local.lakefile import IMPORT_MEMORY, LakeFile
 from trailtui.local.schema import COLUMNS, record_structure
@@ -326,6 +327,10 @@ class Importer:
         except KeyboardInterrupt:
             raise
         except Exception as exc:
+            if ctrlc.is_interrupt(
+                exc
+            ):  # Ctrl-C inside any DuckDB call of the batch: stop, the file is not bad
+                raise KeyboardInterrupt from exc
             if len(batch) == 1:
                 reason = exc
                 if batch[0].file.format is LogFormat.LINES:
@@ -335,6 +340,8 @@ class Importer:
                     except KeyboardInterrupt:
                         raise
                     except Exception as again:  # the good lines failed too (say, out of memory): say why
+                        if ctrlc.is_interrupt(again):
+                            raise KeyboardInterrupt from again
                         reason = again
                 report.rejected.append(Passed(batch[0].file.display, _clean_error(reason)))
                 return
@@ -391,8 +398,11 @@ class Importer:
                 result = _run_batch(con, report.store, batch, self.window)
                 self._account(con, report, batch, result)
             except Exception as exc:
-                con.execute("ROLLBACK")
-                if type(exc).__name__ == "InterruptException":  # DuckDB's form of Ctrl-C
+                with contextlib.suppress(
+                    Exception
+                ):  # an interrupt pending may fail it too; closing rolls back
+                    con.execute("ROLLBACK")
+                if ctrlc.is_interrupt(exc):
                     raise KeyboardInterrupt from exc
                 raise
             con.execute("COMMIT")
