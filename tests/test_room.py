@@ -69,8 +69,8 @@ async def test_store_details_fold_at_80x24_and_show_whole_values(demo_lake: Any)
 
 async def test_store_details_shown_in_a_large_terminal(demo_lake: Any) -> None:
     async with explorer((160, 48)) as ex:
-        await ex.ready()
-        assert ex.pane_size("store-details")[1] > 5
+        await ex.ready()  # the details fill in once the store's record arrives
+        await ex.wait_until(lambda: ex.pane_size("store-details")[1] > 5, what="the store's details shown")
         await ex.press("f2", "i")
         assert ex.pane_size("store-details") == (0, 0)
 

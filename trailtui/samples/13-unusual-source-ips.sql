@@ -2,7 +2,7 @@
 -- description: Public source addresses seen on at most two days, with the principals that used them.
 SELECT sourceIPAddress, count(*) AS calls, count(DISTINCT date(eventTime)) AS days,
        min(eventTime) AS firstSeen, max(eventTime) AS lastSeen,
-       array_join(array_agg(DISTINCT userIdentity.arn), ', ') AS principals
+       array_join(array_sort(array_agg(DISTINCT userIdentity.arn)), ', ') AS principals
 FROM $EDS_ID
 WHERE eventTime >= '$START' AND eventTime < '$END'
   AND regexp_like(sourceIPAddress, '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$')
