@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from trailtui.local.demo import SEED, DemoGenerator, write_trail_logs
 
@@ -27,3 +28,18 @@ def trail_logs(events: int) -> tuple[Path, list[Path]]:
             start, n = start + size, n + 1
         done.write_text("ok")
     return root, sorted(root.rglob("*.json.gz"))
+
+
+def all_rows(client: Any, sql: str) -> tuple[list[str], list[list[str | None]]]:
+    """Every row of a query's result, through the CloudTrail API (StartQuery, then every page)."""
+    from trailtui.lake.query import QueryRun
+
+    run = QueryRun(client, sql)
+    run.start()
+    assert run.wait().status == "FINISHED"
+    columns: list[str] = []
+    rows: list[list[str | None]] = []
+    for page in run.pages():
+        columns = columns or page.columns
+        rows.extend(page.rows)
+    return columns, rows

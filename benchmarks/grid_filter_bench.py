@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.data import DATA
+from benchmarks.data import DATA, all_rows
 
 SQL = (
     "SELECT eventTime, recipientAccountId, awsRegion, eventSource, eventName, userIdentity.arn, "
@@ -24,7 +24,6 @@ REPEATS = 3
 
 
 def demo_rows() -> tuple[list[str], list[list[str | None]]]:
-    from trailtui.lake.query import QueryRun
     from trailtui.local.demo import DEMO_STORE_ID, build_demo, demo_anchor
     from trailtui.local.lakefile import LakeFile
     from trailtui.local.service import LocalLake
@@ -38,15 +37,7 @@ def demo_rows() -> tuple[list[str], list[list[str | None]]]:
         done.write_text("ok")
     lake = LocalLake(locations(home))
     try:
-        run = QueryRun(lake.client(), SQL.format(store=DEMO_STORE_ID))
-        run.start()
-        assert run.wait().status == "FINISHED"
-        columns: list[str] = []
-        rows: list[list[str | None]] = []
-        for page in run.pages():
-            columns = columns or page.columns
-            rows.extend(page.rows)
-        return columns, rows
+        return all_rows(lake.client(), SQL.format(store=DEMO_STORE_ID))
     finally:
         lake.close()
 

@@ -20,6 +20,7 @@ import termios
 import time
 from pathlib import Path
 
+from benchmarks.data import all_rows
 from benchmarks.lake1m import lake_home
 
 HERE = Path(__file__).parent
@@ -66,22 +67,13 @@ def paint_figures(home: Path, repeats: int = 5) -> tuple[float, float]:
 
 
 def result_rows(home: Path) -> tuple[list[str], list[list[str | None]]]:
-    from trailtui.lake.query import QueryRun
     from trailtui.local.service import LocalLake
     from trailtui.paths import locations
 
     lake = LocalLake(locations(home))
     try:
         store = lake.engine.stores()[0].id
-        run = QueryRun(lake.client(), QUERY.replace("bench-1m", store))
-        run.start()
-        assert run.wait().status == "FINISHED"
-        columns: list[str] = []
-        rows: list[list[str | None]] = []
-        for page in run.pages():
-            columns = columns or page.columns
-            rows.extend(page.rows)
-        return columns, rows
+        return all_rows(lake.client(), QUERY.replace("bench-1m", store))
     finally:
         lake.close()
 
