@@ -11,7 +11,6 @@ query. Files from elsewhere (CloudTrail Lake's own, in S3) are parsed and writte
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import io
@@ -22,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from trailtui.lake.export import _FORMULA_START, neutralise_formula
+from trailtui.lake.export import _FORMULA_START, neutralise_formula, whole_file
 
 BLOCK = 8 * 1024 * 1024  # characters read at a time
 _FORMULA = frozenset(_FORMULA_START)
@@ -63,22 +62,15 @@ _RESULT_FILE = re.compile(r"result_\d+\.csv\.gz")
 def export_delivered(parts: Iterable[Path], target: Path, canonical: bool = True) -> int:
     """Write the delivered files `parts` as one CSV export to `target` (through `target.part`, renamed when
     whole, like export_query); returns the rows. `canonical`: the files are the local lake's."""
-    tmp = target.with_name(target.name + ".part")
     rows = 0
-    try:
-        with open(tmp, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            for n, part in enumerate(parts):
-                with gzip.open(part, "rt", newline="", encoding="utf-8") as fh:
-                    header = next(csv.reader(iter(fh.readline, "")), None)  # whole lines only
-                    if n == 0 and header is not None:
-                        writer.writerow(header)
-                    rows += _copy_rows(fh, out) if canonical else _rewrite_rows(fh, writer)
-        tmp.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    with whole_file(target) as out:
+        writer = csv.writer(out)
+        for n, part in enumerate(parts):
+            with gzip.open(part, "rt", newline="", encoding="utf-8") as fh:
+                header = next(csv.reader(iter(fh.readline, "")), None)  # whole lines only
+                if n == 0 and header is not None:
+                    writer.writerow(header)
+                rows += _copy_rows(fh, out) if canonical else _rewrite_rows(fh, writer)
     return rows
 
 

@@ -11,7 +11,7 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -129,16 +129,23 @@ def export_query(
         return export_delivered(result_parts(folder), target)
     run = QueryRun(client, query_id=query_id)
     state = run.describe()
+    with whole_file(target) as out:
+        return write_results(run.pages(page_size), out, fmt, state, progress)
+
+
+@contextlib.contextmanager
+def whole_file(target: Path) -> Iterator[IO[str]]:
+    """`target` opened for an export, written through `target.part` and renamed only when whole: an export
+    that fails or is interrupted leaves no file that looks complete."""
     tmp = target.with_name(target.name + ".part")
     try:
         with open(tmp, "w", newline="", encoding="utf-8") as out:
-            rows = write_results(run.pages(page_size), out, fmt, state, progress)
+            yield out
         tmp.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return rows
 
 
 def _delivered_folder(client: Any, query_id: str) -> Path | None:
