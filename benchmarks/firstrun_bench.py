@@ -116,7 +116,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "even
 """
 
 
-def _build(home: Path) -> dict[str, float]:
+def build_demo_home(home: Path) -> dict[str, float]:
+    """`trailtui demo` into `home`, in its own process: its seconds, peak memory and events."""
     out = subprocess.run(
         [sys.executable, "-c", _BUILD, str(home)], check=True, capture_output=True, text=True
     )
@@ -136,7 +137,7 @@ def run(repeats: int = 3) -> list[Row]:
             firsts.append(start(Path(tmp), wait_for_demo=True))
             seconds.append(start(Path(tmp), wait_for_demo=False))
     with tempfile.TemporaryDirectory(prefix="trailtui-demo-build-") as tmp:
-        build = _build(Path(tmp))
+        build = build_demo_home(Path(tmp))
     print(f"first run: done, {_load()}", file=sys.stderr, flush=True)
 
     def median(runs: list[dict[str, float]], key: str) -> float:

@@ -16,19 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-Row = tuple[str, float, float]
+from benchmarks.firstrun_bench import build_demo_home
 
-_BUILD = """
-import json, resource, sys, time
-from trailtui.local.demo import build_demo
-from trailtui.local.lakefile import LakeFile
-from trailtui.paths import locations
-start = time.perf_counter()
-report = build_demo(LakeFile(locations(sys.argv[1]).ensure()))
-assert report.ok
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "events": report.store.event_count}))
-"""
+Row = tuple[str, float, float]
 
 SEVEN = "eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, recipientAccountId"
 # The explorer's 100,000-row query (tui_bench's eight columns, here on the demo store).
@@ -151,7 +141,7 @@ def run(whole_rows: bool = True) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="trailtui-bench-") as name:
         tmp = Path(name)
         home = tmp / "home"
-        _python(_BUILD, str(home))  # the demo; the build's own figures: benchmarks/firstrun_bench.py
+        build_demo_home(home)  # the demo; the build's own figures: benchmarks/firstrun_bench.py
         rows: list[Row] = []
         rows += _statistics(home)
         rows.append(_explorer(home))
