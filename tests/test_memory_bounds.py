@@ -19,6 +19,7 @@ import pytest
 from botocore.config import Config
 
 from tests.logfiles import record, write_log
+from tests.serving import read_banner
 from trailtui.lake.query import QueryRun
 from trailtui.local import engine as engine_module
 from trailtui.local import querystore, resultsink
@@ -208,13 +209,7 @@ def test_serve_memory_cap_holds_for_string_building(small_lake: LakeFile) -> Non
         env=dict(os.environ, TRAILTUI_QUERY_MEMORY="8GB"),
     )
     try:
-        assert proc.stdout is not None
-        url = ""
-        for line in proc.stdout:
-            if line.startswith("Listening on"):
-                url = line.split()[2]
-            if line.startswith("Press Ctrl-C"):
-                break
+        _, url = read_banner(proc)
         ct = boto3.session.Session(
             aws_access_key_id="AKIAMEMORYCAP0001", aws_secret_access_key="s", region_name="us-east-1"
         ).client("cloudtrail", endpoint_url=url, config=Config(retries={"total_max_attempts": 1}))
