@@ -13,7 +13,11 @@ RETRIES = {"mode": "standard", "total_max_attempts": 3}
 def aws_session(profile: str | None = None, region: str | None = None) -> Any:
     import boto3
 
-    return boto3.session.Session(profile_name=profile, region_name=region)
+    from trailtui.aws.parsing import botocore_session
+
+    return boto3.session.Session(
+        profile_name=profile, region_name=region, botocore_session=botocore_session()
+    )
 
 
 def aws_client(session: Any, service: str, endpoint_url: str | None = None, read_timeout: float = 30) -> Any:

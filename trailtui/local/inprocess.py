@@ -54,8 +54,13 @@ def local_session(api: CloudTrailLakeApi) -> Any:
     """A boto3 session whose CloudTrail and STS clients talk to this local lake."""
     import boto3
 
+    from trailtui.aws.parsing import botocore_session
+
     session = boto3.session.Session(
-        aws_access_key_id="LOCALLAKEACCESSKEY", aws_secret_access_key="local-lake", region_name=api.region
+        aws_access_key_id="LOCALLAKEACCESSKEY",
+        aws_secret_access_key="local-lake",
+        region_name=api.region,
+        botocore_session=botocore_session(),
     )
     session.events.register("before-send.cloudtrail", partial(_send_cloudtrail, api))
     session.events.register("before-send.sts", partial(_send_sts, api))

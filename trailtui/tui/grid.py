@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from trailtui.tui import grid_copy
 from trailtui.tui.grid_model import GridModel, Row
@@ -34,6 +35,7 @@ SAMPLE_ROWS = 500
 GAP = 2
 ARROWS = {False: "▲", True: "▼"}  # the sort indicator, ascending and descending
 PIN_EDGE = "│ "  # drawn after the last pinned column, in place of the gap
+RELAYOUT_EVERY = 0.25  # seconds between layouts of the screen while pages stream in
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._pin_width = 0
         self.empty_message = "No results yet. Write a query and press ctrl+j (or F5)."
         self._frame: _Frame | None = None  # set while a frame is drawn
+        self._relayout_timer: Timer | None = None  # a relayout due while pages stream in
 
     # -- what the rest of the explorer reads --------------------------------------------------------------
     @property
@@ -147,12 +150,18 @@ class ResultGrid(ScrollView, can_focus=True):
         self._relayout()  # before the cursor moves: its watchers read the layout
         self.cursor_row = self.cursor_col = 0
 
-    def add_rows(self, columns: list[str], rows: list[Row]) -> None:
+    def add_rows(self, columns: list[str], rows: list[Row], last: bool = True) -> None:
+        """Rows as they arrive. The scrollable size changes with them, and each change lays out the whole
+        screen (Textual's `virtual_size` is a layout reactive): while pages stream in, that is done at most
+        every RELAYOUT_EVERY seconds, and at once for the first and the last page."""
         first = not self.model.columns and bool(columns)
         self.model.add_rows(columns, rows)
         if first:
             self._measure(rows)
-        self._relayout()
+        if first or last:
+            self._relayout()
+        elif self._relayout_timer is None:
+            self._relayout_timer = self.set_timer(RELAYOUT_EVERY, self._relayout)
 
     def _measure(self, sample: list[Row]) -> None:
         # Room for the sort indicator beside the name.
@@ -164,6 +173,9 @@ class ResultGrid(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         """Recompute the drawing order and offsets of the columns, and the scrollable size."""
+        if self._relayout_timer is not None:
+            self._relayout_timer.stop()
+            self._relayout_timer = None
         model = self.model
         self._shown = model.shown_columns if self.widths else []
         self._pinned = model.pinned_shown if self._shown else 0

@@ -56,7 +56,7 @@ class ResultsPanel(Vertical):
         if not columns and loaded == 0:
             self.grid.clear("The query returned no rows.")
         else:
-            self.grid.add_rows(columns, rows)
+            self.grid.add_rows(columns, rows, last=total is None or loaded >= total)
         self.show_counts(loaded, total)
 
     def show_counts(self, loaded: int, total: int | None) -> None:

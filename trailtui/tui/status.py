@@ -48,12 +48,12 @@ class QueryStatusBar(Static):
     def _tick(self) -> None:
         if self.run is not None and self.run.active:
             self._frame = (self._frame + 1) % len(SPINNER)
-            self.update(self._render_run())
+            self.update(self._render_run(), layout=False)  # its height is fixed: no layout of the screen
 
     def show(self, run: Run | None, others_running: int = 0) -> None:
         self.run = run
         self.others_running = others_running
-        self.update(self._render_run())
+        self.update(self._render_run(), layout=False)  # its height is fixed: no layout of the screen
 
     def _render_run(self) -> Text:
         run = self.run

@@ -1,0 +1,151 @@
+"""botocore's JSON response parser, with lists and maps of plain values taken in bulk.
+
+A GetQueryResults page is up to 1,000 rows of single-key maps. botocore walks it one Python call per cell
+(`_parse_shape` -> `_handle_map` -> `_parse_shape` per key and value) to return each value unchanged: for
+100,000 rows of 8 columns that walk is most of the time the explorer spends loading them. This parser gives
+the same answer faster: for a list or map whose leaves botocore's JSON parser returns as they are (strings,
+numbers, booleans), it checks the containers' types in bulk and keeps them. Anything else (structures,
+timestamps, blobs, or a value of an unexpected type, None where a container should be) goes to botocore's
+own code, which then raises or returns exactly what it always does. tests/test_response_parsing.py holds
+the two parsers to the same output on every CloudTrail and Athena operation's shapes, random and malformed
+bodies included.
+
+It is installed as botocore's `response_parser_factory` session component (`Session.register_component`,
+the same component botocore's own parser settings go through), on every session
+trailtui makes (CloudTrail Lake, Athena and the local lake alike), so there is still one client path:
+botocore validates, serialises, signs, retries and parses every call; only this walk is shorter.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from botocore.parsers import JSONParser, ResponseParserFactory
+
+# Shape types botocore's JSON parser does not return as they came: those it has a `_handle_<type>` for
+# (structure, list, map, blob, timestamp in botocore 1.4x), read from the class so a later botocore that
+# converts more types is followed.
+_CONVERTED = {name.removeprefix("_handle_") for name in dir(JSONParser) if name.startswith("_handle_")}
+
+
+class _NotPlain(Exception):
+    """A node that is not what its shape says: botocore's own walk decides what happens to it."""
+
+
+# How a list or map shape of plain values is taken: the check raises _NotPlain unless `node` is exactly
+# what botocore's walk would rebuild unchanged. Then the decoded JSON's own list or dict is kept: it is
+# fresh from json.loads and referenced nowhere else, so keeping it is indistinguishable from botocore's copy.
+Check = Callable[[Any], None]
+_checks: weakref.WeakKeyDictionary[Any, Check | None] = weakref.WeakKeyDictionary()
+_DICT_OR_NONE = {dict, type(None)}
+
+
+def _as_is(shape: Any) -> bool:
+    return shape.type_name not in _CONVERTED and not getattr(shape, "is_document_type", False)
+
+
+def _is_list(node: Any) -> None:
+    if type(node) is not list:
+        raise _NotPlain
+
+
+def _is_dict(node: Any) -> None:
+    if type(node) is not dict:
+        raise _NotPlain
+
+
+def _is_list_of_dicts(node: Any) -> None:
+    # One C-level pass over the item types: a Python call per cell is what made botocore's walk slow.
+    if type(node) is not list or not set(map(type, node)) <= _DICT_OR_NONE:
+        raise _NotPlain
+
+
+def _build(shape: Any) -> Check | None:
+    if shape.type_name == "list":
+        member = shape.member
+        if _as_is(member):
+            return _is_list  # botocore keeps None items as None and every other item as it is
+        if member.type_name == "map" and _as_is(member.key) and _as_is(member.value):
+            return _is_list_of_dicts
+        inner = check(member)
+        if inner is None:
+            return None
+        each: Check = inner
+
+        def check_list(node: Any) -> None:
+            _is_list(node)
+            for item in node:
+                if item is not None:
+                    each(item)
+
+        return check_list
+    if shape.type_name == "map":
+        if not _as_is(shape.key):  # JSON object keys are strings: kept as they are when the key is plain
+            return None
+        if _as_is(shape.value):
+            return _is_dict
+        inner = check(shape.value)
+        if inner is None:
+            return None
+        every: Check = inner
+
+        def check_map(node: Any) -> None:
+            _is_dict(node)
+            for value in node.values():
+                every(value)  # botocore does not let None through here: it fails on it, as it always has
+
+        return check_map
+    return None
+
+
+def check(shape: Any) -> Check | None:
+    """The bulk check for a list or map shape of plain values, or None where botocore's walk is needed."""
+    try:
+        return _checks[shape]
+    except KeyError:
+        built = _checks[shape] = _build(shape)
+        return built
+
+
+class BulkJSONParser(JSONParser):
+    """botocore's JSON parser; lists and maps of plain values are checked in bulk and kept (same result)."""
+
+    def _handle_list(self, shape: Any, node: Any) -> Any:
+        plain = check(shape)
+        if plain is not None:
+            try:
+                plain(node)
+                return node
+            except _NotPlain:
+                pass
+        return super()._handle_list(shape, node)
+
+    def _handle_map(self, shape: Any, value: Any) -> Any:
+        plain = check(shape)
+        if plain is not None:
+            try:
+                plain(value)
+                return value
+            except _NotPlain:
+                pass
+        return super()._handle_map(shape, value)
+
+
+class BulkParserFactory(ResponseParserFactory):
+    """botocore's parser factory, making BulkJSONParser for the JSON protocol (CloudTrail, Athena, Glue)."""
+
+    def create_parser(self, protocol_name: str) -> Any:
+        if protocol_name == "json":
+            return BulkJSONParser(**self._defaults)
+        return super().create_parser(protocol_name)
+
+
+def botocore_session() -> Any:
+    """A botocore session whose clients parse JSON responses with BulkJSONParser."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    session.register_component("response_parser_factory", BulkParserFactory())
+    return session
