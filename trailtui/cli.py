@@ -10,6 +10,17 @@ from collections.abc import Sequence
 from trailtui import __version__
 
 
+def _port(text: str) -> int:
+    """A TCP port number, refused by argparse (with the usage line) when it is not one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535; 0 picks a free one)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="trailtui",
@@ -89,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s, loopback only)"
     )
-    sv.add_argument("--port", type=int, default=8743, help="port (default: %(default)s; 0 picks a free one)")
+    sv.add_argument(
+        "--port", type=_port, default=8743, help="port (default: %(default)s; 0 picks a free one)"
+    )
     sv.add_argument("--account-id", default="111122223333", help="the AWS account the endpoint answers as")
     sv.add_argument("--region", default="us-east-1", help="the Region the endpoint answers as")
     sv.add_argument(
@@ -144,6 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # botocore's own errors (a profile that does not exist, no Region, no credentials) are the user's
+        # setup, not a bug: say what is wrong and what to do, as the explorer does, instead of a traceback.
+        if not type(exc).__module__.startswith("botocore."):
+            raise
+        from trailtui.lake.errors import explain
+        from trailtui.lake.text import sanitize
+
+        print(f"trailtui: {sanitize(explain(exc, getattr(args, 'profile', None)))}", file=sys.stderr)
+        return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -162,7 +185,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "query":
             from trailtui.commands.query import connect, read_sql, run_query
 
-            sql = read_sql(args.sql, args.file)
+            if not args.file and args.sql in (None, "-") and sys.stdin.isatty():
+                print(
+                    "trailtui query: reading the query from standard input (end it with ctrl+d)",
+                    file=sys.stderr,
+                )
+            try:
+                sql = read_sql(args.sql, args.file)
+            except OSError as exc:
+                print(f"trailtui query: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+                return 2
+            if not sql.strip():
+                print(
+                    "trailtui query: no query given: pass it as an argument, with --file FILE, or on standard input",
+                    file=sys.stderr,
+                )
+                return 2
             if args.format == "table" and args.output:
                 args.format = "csv" if args.output.endswith(".csv") else "json"
             conn = connect(args.profile, args.region, args.endpoint_url)

@@ -6,6 +6,7 @@ against `trailtui serve` and the explorer show it too; it runs here, in the fore
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, TextIO
 
@@ -41,6 +42,20 @@ def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | 
     )
     if report.interrupted:
         print("The import was interrupted; run the same command again to complete it.", file=err)
+    elif report.rejected:
+        n = len(report.rejected)
+        print(
+            f"{n} file{'s' if n > 1 else ''} rejected (named above, with the reason): nothing of "
+            f"{'them' if n > 1 else 'it'} was imported, every other file was. Fix or replace "
+            f"{'them' if n > 1 else 'it'} and run the same command again: events already in the store are "
+            "not added twice.",
+            file=err,
+        )
+
+
+def _missing(paths: list[str]) -> list[str]:
+    """Local paths that name nothing (a typo): refused before a store is created for them."""
+    return [p for p in paths if not os.path.lexists(os.path.expanduser(p.removeprefix("file://")))]
 
 
 def run_import(args: Any) -> int:
@@ -54,11 +69,20 @@ def run_import(args: Any) -> int:
     except S3ImportError as exc:
         print(f"trailtui import: {exc}", file=sys.stderr)
         return 2
+    missing = _missing(local)
+    if missing:
+        for path in missing:
+            print(f"trailtui import: {sanitize(path)}: no such file or folder", file=sys.stderr)
+        print("trailtui import: nothing was imported; check the paths and run it again", file=sys.stderr)
+        return 2
     try:
         store, created = local_store(lake, args.store)  # a store pending deletion takes no imports
     except StoreInactiveError as exc:
         print(f"trailtui import: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a name Lake would refuse (catalog.create_store says which rule)
+        print(f"trailtui import: --store: {sanitize(str(exc))}", file=sys.stderr)
+        return 2
     status = 0
     if local:
         record = imports.begin(store, local)
