@@ -126,6 +126,16 @@ class Explorer:
             await self.press(*line)
         await self.press("enter")
 
+    async def export(self, target: Any) -> None:
+        """ctrl+e, and the file name typed into the export prompt (the prompt's question stays on screen
+        until enter)."""
+        from trailtui.tui.dialogs import PromptScreen
+
+        await self.press("ctrl+e")
+        await self.wait_until(lambda: isinstance(self.screen, PromptScreen), what="the export prompt")
+        self.screen.query_one("#prompt-input", Input).value = str(target)
+        await self.press("enter")
+
     async def ready(self) -> Explorer:
         """The local lake is open and a store is current (the context line names it)."""
         await self.wait_until(lambda: "store " in self.context and "local lake" in self.stores_text(), 60)

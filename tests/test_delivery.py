@@ -24,6 +24,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.engine import Limits
 from trailtui.local.service import LocalLake
@@ -68,6 +69,10 @@ def all_rows(ct: Any, query_id: str) -> list[list[str]]:
         token = page.get("NextToken")
         if not token:
             return rows
+
+
+def no_pages(*_: Any, **__: Any) -> Any:
+    raise AssertionError("the export should come from the delivered files, not from pages")
 
 
 def check_delivery(files: dict[str, bytes], expected: list[list[str]]) -> None:
@@ -143,7 +148,6 @@ def test_csv_export_from_the_local_lake_goes_by_delivery(
     demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from trailtui.cli import main
-    from trailtui.commands import query as query_command
     from trailtui.local import delivery
 
     sql = (
@@ -154,10 +158,7 @@ def test_csv_export_from_the_local_lake_goes_by_delivery(
     paged = capsys.readouterr().out
     monkeypatch.setattr(delivery, "FILE_ROWS", 1000)  # three result files
 
-    def no_paging(*_: Any, **__: Any) -> int:
-        raise AssertionError("the export should come from the delivered files")
-
-    monkeypatch.setattr(query_command, "export_query", no_paging)
+    monkeypatch.setattr(QueryRun, "pages", no_pages)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -231,10 +232,7 @@ def test_csv_export_by_delivery_to_s3(
         paged = io.StringIO()
         assert query_command.run_query(sql, "csv", None, conn, out=paged) == 0
 
-        def no_paging(*_: Any, **__: Any) -> int:
-            raise AssertionError("the export should come from the delivered files")
-
-        monkeypatch.setattr(query_command, "export_query", no_paging)
+        monkeypatch.setattr(QueryRun, "pages", no_pages)
         target = tmp_path / "out.csv"
         code = query_command.run_query(
             sql, "csv", str(target), conn, delivery_uri="s3://query-results/exports"
@@ -267,7 +265,6 @@ def test_exporting_a_delivered_query_reads_its_files(
 ) -> None:
     """The explorer's export (ctrl+e) and `export_query` use the files of a query that was delivered."""
     from trailtui.lake.export import export_query
-    from trailtui.lake.query import QueryRun
 
     ct = local.client()
     out = tmp_path / "delivered"
@@ -279,9 +276,6 @@ def test_exporting_a_delivered_query_reads_its_files(
     plain = ct.start_query(QueryStatement=SQL)["QueryId"]
     finish(ct, plain)
     assert export_query(ct, plain, paged) == 2500
-
-    def no_pages(*_: Any, **__: Any) -> Any:
-        raise AssertionError("a delivered query's CSV should come from its files")
 
     monkeypatch.setattr(QueryRun, "pages", no_pages)
     target = tmp_path / "from-files.csv"

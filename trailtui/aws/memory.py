@@ -15,6 +15,7 @@ class ProfileState:
     region: str | None = None
     store: str | None = None
     editor: str | None = None
+    deliver_to: str | None = None  # the explorer's `:deliver`: where its queries save their results
     used: float = field(default_factory=time.time)
 
 

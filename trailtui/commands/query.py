@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import IO, TextIO
 
 from trailtui.lake.connection import Connection
-from trailtui.lake.delivered import download_delivered, export_delivered, result_parts
 from trailtui.lake.export import export_query, write_results
 from trailtui.lake.history import History
 from trailtui.lake.query import QueryRun
@@ -93,12 +91,12 @@ def run_query(
     record = HistoryRecord(_history(), events.warning)
     # A CSV export asks for the results as delivered files (StartQuery's DeliveryS3Uri): far faster than
     # paging them through the API. The local lake delivers to a private temporary folder.
-    scratch = tempfile.TemporaryDirectory(prefix="trailtui-delivery-") if uri and output else None  # 0700
-    if uri == _SCRATCH:
-        uri = f"file://{scratch.name}" if scratch else None
+    scratch = tempfile.TemporaryDirectory(prefix="trailtui-delivery-") if uri == _SCRATCH else None  # 0700
+    if scratch is not None:
+        uri = f"file://{scratch.name}"
     query = LakeQuery(sql, conn.key, store_of(sql), delivery_uri=uri)
     try:
-        return _run(conn, query, events, record, fmt, output, out, err, scratch)
+        return _run(conn, query, events, record, fmt, output, out, err)
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -129,7 +127,6 @@ def _run(
     output: str | None,
     out: TextIO,
     err: TextIO,
-    scratch: tempfile.TemporaryDirectory[str] | None,
 ) -> int:
     try:
         state = execute(conn, query, events, record=record, read_pages=False)
@@ -149,13 +146,10 @@ def _run(
     run = QueryRun(conn.cloudtrail, query_id=state.query_id)
     if output:
         try:
-            parts = None
-            if query.delivery_uri and scratch is not None and fmt == "csv":
-                parts = _delivered(conn, state.query_id, Path(scratch.name), err)
-            if parts:
-                rows = export_delivered(parts, Path(output), canonical=conn.key.is_local)
-            else:
-                rows = export_query(conn.cloudtrail, state.query_id, Path(output), fmt)
+            from trailtui.connections import delivered_results
+
+            files = delivered_results(conn, lambda text: print(f"trailtui: {sanitize(text)}", file=err))
+            rows = export_query(conn.cloudtrail, state.query_id, Path(output), fmt, files=files)
         except Exception as exc:  # the partial file is gone; say why
             print(f"trailtui: could not write {output}: {sanitize(conn.explain(exc))}", file=err)
             return 1
@@ -165,28 +159,6 @@ def _run(
     if output:
         print(f"wrote {rows:,} rows to {output}", file=err)
     return 0 if state.status == "FINISHED" else 1
-
-
-def _delivered(conn: Connection, query_id: str, scratch: Path, err: TextIO) -> list[Path] | None:
-    """The query's delivered result files, once delivery has ended (downloaded from S3 into `scratch`);
-    None if delivery failed: the results are then read page by page."""
-    wait = 0.05
-    while True:
-        described = conn.cloudtrail.describe_query(QueryId=query_id)
-        if described.get("DeliveryStatus") != "PENDING":
-            break
-        time.sleep(wait)
-        wait = min(2.0, wait * 1.5)
-    status, uri = described.get("DeliveryStatus"), described.get("DeliveryS3Uri", "")
-    if status != "SUCCESS":
-        print(f"trailtui: results delivery ended {status}; reading the results page by page", file=err)
-        return None
-    if uri.startswith("file://"):
-        return result_parts(Path(uri.removeprefix("file://")))
-    from trailtui.aws.session import aws_client, aws_session
-
-    profile = None if conn.key.is_local or conn.key.profile == "default" else conn.key.profile
-    return download_delivered(aws_client(aws_session(profile, conn.region), "s3"), uri, scratch)
 
 
 def _history() -> History:

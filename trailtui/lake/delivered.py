@@ -17,7 +17,9 @@ import io
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +33,60 @@ _QUOTED = re.compile(r'("[^"]*(?:""[^"]*)*")')  # unrolled: an alternation per c
 _UNQUOTED_FORMULA = frozenset(_FORMULA_START) - {"\r", "\n"}
 _FIELD_FORMULA = re.compile("(?<=[,\n])(?=[" + re.escape("".join(sorted(_UNQUOTED_FORMULA))) + "])")
 _JOIN = "\x00"  # joins the unquoted stretches of a block; a block holding it takes the slow way
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What DescribeQuery says of a query's results delivery: `status` is its DeliveryStatus (None: the
+    query was not started with a DeliveryS3Uri), `uri` its DeliveryS3Uri (once delivered, the folder of the
+    result files)."""
+
+    status: str | None
+    uri: str = ""
+
+    @property
+    def delivered(self) -> bool:
+        return self.status == "SUCCESS"
+
+    @property
+    def ended(self) -> bool:
+        return self.status != "PENDING"
+
+    @classmethod
+    def from_describe(cls, described: dict[str, Any]) -> Delivery:
+        return cls(described.get("DeliveryStatus"), described.get("DeliveryS3Uri") or "")
+
+
+def delivery_of(
+    client: Any,
+    query_id: str,
+    *,
+    on_pending: Callable[[Delivery], object] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Delivery:
+    """The query's delivery once it has ended (DescribeQuery until DeliveryStatus is no longer PENDING:
+    Lake writes the files after the query finished). `on_pending` hears the first PENDING answer."""
+    wait = 0.05
+    while True:
+        delivery = Delivery.from_describe(client.describe_query(QueryId=query_id))
+        if delivery.ended or should_stop():
+            return delivery
+        if on_pending is not None and wait == 0.05:
+            on_pending(delivery)
+        sleep(wait)
+        wait = min(2.0, wait * 1.5)
+
+
+S3Client = Callable[[], Any]  # makes the S3 client that reads a delivery (the connection's credentials)
+
+
+def delivered_parts(delivery: Delivery, scratch: Path, s3: S3Client) -> list[Path]:
+    """The result files of a successful delivery, in order: a file:// folder's own (the local lake's
+    extension), or downloaded from S3 into `scratch` (a private folder the caller removes)."""
+    if delivery.uri.startswith("file://"):
+        return result_parts(Path(delivery.uri.removeprefix("file://")))
+    return download_delivered(s3(), delivery.uri, scratch)
 
 
 def result_parts(folder: Path) -> list[Path]:

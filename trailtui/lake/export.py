@@ -11,7 +11,9 @@ import contextlib
 import csv
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -105,6 +107,20 @@ def write_results(
     return writer.rows
 
 
+@dataclass(frozen=True)
+class FromFiles:
+    """How a CSV export may come from the files a query delivered (StartQuery's DeliveryS3Uri) rather than
+    page by page: far faster, the same CSV. Anything that stops it (delivery FAILED, a bucket that denies
+    reading) is said through `notice`, and the export is read page by page instead."""
+
+    s3: Callable[[], Any] | None = None  # the S3 client that reads an s3:// delivery; None: page instead
+    local_lake: bool = False  # the local lake's connection: its files follow one CSV rule (the fast copy)
+    # The local lake only: deliver an undelivered query's stored results into a folder (no new scan).
+    redeliver: Callable[[str, Path], Any] | None = None
+    notice: Callable[[str], object] = lambda _: None
+    explain: Callable[[BaseException], str] = str
+
+
 def export_query(
     client: Any,
     query_id: str,
@@ -112,8 +128,10 @@ def export_query(
     fmt: str | None = None,
     progress: Callable[[int], object] | None = None,
     page_size: int = 1000,
+    files: FromFiles | None = FromFiles(),
 ) -> int:
     """Write a query's whole result to `target` (format from its suffix unless given); returns the rows.
+    A CSV comes from the query's delivered files when it has some (see FromFiles), else from pages.
 
     The rows go to `target.part`, renamed to `target` only when every page is written, so a failure (a
     network error, a full disk, an interrupt) never leaves a truncated file that looks complete."""
@@ -122,15 +140,46 @@ def export_query(
     fmt = fmt or target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"name the file .csv, .json or .jsonl to choose the format (not {target.name})")
-    folder = _delivered_folder(client, query_id) if fmt == "csv" else None
-    if folder is not None:  # the query's results were delivered as files here: far faster than pages
-        from trailtui.lake.delivered import export_delivered, result_parts
-
-        return export_delivered(result_parts(folder), target)
+    if fmt == "csv" and files is not None:
+        rows = _from_delivered_files(client, query_id, target, files)
+        if rows is not None:
+            return rows
     run = QueryRun(client, query_id=query_id)
     state = run.describe()
     with whole_file(target) as out:
         return write_results(run.pages(page_size), out, fmt, state, progress)
+
+
+def _from_delivered_files(client: Any, query_id: str, target: Path, files: FromFiles) -> int | None:
+    """The export made from the query's delivered files; None when it has none to use (then: pages)."""
+    from trailtui.lake.delivered import delivered_parts, delivery_of, export_delivered
+
+    try:
+        delivery = delivery_of(
+            client, query_id, on_pending=lambda _: files.notice("Waiting for the results delivery to end…")
+        )
+    except Exception:  # throttled, say: the pages follow, with their retries, and say what is wrong
+        return None
+    with tempfile.TemporaryDirectory(prefix="trailtui-delivery-") as scratch:  # mode 0700
+        try:
+            if delivery.status is None and files.redeliver is not None:
+                delivery = files.redeliver(query_id, Path(scratch))
+            if delivery.status is not None and not delivery.delivered:
+                files.notice(
+                    f"The results delivery ended {delivery.status}; reading the results page by page."
+                )
+            if not delivery.delivered or (delivery.uri.startswith("s3://") and files.s3 is None):
+                return None
+            if delivery.uri.startswith("s3://"):
+                files.notice(f"Downloading the delivered results from {delivery.uri}…")
+            parts = delivered_parts(delivery, Path(scratch), files.s3 or (lambda: None))
+        except Exception as exc:  # expired credentials, a bucket that denies reading, files gone
+            files.notice(
+                f"Could not read the delivered results ({files.explain(exc)}); reading them page by page."
+            )
+            return None
+        canonical = files.local_lake or delivery.uri.startswith("file://")
+        return export_delivered(parts, target, canonical=canonical)
 
 
 @contextlib.contextmanager
@@ -146,17 +195,3 @@ def whole_file(target: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-
-
-def _delivered_folder(client: Any, query_id: str) -> Path | None:
-    """The local folder a query's results were delivered to (a file:// DeliveryS3Uri, the local lake's), if
-    delivery succeeded and the files are still there."""
-    try:
-        described = client.describe_query(QueryId=query_id)
-    except Exception:  # throttled, say: the pages follow, with their retries, and say what is wrong
-        return None
-    uri = described.get("DeliveryS3Uri") or ""
-    if described.get("DeliveryStatus") != "SUCCESS" or not uri.startswith("file://"):
-        return None
-    folder = Path(uri.removeprefix("file://"))
-    return folder if any(folder.glob("result_*.csv.gz")) else None

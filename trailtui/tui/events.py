@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trailtui.lake.connection import Connection, ConnectionKey, EventDataStore
+from trailtui.lake.delivered import Delivery
 from trailtui.lake.results import QueryState, ResultPage
 
 
@@ -128,6 +129,14 @@ class EventLoaded:
     event_id: str
     eventjson: str | None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryChanged:
+    """What DescribeQuery says of a run's results delivery (`:deliver`): PENDING, then how it ended."""
+
+    run_id: int
+    delivery: Delivery
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ":drop STORE",
         "Delete a local store for good, with its events (after a confirmation naming it and its events).",
     ),
+    CommandSpec(
+        "deliver",
+        ":deliver s3://BUCKET[/PREFIX]|off",
+        "Save each query's whole results as files there too (StartQuery's DeliveryS3Uri; a folder on the "
+        "local lake): ctrl+e then exports from them. Per connection, remembered; alone, says where.",
+    ),
     CommandSpec("quit", ":q", "Quit (running queries are cancelled).", aliases=("q",)),
 )
 
@@ -104,6 +110,13 @@ class DropStore:
 
 
 @dataclass(frozen=True)
+class DeliverResults:
+    """`:deliver TARGET`: where the current connection's queries save their results ('off', '' to ask)."""
+
+    target: str
+
+
+@dataclass(frozen=True)
 class CommandError:
     message: str
 
@@ -117,6 +130,7 @@ Command = (
     | ImportLogs
     | AdministerStore
     | DropStore
+    | DeliverResults
     | CommandError
 )
 STORE_VERBS = ("create", "edit", "delete", "restore")
@@ -184,6 +198,8 @@ def interpret(line: str) -> Command | None:
         return UseLocal()
     if spec.name in STORE_VERBS:
         return AdministerStore(spec.name, arg)
+    if spec.name == "deliver":
+        return DeliverResults(arg)
     if not arg:
         return CommandError(f"{spec.usage} needs an argument.")
     if spec.name == "store":

@@ -35,10 +35,12 @@ from trailtui.tui.dialogs import CommandLine, HelpScreen
 from trailtui.tui.drilldown import DrillDownMixin
 from trailtui.tui.editor import DEMO_STORE_ID, SqlEditor
 from trailtui.tui.errorpanel import ErrorPanel
+from trailtui.tui.export import ExportMixin
 from trailtui.tui.grid import ResultGrid
 from trailtui.tui.interpreter import (
     AdministerStore,
     CommandError,
+    DeliverResults,
     DropStore,
     ImportLogs,
     Quit,
@@ -68,7 +70,7 @@ class WorkerReport(Message):
 
 
 class MainScreen(
-    RoomMixin, DrillDownMixin, AccountsMixin, RunsMixin, QueriesMixin, ChartsMixin, Screen[None]
+    RoomMixin, DrillDownMixin, AccountsMixin, RunsMixin, QueriesMixin, ExportMixin, ChartsMixin, Screen[None]
 ):
     BINDINGS = bindings("app")
 
@@ -109,6 +111,7 @@ class MainScreen(
             events.QueryFailed: self._query_failed,
             events.EventLoaded: self._event_loaded,
             events.ExportProgress: self._export_progress,
+            events.DeliveryChanged: self._delivery_changed,
             events.ImportFinished: lambda e: self.notify(e.text, severity=e.severity),
         }
 
@@ -294,6 +297,8 @@ class MainScreen(
                 return
             self.notify(f"Importing {command.request.source} into {command.request.store}…")
             self.start_worker(workers.import_logs, local, command.request, self.post, group="import")
+        elif isinstance(command, DeliverResults):
+            self.set_delivery(command.target)
         elif isinstance(command, CommandError):
             self.notify(command.message, severity="error")
 

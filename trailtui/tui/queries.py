@@ -1,19 +1,17 @@
 """The main screen's queries beyond running one: the running queries (follow or cancel any of them), the
 history and reopening a query by its ID (no new scan), the query library, saving the editor as a named query,
-copying the SQL, and exporting a whole result."""
+and copying the SQL. Exporting a result is in export.py."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.library import QueryFile, file_name, samples, save_query, saved_queries, time_window
-from trailtui.lake.results import READABLE_STATES
 from trailtui.lake.run import LakeQuery
-from trailtui.tui import events, workers
+from trailtui.tui import workers
 from trailtui.tui.dialogs import PromptScreen
 from trailtui.tui.history import HistoryScreen, Pick
 from trailtui.tui.library import LibraryScreen
@@ -186,38 +184,3 @@ class QueriesMixin(_Base):
         sql = self.editor.statement
         self.app.copy_to_clipboard(sql)
         self.notify(f"Copied the SQL ({len(sql):,} characters) to the clipboard.")
-
-    # -- export -------------------------------------------------------------------------------------------
-    def action_export(self) -> None:
-        run = self.state.run
-        if run is None or not run.query_id or run.status not in READABLE_STATES:
-            self.notify("Nothing to export yet: run a query first.", severity="warning")
-            return
-        default = str(Path.home() / f"trailtui-{run.query_id[:8]}.csv")
-        prompt = PromptScreen("Export the whole result to (.csv, .json or .jsonl):", default)
-        self.app.push_screen(prompt, lambda path: self._export(path, run))
-
-    def _export(self, path: str | None, run: Run) -> None:
-        if not path:
-            return
-        target = Path(path).expanduser()
-        fmt = target.suffix.lower().lstrip(".")
-        if fmt not in ("csv", "json", "jsonl"):
-            self.notify("Name the file .csv, .json or .jsonl to choose the format.", severity="error")
-            return
-        then_unless_declined(self, target, lambda: self._start_export(target, fmt, run))
-
-    def _start_export(self, target: Path, fmt: str, run: Run) -> None:
-        self.notify(f"Exporting to {target}…")
-        conn = self.state.connections[run.key]
-        self.start_worker(
-            workers.export_results, conn, run.query_id or "", target, fmt, self.post, group="export"
-        )
-
-    def _export_progress(self, e: events.ExportProgress) -> None:
-        if e.error:
-            self.notify(f"Export to {e.path} failed: {e.error}", severity="error")
-        elif e.done:
-            self.notify(f"Exported {e.rows:,} rows to {e.path}")
-        else:
-            self.notify(f"Exporting… {e.rows:,} rows so far", timeout=2)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.connection import ConnectionKey
+from trailtui.lake.delivered import Delivery
 from trailtui.lake.run import LakeQuery, store_of
 from trailtui.tui import events, workers
 from trailtui.tui.cost import store_named, unbounded_question
@@ -48,6 +49,7 @@ class RunsMixin(_Base):
         def set_editor(self, sql: str) -> None: ...
         def save_editor(self) -> None: ...
         def update_context(self) -> None: ...
+        def delivery_for(self, key: ConnectionKey) -> str | None: ...
 
     # -- running queries ----------------------------------------------------------------------------------
     def action_run_query(self) -> None:
@@ -105,7 +107,10 @@ class RunsMixin(_Base):
         run.origin = origin
         self.clear_results("Waiting for results…")
         self._show_status()
-        query = LakeQuery(sql, key, store_of(sql, run.store_id))
+        uri = self.delivery_for(key)  # `:deliver` (export.py)
+        if uri:
+            run.delivery = Delivery("PENDING", uri)
+        query = LakeQuery(sql, key, store_of(sql, run.store_id), delivery_uri=uri)
         self.start_worker(
             workers.follow_run,
             conn,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trailtui.lake.connection import Connection, ConnectionKey, EventDataStore
+from trailtui.lake.delivered import Delivery
 from trailtui.lake.results import END_STATES, QueryState, ResultPage
 
 LOCAL_KEY = ConnectionKey.local()
@@ -35,6 +36,7 @@ class Run:
     complete: bool = False  # every page loaded, or nothing more will come (error, failed, cancelled early)
     reopened: bool = False  # following an earlier query's results, not a new query
     origin: tuple[int, int] = (0, 0)  # where its SQL starts in the editor (line, column): for error positions
+    delivery: Delivery | None = None  # its results delivery (`:deliver`), if it has one
 
     @property
     def status(self) -> str:

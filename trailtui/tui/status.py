@@ -73,6 +73,10 @@ class QueryStatusBar(Static):
         top.append(f"  {elapsed:.1f}s")
         if run.total is not None:
             top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
+        if run.delivery is not None:  # DescribeQuery's DeliveryStatus: the results saved as files (:deliver)
+            delivered = run.delivery.status
+            style = "green" if delivered == "SUCCESS" else "yellow" if delivered == "PENDING" else "bold red"
+            top.append(f"  delivery {delivered}", style=style)
         if self.others_running:
             top.append(f"  +{self.others_running} running", style="yellow")
         top.append(f"  {run.label}", style="dim")

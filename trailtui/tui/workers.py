@@ -165,8 +165,9 @@ def follow_run(
     should_stop: StopCheck,
     cancel_requested: StopCheck,
 ) -> None:
-    """Run a query (or follow an earlier one) to its end and load its pages, recording it in the history."""
-    execute(
+    """Run a query (or follow an earlier one) to its end and load its pages, recording it in the history;
+    then, if its results were delivered (`:deliver`, or an earlier query's DeliveryS3Uri), how that ended."""
+    state = execute(
         conn,
         query,
         _RunEvents(post, run_id),
@@ -176,6 +177,27 @@ def follow_run(
         cancel_requested=cancel_requested,
         cancel_on_stop=True,
     )
+    if state is not None and (query.delivery_uri or query.reopened):
+        _follow_delivery(conn, state.query_id, run_id, post, should_stop)
+
+
+def _follow_delivery(
+    conn: Connection, query_id: str, run_id: int, post: Post, should_stop: StopCheck
+) -> None:
+    from trailtui.lake.delivered import delivery_of
+
+    try:
+        delivery = delivery_of(
+            conn.cloudtrail,
+            query_id,
+            on_pending=lambda d: post(events.DeliveryChanged(run_id, d)),
+            should_stop=should_stop,
+        )
+    except Exception as exc:
+        post(events.Notice(f"Results delivery: {conn.explain(exc)}", "warning"))
+        return
+    if delivery.status is not None:
+        post(events.DeliveryChanged(run_id, delivery))
 
 
 def reopen_run(
@@ -241,14 +263,17 @@ def drill_down(
 
 
 def export_results(conn: Connection, query_id: str, target: Path, fmt: str, post: Post) -> None:
-    """A query's whole result to a file, through a temporary file renamed at the end."""
+    """A query's whole result to a file, through a temporary file renamed at the end: a CSV from the files
+    the query delivered (or, on the local lake, re-delivered), else page by page; every detour said."""
+    from trailtui.connections import delivered_results
     from trailtui.lake.export import export_query
 
     def progress(rows: int) -> None:
         post(events.ExportProgress(str(target), rows, False))
 
+    files = delivered_results(conn, lambda text: post(events.Notice(text, "warning")))
     try:
-        rows = export_query(conn.cloudtrail, query_id, target, fmt, progress=progress)
+        rows = export_query(conn.cloudtrail, query_id, target, fmt, progress=progress, files=files)
     except Exception as exc:
         post(events.ExportProgress(str(target), 0, True, conn.explain(exc)))
         return
