@@ -7,7 +7,6 @@ failed falls back to pages, saying so. What the user sees, through the explorer 
 from __future__ import annotations
 
 import stat
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.explorer import Explorer, explorer
+from tests.serving import serve_as_profile
 from tests.test_delivery import finish, local
 from trailtui.lake.export import FromFiles, export_query
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
-from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 
 SQL = (
@@ -34,6 +33,18 @@ __all__ = ["local"]  # a fixture
 
 def no_pages(*_: Any, **__: Any) -> Any:
     raise AssertionError("the export should come from the delivered files, not from pages")
+
+
+async def export_without_pages(
+    ex: Explorer, target: Path, rows: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+e to `target`, with GetQueryResults paging made to fail: the export must come from files."""
+    with monkeypatch.context() as patched:
+        patched.setattr(QueryRun, "pages", no_pages)
+        await ex.export(target)
+        await ex.wait_until(
+            lambda: ex.notified(f"Exported {rows} rows to {target}"), what=str(ex.notifications)
+        )
 
 
 def paged_csv(lake: LocalLake, query_id: str, target: Path) -> bytes:
@@ -68,13 +79,8 @@ async def test_local_saved_results_make_the_export_and_the_setting_is_remembered
             assert result.name == q.query_id and (result / "result_1.csv.gz").exists()
             reference = paged_csv(lake, q.query_id or "", tmp_path / "paged.csv")
 
-            with monkeypatch.context() as patched:
-                patched.setattr(QueryRun, "pages", no_pages)
-                target = tmp_path / "from-files.csv"
-                await ex.export(target)
-                await ex.wait_until(
-                    lambda: ex.notified(f"Exported 2,500 rows to {target}"), what=str(ex.notifications)
-                )
+            target = tmp_path / "from-files.csv"
+            await export_without_pages(ex, target, "2,500", monkeypatch)
             assert target.read_bytes() == reference and private(target)
             assert b"'=1+1" in reference  # formulas neutralised, as every CSV export
             assert not list(tmp_path.glob("*.part"))
@@ -89,13 +95,8 @@ async def test_local_saved_results_make_the_export_and_the_setting_is_remembered
             assert "delivery" not in ex.status_line
             reference = paged_csv(lake, q.query_id or "", tmp_path / "paged-2.csv")
             before = queries_of(lake)
-            with monkeypatch.context() as patched:  # not delivered: re-delivered from the stored rows
-                patched.setattr(QueryRun, "pages", no_pages)
-                target = tmp_path / "redelivered.csv"
-                await ex.export(target)
-                await ex.wait_until(
-                    lambda: ex.notified(f"Exported 1,800 rows to {target}"), what=str(ex.notifications)
-                )
+            target = tmp_path / "redelivered.csv"  # not delivered: re-delivered from the stored rows
+            await export_without_pages(ex, target, "1,800", monkeypatch)
             assert target.read_bytes() == reference
             assert queries_of(lake) == before  # no query was run again
             assert len(list(folder.rglob("result_sign.json"))) == 1  # nothing more saved there
@@ -122,13 +123,7 @@ def lake_profile(
     }.items():
         monkeypatch.setenv(k, v)
     lake = LocalLake()
-    server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET))
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    config, creds = tmp_path / "aws-config", tmp_path / "aws-credentials"
-    config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {server.url}\n")
-    creds.write_text(f"[lake]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
     s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
     s3.create_bucket(Bucket="query-results")
     yield lake, s3
@@ -164,13 +159,8 @@ async def test_results_saved_to_s3_on_a_lake_profile_make_the_export(
         assert {k.rsplit("/", 1)[1] for k in keys} == {"result_1.csv.gz", "result_sign.json"}
         assert all(k.startswith("team/AWSLogs/") and q.query_id in k for k in keys)
         reference = paged_csv(lake, q.query_id or "", tmp_path / "paged.csv")
-        with monkeypatch.context() as patched:
-            patched.setattr(QueryRun, "pages", no_pages)
-            target = tmp_path / "from-s3.csv"
-            await ex.export(target)
-            await ex.wait_until(
-                lambda: ex.notified(f"Exported 2,500 rows to {target}"), what=str(ex.notifications)
-            )
+        target = tmp_path / "from-s3.csv"
+        await export_without_pages(ex, target, "2,500", monkeypatch)
         assert ex.notified("Downloading the delivered results from s3://query-results/team/AWSLogs/")
         assert target.read_bytes() == reference and private(target)
 

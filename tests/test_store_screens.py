@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, trail_key
-from trailtui.local.server import Credentials, make_server
+from tests.serving import serve_as_profile
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.stores import StoresPane
@@ -92,13 +91,7 @@ def lake_profile(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         Body=gzip.compress(json.dumps({"Records": recs}).encode()),
     )
     lake = LocalLake(locations(tmp_path / "remote-home"), account_id="444455556666")
-    server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET))
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    config, creds = tmp_path / "aws-config", tmp_path / "aws-credentials"
-    config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {server.url}\n")
-    creds.write_text(f"[lake]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
     yield "lake"
     server.shutdown()
     server.server_close()
