@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,16 +72,17 @@ def served(demo_lake: Any) -> Iterator[Served]:
         proc.wait(timeout=30)
 
 
-def aws(served: Served, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def aws(served: Served, *args: str, check: bool = True, **environ: str) -> subprocess.CompletedProcess[str]:
     assert AWS, "the awscli test dependency provides the aws command"
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID=KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET,
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE="/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-    )
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        **environ,
+    }
     return subprocess.run(
         [AWS, *args, "--endpoint-url", served.url],
         capture_output=True,
@@ -155,6 +157,56 @@ def test_aws_cli_prints_errors_as_for_aws(served: Served) -> None:
         check=False,
     )
     assert "(QueryIdNotFoundException) when calling the DescribeQuery operation" in gone.stderr
+
+
+# Loaded by the AWS CLI's Python at start-up (sitecustomize), it sets the clock botocore signs with off by
+# CLOCK_OFFSET_MINUTES: a client machine whose clock is wrong, the usual cause of an expired signature.
+_CLOCK_OFF = """
+import datetime, os
+import botocore.auth
+_now = botocore.auth.get_current_datetime
+_off = datetime.timedelta(minutes=int(os.environ["CLOCK_OFFSET_MINUTES"]))
+botocore.auth.get_current_datetime = lambda *a, **k: _now(*a, **k) + _off
+"""
+
+
+def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, tmp_path: Path) -> None:
+    def error_line(*options: str, **environ: str) -> str:
+        done = aws(served, "cloudtrail", "list-event-data-stores", *options, check=False, **environ)
+        assert done.returncode != 0 and done.stdout == ""
+        return done.stderr.strip()
+
+    calling = "when calling the ListEventDataStores operation: "
+    assert error_line(AWS_SECRET_ACCESS_KEY="wrong") == (
+        f"An error occurred (InvalidSignatureException) {calling}The request signature we calculated does "
+        "not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult "
+        "the service documentation for details."
+    )
+    assert error_line(AWS_ACCESS_KEY_ID="AKIAUNKNOWN0000") == (
+        f"An error occurred (UnrecognizedClientException) {calling}The security token included in the "
+        "request is invalid."
+    )
+    assert error_line("--no-sign-request") == (
+        f"An error occurred (MissingAuthenticationTokenException) {calling}Missing Authentication Token"
+    )
+    (tmp_path / "sitecustomize.py").write_text(_CLOCK_OFF)
+    stamp = r"\d{8}T\d{6}Z"
+    slow = error_line(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-20")
+    assert re.fullmatch(
+        rf"An error occurred \(InvalidSignatureException\) {calling}Signature expired: ({stamp}) is now "
+        rf"earlier than ({stamp}) \(({stamp}) - 15 min\.\)",
+        slow,
+    ), slow
+    fast = error_line(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="20")
+    assert re.fullmatch(
+        rf"An error occurred \(InvalidSignatureException\) {calling}Signature not yet current: {stamp} is "
+        rf"still later than {stamp} \({stamp} \+ 15 min\.\)",
+        fast,
+    ), fast
+    on_time = aws(
+        served, "cloudtrail", "list-event-data-stores", PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-14"
+    )
+    assert json.loads(on_time.stdout)["EventDataStores"]  # within AWS's 15 minutes, a slow clock is fine
 
 
 def test_signatures_are_checked(served: Served) -> None:
