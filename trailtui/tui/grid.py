@@ -241,15 +241,23 @@ class ResultGrid(ScrollView, can_focus=True):
         if not self._shown:
             return
         name = self.model.columns[self.column_index]
+        current = self.current_index
         if not self.model.hide(self.column_index):
             self.notify("The last column shown stays.", severity="warning")
             return
+        self._keep_row(current)  # the filter now leaves the hidden column out: the rows shown may change
         self._changed()
         self.notify(f"Hid {cell_text(name)} (+ shows every column)")
 
     def action_show_columns(self) -> None:
+        current = self.current_index
         if self.model.show_all():
+            self._keep_row(current)
             self._changed()
+
+    def _keep_row(self, index: int | None) -> None:
+        view = self.model.view
+        self.cursor_row = view.index(index) if index is not None and index in view else 0
 
     def action_pin_column(self) -> None:
         if not self._shown:

@@ -6,6 +6,9 @@ The filter must keep up with typing on 100,000 rows. Each row's text is lowercas
 page's arrival (a millisecond a page), so a key costs one substring test per row; a key that extends the filter only
 searches the rows the previous text matched, and recent results are kept, so backspace is free. Rows are
 searched in arrival order, where their texts lie together in memory, and then laid in the sorted order.
+
+The filter matches what the user sees: a hidden column's text does not count. Hiding or showing columns
+rebuilds the texts (once, when a filter next needs them) and applies the filter again.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ class GridModel:
         self.view: list[int] = []  # indices of the rows shown, in the order shown
         self.filter_text = ""  # lowercased
         self._column_filter: tuple[list[int], str | None] | None = None
-        self._texts: list[str] = []  # lowercased row texts, one per row
+        self._texts: list[str] = []  # lowercased row texts (the shown columns), one per row
+        self._texts_hide: frozenset[int] = frozenset()  # the hidden columns `_texts` leaves out
         self._order: list[int] = []  # every row, in arrival or sorted order
         self._memo: dict[str, list[int]] = {}  # filter text -> rows it matched, in arrival order
         self._rank: list[int] = []  # each row's place in a sorted order (built when first needed)
@@ -51,7 +55,8 @@ class GridModel:
         start = len(self.rows)
         self.rows.extend(rows)
         new = range(start, len(self.rows))
-        self._texts.extend(_text(r) for r in rows)
+        if self._texts_hide == self.hidden:  # else the texts are rebuilt when next needed
+            self._texts.extend(_text(r, self._texts_hide) for r in rows)
         if self.sort_column is None:
             self._order.extend(new)
         else:
@@ -79,8 +84,22 @@ class GridModel:
             self._found = found
         self._arrange()
 
+    def _row_texts(self) -> list[str]:
+        """The rows' texts, built again after columns were hidden or shown."""
+        if self._texts_hide != self.hidden or len(self._texts) != len(self.rows):
+            self._texts_hide = frozenset(self.hidden)
+            self._texts = [_text(r, self._texts_hide) for r in self.rows]
+            self._memo.clear()
+        return self._texts
+
+    def _columns_changed(self) -> None:
+        """Columns were hidden or shown: a text filter on screen is applied to what shows now."""
+        if self.filter_text:
+            self._memo.clear()
+            self.set_filter(self.filter_text)
+
     def _search(self, needle: str) -> list[int]:
-        texts = self._texts
+        texts = self._row_texts()
         # The longest earlier filter contained in this one matched a superset: search only those rows.
         base = max((k for k in self._memo if k in needle), key=len, default=None)
         if base is not None:
@@ -107,7 +126,7 @@ class GridModel:
         if self._column_filter is not None:
             idx, value = self._column_filter
             return [i for i in indices if any(self.rows[i][j] == value for j in idx)]
-        texts, needle = self._texts, self.filter_text
+        texts, needle = self._row_texts(), self.filter_text
         return [i for i in indices if needle in texts[i]]
 
     def _arrange(self) -> None:
@@ -187,11 +206,13 @@ class GridModel:
         if len(self.shown_columns) <= 1:
             return False
         self.hidden.add(column)
+        self._columns_changed()
         return True
 
     def show_all(self) -> int:
         count = len(self.hidden)
         self.hidden.clear()
+        self._columns_changed()
         return count
 
     def toggle_pin(self, column: int) -> bool:
@@ -203,5 +224,7 @@ class GridModel:
         return True
 
 
-def _text(row: Row) -> str:
+def _text(row: Row, hidden: frozenset[int] = frozenset()) -> str:
+    if hidden:
+        return _SEP.join(v for i, v in enumerate(row) if v is not None and i not in hidden).lower()
     return _SEP.join(v for v in row if v is not None).lower()
