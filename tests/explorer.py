@@ -285,12 +285,24 @@ class Explorer:
         return console.export_text()
 
     def stores_text(self, group: int | None = None) -> str:
-        """The stores pane's tree as text (one group, by position, if given)."""
-        root = self.app.main.query_one(StoresPane).store_tree.root
+        """The stores pane's tree as text (one group, by position, if given); a message wrapped over
+        several lines of the tree reads as one line."""
+        pane = self.app.main.query_one(StoresPane)
+        root = pane.store_tree.root
         groups = root.children if group is None else root.children[group : group + 1]
-        return "\n".join(
-            str(g.label) + "\n" + "\n".join("  " + str(c.label) for c in g.children) for g in groups
-        )
+
+        def lines(g: Any) -> str:
+            return "".join((" " if c.id in pane.continued else "\n  ") + str(c.label) for c in g.children)
+
+        return "\n".join(str(g.label) + lines(g) for g in groups)
+
+    def stores_pane_lines(self) -> list[str]:
+        """The stores pane as on screen: each line of the terminal inside the pane's border."""
+        region = self.app.main.query_one(StoresPane).region
+        if not region.width:
+            return []
+        lines = self.screen_lines()
+        return [line[region.x + 1 : region.right - 1] for line in lines[region.y + 1 : region.bottom - 1]]
 
     @property
     def query(self) -> QueryView:

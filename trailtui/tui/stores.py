@@ -2,15 +2,22 @@
 
 The details fold away (`i`), and are folded from the start in a small terminal (below 100x30), where
 they would take most of the pane's height; unfolded, long values wrap rather than being cut short. While
-the local lake builds its demo on a first run, what the build is doing stays on its group's line."""
+the local lake builds its demo on a first run, what the build is doing stays on its group's line.
+
+Nothing in the tree is cut at the pane's edge: a connection's message (why it failed, a hint) wraps over
+as many lines as it needs, and a store's or connection's name too long for the pane loses its middle
+(`prod-organizat…[org]`: the start and the end stay); highlighted, it shows whole below the tree."""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from typing import Any
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -74,6 +81,56 @@ def describe_store(s: EventDataStore, narrow: bool = False) -> Table | Text:
     return flow if narrow else table
 
 
+def elide(text: Text, width: int, middle: bool = True) -> Text:
+    """`text` in `width` cells, its middle (or its end) replaced by an ellipsis: store names often differ
+    only at the end (`prod-trail-us-east-1`, `prod-trail-eu-west-1`)."""
+    if text.cell_len <= width:
+        return text
+    if width < 3:
+        return text[:width]
+    tail = (width - 1) // 3 if middle else 0
+    head = width - 1 - tail
+    while head > 0 and text[:head].cell_len + 1 + text[len(text) - tail :].cell_len > width:
+        head -= 1  # wide characters take two cells
+    return Text.assemble(text[:head], "…", text[len(text) - tail :] if tail else "")
+
+
+class StoreTree(Tree[EventDataStore | None]):
+    """The tree of connections and stores: names longer than the pane lose their middle, not their end."""
+
+    class Resized(Message):
+        pass
+
+    def label_room(self, node: TreeNode[EventDataStore | None]) -> int:
+        """Cells for the node's label (its expand icon included), after the guides of its depth."""
+        depth = 0
+        while node.parent is not None and node.parent is not self.root:
+            node, depth = node.parent, depth + 1
+        return self.scrollable_content_region.width - depth * self.guide_depth
+
+    def render_label(self, node: TreeNode[EventDataStore | None], base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        room = self.label_room(node)
+        if room <= 0 or text.cell_len <= room:
+            return text
+        if node.data is None:  # a connection (after its icon): its profile first, the Region may go
+            icon = len(self.ICON_NODE) if node.allow_expand else 0
+            return Text.assemble(text[:icon], elide(text[icon:], room - icon, middle=False))
+        # A store: the name loses its middle, the [org] or [Athena] after it stays whole.
+        name = len(safe_text(node.data.name))
+        marker = text[name:]
+        if room - marker.cell_len < 6:
+            return elide(text, room)
+        return Text.assemble(elide(text[:name], room - marker.cell_len), marker)
+
+    def is_elided(self, node: TreeNode[EventDataStore | None]) -> bool:
+        room = self.label_room(node) - (len(self.ICON_NODE) if node.allow_expand else 0)
+        return room > 0 and self.process_label(node.label).cell_len > room
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized())
+
+
 class StoresPane(Vertical):
     BINDINGS = bindings("stores")
     DEFAULT_CSS = """
@@ -100,9 +157,13 @@ class StoresPane(Vertical):
         self.small = False
         self.message_shown = False  # a connection's message in the details (highlighted in the tree)
         self.building: str | None = None  # the demo build's latest notice, on a first run
+        # Each group's lines as given, wrapped to the pane's width when shown: message, stores, a note.
+        self._contents: dict[str, tuple[list[str], list[EventDataStore], Text | None]] = {}
+        self._wrapped_at = 0
+        self.continued: set[int] = set()  # ids of message lines that go on from the line above
 
     def compose(self) -> ComposeResult:
-        tree: Tree[EventDataStore | None] = Tree(Text("connections"), id="store-tree")
+        tree = StoreTree(Text("connections"), id="store-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
@@ -111,8 +172,8 @@ class StoresPane(Vertical):
             yield Static(Text("Loading stores…", style="italic"), id="store-details-text")
 
     @property
-    def store_tree(self) -> Tree[EventDataStore | None]:
-        return self.query_one("#store-tree", Tree)
+    def store_tree(self) -> StoreTree:
+        return self.query_one("#store-tree", StoreTree)
 
     def _group(self, connection: str, label: str) -> TreeNode[EventDataStore | None]:
         node = self._groups.get(connection)
@@ -152,35 +213,61 @@ class StoresPane(Vertical):
         line.display = text is not None
 
     def show_loading(self, connection: str, label: str) -> None:
-        node = self._group(connection, label)
-        node.remove_children()
-        node.add_leaf(Text("loading…", style="italic dim"), data=None)
+        self._group(connection, label)
+        self._fill(connection, [], [], Text("loading…", style="italic dim"))
 
     def set_stores(
         self, connection: str, label: str, stores: list[EventDataStore], problem: str | None = None
     ) -> None:
-        node = self._group(connection, label)
+        self._group(connection, label)
+        note = None if stores else Text("(no event data stores)", style="italic dim")
+        self._fill(connection, (problem or "").splitlines(), stores, note)
+        if self.highlighted is None and stores:
+            self.show_details(stores[0])
+
+    def set_failed(self, connection: str, label: str, reason: str) -> None:
+        self._group(connection, label)
+        self._fill(connection, reason.splitlines() or [reason], [], None)
+
+    def _fill(
+        self, group: str, lines: list[str], stores: list[EventDataStore], note: Text | None = None
+    ) -> None:
+        """A group's children: its message wrapped to the pane, its note, its stores."""
+        self._contents[group] = (lines, stores, note)
+        node = self._groups[group]
+        tree = self.store_tree
+        cursor = tree.cursor_node
+        was_here = cursor is not None and cursor.parent is node
         node.remove_children()
-        for line in (problem or "").splitlines():
-            node.add_leaf(safe_text(line, style="italic yellow"), data=None)
-        if not stores:
-            node.add_leaf(Text("(no event data stores)", style="italic dim"), data=None)
+        room = tree.scrollable_content_region.width - tree.guide_depth
+        for line in lines:
+            clean = safe_text(line).plain
+            pieces = textwrap.wrap(clean, room, break_on_hyphens=False) if room > 8 else [clean]
+            for n, piece in enumerate(pieces or [""]):
+                leaf = node.add_leaf(Text(piece, style="italic yellow"), data=None)
+                if n:
+                    self.continued.add(leaf.id)
+        if note is not None:
+            node.add_leaf(note, data=None)
         for s in stores:
             name = safe_text(s.name)
             if s.details.get("Engine") == "athena":
                 name.append(" [Athena]", style="magenta")
             elif s.details.get("OrganizationEnabled"):
                 name.append(" [org]", style="cyan")
-            node.add_leaf(name, data=s)
+            leaf = node.add_leaf(name, data=s)
+            if was_here and cursor is not None and cursor.data is s:
+                self.call_after_refresh(tree.move_cursor, leaf)  # the cursor stays on its store
         node.expand()
-        if self.highlighted is None and stores:
-            self.show_details(stores[0])
 
-    def set_failed(self, connection: str, label: str, reason: str) -> None:
-        node = self._group(connection, label)
-        node.remove_children()
-        for line in reason.splitlines() or [reason]:
-            node.add_leaf(safe_text(line, style="italic yellow"), data=None)
+    def on_store_tree_resized(self, event: StoreTree.Resized) -> None:
+        """The pane's width changed (a small terminal, zoom): messages wrap again to the new width."""
+        width = self.store_tree.scrollable_content_region.width
+        if width != self._wrapped_at:
+            self._wrapped_at = width
+            for group, (lines, stores, note) in list(self._contents.items()):
+                if lines:
+                    self._fill(group, lines, stores, note)
 
     def show_details(self, store: EventDataStore) -> None:
         self.highlighted = store
@@ -204,15 +291,26 @@ class StoresPane(Vertical):
         return [c.data for g in self._groups.values() for c in g.children if c.data is not None]
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[EventDataStore | None]) -> None:
-        if event.node.data is not None:
-            self.show_details(event.node.data)
-        elif (group := event.node.parent) is not None and group in self._groups.values():
-            # A connection's message (why it failed), cut at the pane's width in the tree: whole here.
-            lines = [str(c.label) for c in group.children if c.data is None]
-            details = self.query_one("#store-details-text", Static)
-            details.update(safe_text("\n".join(lines), keep_newlines=True))
-            self.message_shown = True  # shown even where the details are folded: it is what the user asked
-            self._fold()
+        node = event.node
+        tree = self.store_tree
+        if node.data is not None:
+            self.show_details(node.data)
+            if not self.details_shown and tree.is_elided(node):
+                self._show_whole(safe_text(node.data.name, style="bold"))  # its name, cut in the tree
+        elif node in self._groups.values():
+            if tree.is_elided(node):
+                self._show_whole(tree.process_label(node.label).copy())
+        elif (group := node.parent) is not None and group in self._groups.values():
+            # A connection's message (why it failed): whole here, as one text.
+            key = next(k for k, g in self._groups.items() if g is group)
+            self._show_whole(safe_text("\n".join(self._contents[key][0]), keep_newlines=True))
+
+    def _show_whole(self, text: Text) -> None:
+        """What the highlighted line says, whole, below the tree, even where the details are folded: it is
+        what the user asked for."""
+        self.query_one("#store-details-text", Static).update(text)
+        self.message_shown = True
+        self._fold()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[EventDataStore | None]) -> None:
         if event.node.data is not None:

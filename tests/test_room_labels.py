@@ -1,0 +1,58 @@
+"""Nothing in the stores pane is cut at its edge at 80x24: a connection's message wraps over lines, a long
+store name loses its middle (its start, its end and its [org] marker stay) and shows whole below the tree
+when highlighted, even with the details folded. Read from the screen, as a user sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.explorer import Explorer, explorer, without_aws
+
+LONG = "prod-organization-trail-archive-us-east-1"
+
+
+def _words(ex: Explorer) -> str:
+    """The stores pane's text with the tree's guides removed and its lines run together."""
+    lines = [line.strip().lstrip("▼▶├└│ ").strip() for line in ex.stores_pane_lines()]
+    return " ".join(line for line in lines if line)
+
+
+async def test_a_connection_message_wraps_in_the_tree_at_80x24(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_aws(monkeypatch, tmp_path)
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1))
+        await ex.pilot.pause()
+        text = _words(ex)
+        assert (
+            "no AWS profile or credentials found (aws configure / aws sso login; the local lake needs none)"
+            in (text)
+        )
+        assert ex.pane_size("store-details") == (0, 0)  # nothing had to be unfolded to read it
+        await ex.press("f12", "f2", "ctrl+n")  # zoomed: the pane is wider, the message takes fewer lines
+        await ex.pilot.pause()
+        assert any("no AWS profile or credentials found" in line for line in ex.stores_pane_lines())
+
+
+async def test_a_long_store_name_keeps_its_ends_and_shows_whole_when_highlighted(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.command("create " + LONG)
+        await ex.press("enter")
+        await ex.wait_until(lambda: LONG in ex.stores("local"))
+        await ex.pilot.pause()
+        line = next(line for line in ex.stores_pane_lines() if "prod-" in line).strip()
+        assert "…" in line and line.lstrip("├└ ").startswith("prod-organiza") and line.endswith("east-1")
+        assert not any(LONG in line for line in ex.stores_pane_lines())
+        await ex.press("f2", "home")
+        for _ in range(4):
+            if LONG in "".join(line.strip() for line in ex.stores_pane_lines()):
+                break
+            await ex.press("down")
+        assert LONG in "".join(line.strip() for line in ex.stores_pane_lines())  # whole, below the tree
+        assert "org-events [org]" in _words(ex)  # a name that fits is left as it is
