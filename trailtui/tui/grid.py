@@ -22,12 +22,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from trailtui.tui import grid_copy
 from trailtui.tui.grid_model import GridModel, Row
 from trailtui.tui.keymap import bindings
 from trailtui.tui.safe import cell_text, fit
+from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
 
 MAX_WIDTH = 48  # a column is never wider than this; the detail view shows the rest
 MIN_WIDTH = 4
@@ -35,7 +35,6 @@ SAMPLE_ROWS = 500
 GAP = 2
 ARROWS = {False: "▲", True: "▼"}  # the sort indicator, ascending and descending
 PIN_EDGE = "│ "  # drawn after the last pinned column, in place of the gap
-RELAYOUT_EVERY = 0.25  # seconds between layouts of the screen while pages stream in
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._pin_width = 0
         self.empty_message = "No results yet. Write a query and press ctrl+j (or F5)."
         self._frame: _Frame | None = None  # set while a frame is drawn
-        self._relayout_timer: Timer | None = None  # a relayout due while pages stream in
+        self._relayout_soon = Throttle(self, STREAMING_UPDATES, self._relayout)
 
     # -- what the rest of the explorer reads --------------------------------------------------------------
     @property
@@ -153,15 +152,12 @@ class ResultGrid(ScrollView, can_focus=True):
     def add_rows(self, columns: list[str], rows: list[Row], last: bool = True) -> None:
         """Rows as they arrive. The scrollable size changes with them, and each change lays out the whole
         screen (Textual's `virtual_size` is a layout reactive): while pages stream in, that is done at most
-        every RELAYOUT_EVERY seconds, and at once for the first and the last page."""
+        every STREAMING_UPDATES seconds, and at once for the first and the last page."""
         first = not self.model.columns and bool(columns)
         self.model.add_rows(columns, rows)
         if first:
             self._measure(rows)
-        if first or last:
-            self._relayout()
-        elif self._relayout_timer is None:
-            self._relayout_timer = self.set_timer(RELAYOUT_EVERY, self._relayout)
+        self._relayout_soon(now=first or last)
 
     def _measure(self, sample: list[Row]) -> None:
         # Room for the sort indicator beside the name.
@@ -173,9 +169,7 @@ class ResultGrid(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         """Recompute the drawing order and offsets of the columns, and the scrollable size."""
-        if self._relayout_timer is not None:
-            self._relayout_timer.stop()
-            self._relayout_timer = None
+        self._relayout_soon.ran()
         model = self.model
         self._shown = model.shown_columns if self.widths else []
         self._pinned = model.pinned_shown if self._shown else 0

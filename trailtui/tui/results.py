@@ -13,6 +13,7 @@ from textual.events import Key
 from textual.widgets import Input
 
 from trailtui.tui.grid import ResultGrid
+from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
 
 
 class ResultsPanel(Vertical):
@@ -22,6 +23,7 @@ class ResultsPanel(Vertical):
         self.total: int | None = None
         self.account: str | None = None  # the account filter (`a`), shown in the title while applied
         self.border_title = "Results"
+        self._retitle_soon = Throttle(self, STREAMING_UPDATES, self._retitle)
 
     def compose(self) -> ComposeResult:
         yield ResultGrid(id="grid")
@@ -57,13 +59,14 @@ class ResultsPanel(Vertical):
             self.grid.clear("The query returned no rows.")
         else:
             self.grid.add_rows(columns, rows, last=total is None or loaded >= total)
-        self.show_counts(loaded, total)
+        self.show_counts(loaded, total, now=loaded == len(rows) or total is None or loaded >= total)
 
-    def show_counts(self, loaded: int, total: int | None) -> None:
+    def show_counts(self, loaded: int, total: int | None, now: bool = True) -> None:
         self.loaded, self.total = loaded, total
-        self._retitle()
+        self._retitle_soon(now)
 
     def _retitle(self) -> None:
+        self._retitle_soon.ran()
         grid = self.grid
         shown = len(grid.view)
         title = f"Results  {self.loaded:,} of {self.total or 0:,} loaded"

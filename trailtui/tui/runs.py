@@ -162,7 +162,7 @@ class RunsMixin(_Base):
             self.clear_results("The query was cancelled before it returned any rows.")
         elif e.run_id == self.state.current_run:
             self.results.add_page(e.page.columns, e.page.rows, run.loaded, run.total)
-        self._show_status()
+        self._show_status(now=e.done or run.loaded == len(e.page.rows))
 
     def _query_failed(self, e: events.QueryFailed) -> None:
         run = self.state.runs[e.run_id]
@@ -172,8 +172,8 @@ class RunsMixin(_Base):
         self._show_status()
         self.update_context()
 
-    def _show_status(self) -> None:
-        self.query_one(QueryStatusBar).show(self.state.run, self.state.others_running())
+    def _show_status(self, now: bool = True) -> None:
+        self.query_one(QueryStatusBar).show(self.state.run, self.state.others_running(), now)
 
     # -- the error panel, in place of the results ----------------------------------------------------------
     def show_error(self, title: str, message: str, run: Run | None = None) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from trailtui.lake.results import QueryStatistics
 from trailtui.tui.safe import safe_text
 from trailtui.tui.state import Run
+from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
 from trailtui.units import human_bytes
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -40,6 +41,7 @@ class QueryStatusBar(Static):
         self.run: Run | None = None
         self.others_running = 0
         self._frame = 0
+        self._redraw = Throttle(self, STREAMING_UPDATES, self._draw)
 
     def on_mount(self) -> None:
         self.set_interval(0.1, self._tick)
@@ -48,11 +50,16 @@ class QueryStatusBar(Static):
     def _tick(self) -> None:
         if self.run is not None and self.run.active:
             self._frame = (self._frame + 1) % len(SPINNER)
-            self.update(self._render_run(), layout=False)  # its height is fixed: no layout of the screen
+            self._draw()
 
-    def show(self, run: Run | None, others_running: int = 0) -> None:
+    def show(self, run: Run | None, others_running: int = 0, now: bool = True) -> None:
+        """Show `run`; with `now` False (pages streaming in), at most every STREAMING_UPDATES seconds."""
         self.run = run
         self.others_running = others_running
+        self._redraw(now)
+
+    def _draw(self) -> None:
+        self._redraw.ran()
         self.update(self._render_run(), layout=False)  # its height is fixed: no layout of the screen
 
     def _render_run(self) -> Text:
