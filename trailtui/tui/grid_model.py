@@ -66,7 +66,10 @@ class GridModel:
         self._memo.clear()
         if self._found is not None:
             self._found.extend(self._select(new))
-        self._arrange()
+        if self._found is None and self.sort_column is None and len(self.view) == start:
+            self.view.extend(new)  # as they arrived: the view grows, not copied again for every page
+        else:
+            self._arrange()
 
     # -- which rows show ----------------------------------------------------------------------------------
     def set_filter(self, text: str) -> None:
@@ -226,5 +229,5 @@ class GridModel:
 
 def _text(row: Row, hidden: frozenset[int] = frozenset()) -> str:
     if hidden:
-        return _SEP.join(v for i, v in enumerate(row) if v is not None and i not in hidden).lower()
-    return _SEP.join(v for v in row if v is not None).lower()
+        return _SEP.join([v for i, v in enumerate(row) if v is not None and i not in hidden]).lower()
+    return _SEP.join([v for v in row if v is not None]).lower()  # a list: join makes one of a generator
