@@ -1,6 +1,6 @@
 """Peak memory (RSS) of `trailtui serve` under the attacks of issue 19, on loopback.
 
-    python benchmarks/serve_attacks.py [--python PY] [--source DIR] [--home HOME] [--serve-arg ARG ...]
+    python -m benchmarks.serve_attacks [--python PY] [--source DIR] [--home HOME] [--serve-arg ARG ...]
 
 Each attack gets a fresh server (so each peak is its own): the server's VmHWM (peak resident set) is read
 from /proc after the attack. `--source` runs another checkout's trailtui (for a before/after comparison
@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.serving import read_banner, serve_command
+
 KEY, SECRET = "AKIAATTACKMEASURE001", "attack-measure-secret"
 LIST = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListEventDataStores"
 MB = 1024 * 1024
@@ -34,32 +36,15 @@ class Server:
         if source:
             env["PYTHONPATH"] = source
         self.proc = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "trailtui",
-                "serve",
-                "--port",
-                "0",
-                "--no-demo",
-                "--access-key-id",
-                KEY,
-                "--secret-access-key",
-                SECRET,
-                *extra,
-            ],
+            serve_command(
+                "--no-demo", "--access-key-id", KEY, "--secret-access-key", SECRET, *extra, python=python
+            ),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             env=env,
         )
-        assert self.proc.stdout is not None
-        url = ""
-        for line in self.proc.stdout:
-            if line.startswith("Listening on"):
-                url = line.split()[2]
-            if line.startswith("Press Ctrl-C"):
-                break
+        _, url = read_banner(self.proc)
         self.url = url
         host, port = url.removeprefix("http://").rsplit(":", 1)
         self.address = (host, int(port))

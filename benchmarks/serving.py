@@ -1,4 +1,6 @@
-"""A `trailtui serve` process on a benchmark lake, for the benchmarks that talk HTTP to it."""
+"""`trailtui serve` as a process, for the benchmarks and the tests that talk HTTP to it: its command line and
+its start-up banner are spelled here once (benchmarks.serve_attacks, tests/test_serve*.py and the other tests
+of serve use them)."""
 
 from __future__ import annotations
 
@@ -13,19 +15,39 @@ from typing import Any
 KEY, SECRET = "AKIABENCHSERVE", "bench-secret"
 
 
+def serve_command(*options: str, python: str = sys.executable) -> list[str]:
+    """`trailtui serve` on a free loopback port (read it from the banner) with these options."""
+    return [python, "-m", "trailtui", "serve", "--port", "0", *options]
+
+
+def read_banner(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """The banner `serve` prints before it takes requests, and the URL it listens on."""
+    assert proc.stdout is not None
+    banner = ""
+    for line in proc.stdout:
+        banner += line
+        if line.startswith("Press Ctrl-C"):
+            break
+    url = next((ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on")), None)
+    if url is None:  # serve stopped before listening: its exit status and stderr say why
+        raise RuntimeError(f"trailtui serve did not start (exit status {proc.wait()}):\n{banner}")
+    return banner, url
+
+
 @contextmanager
 def serving(home: Path, faults: str | None = None) -> Iterator[str]:
     """Start `trailtui serve` on a free port for the lake at `home`; yields its URL, stops it on exit."""
-    command = [sys.executable, "-m", "trailtui", "serve", "--port", "0"]
-    command += ["--access-key-id", KEY, "--secret-access-key", SECRET]
+    options = ["--access-key-id", KEY, "--secret-access-key", SECRET]
     if faults:
-        command += ["--faults", faults]
+        options += ["--faults", faults]
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, env=dict(os.environ, TRAILTUI_HOME=str(home))
+        serve_command(*options),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, TRAILTUI_HOME=str(home)),
     )
     try:
-        assert proc.stdout is not None
-        yield next(line.split()[2] for line in proc.stdout if line.startswith("Listening on"))
+        yield read_banner(proc)[1]
     finally:
         proc.terminate()
         proc.wait()

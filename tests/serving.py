@@ -1,23 +1,10 @@
-"""Reading `trailtui serve`'s start-up banner, shared by the tests that run the server as a process; serving
-a lake in this process as an AWS profile's CloudTrail endpoint."""
+"""Serving a lake in this process as an AWS profile's CloudTrail endpoint. (`trailtui serve` as a process:
+benchmarks/serving.py.)"""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
-
-
-def read_banner(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    """The banner `serve` prints before it takes requests, and the URL it listens on."""
-    assert proc.stdout is not None
-    banner = ""
-    for line in proc.stdout:
-        banner += line
-        if line.startswith("Press Ctrl-C"):
-            break
-    url = next(ln.split()[2] for ln in banner.splitlines() if ln.startswith("Listening on"))
-    return banner, url
 
 
 def serve_as_profile(lake: Any, folder: Path, monkeypatch: Any, key: str, secret: str) -> Any:

@@ -13,7 +13,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,8 +23,8 @@ from typing import Any
 import boto3
 import pytest
 
+from benchmarks.serving import read_banner, serve_command
 from tests.logfiles import record, trail_key
-from tests.serving import read_banner
 from tests.test_serve import AWS, KEY, SECRET, SLOW, client
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -33,7 +32,6 @@ BUCKET = "lake-import-bucket"
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAYS = [(NOW - timedelta(days=d)).strftime("%Y-%m-%d") for d in (3, 2, 1)]
 PER_OBJECT = 5
-SERVE = [sys.executable, "-m", "trailtui", "serve", "--port", "0"]
 
 
 class Serve:
@@ -84,7 +82,7 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
     )
     proc = subprocess.Popen(
-        [*SERVE, "--access-key-id", KEY, "--secret-access-key", SECRET],
+        serve_command("--access-key-id", KEY, "--secret-access-key", SECRET),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

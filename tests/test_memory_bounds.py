@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -18,8 +17,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from benchmarks.serving import read_banner, serve_command
 from tests.logfiles import record, write_log
-from tests.serving import read_banner
 from trailtui.lake.query import QueryRun
 from trailtui.local import engine as engine_module
 from trailtui.local import querystore, resultsink
@@ -188,13 +187,7 @@ def test_serve_memory_cap_holds_for_string_building(small_lake: LakeFile) -> Non
     sid = _store(store)
     store.close()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trailtui",
-            "serve",
-            "--port",
-            "0",
+        serve_command(
             "--no-demo",
             "--max-memory",
             "1500MB",
@@ -202,7 +195,7 @@ def test_serve_memory_cap_holds_for_string_building(small_lake: LakeFile) -> Non
             "AKIAMEMORYCAP0001",
             "--secret-access-key",
             "s",
-        ],
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -7,13 +7,12 @@ import base64
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.serving import read_banner
+from benchmarks.serving import read_banner, serve_command
 from trailtui.cli import main
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -33,7 +32,7 @@ def test_no_secret_in_anything_written(
     serve_log = tmp_path / "serve.log"
     with open(serve_log, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "trailtui", "serve", "--port", "0", "--verbose", "--access-key-id", KEY],
+            serve_command("--verbose", "--access-key-id", KEY),
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,

@@ -23,7 +23,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
-from tests.serving import read_banner
+from benchmarks.serving import read_banner, serve_command
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.faults import parse_faults
 from trailtui.local.server import Credentials, make_server
@@ -46,20 +46,7 @@ class Served:
 @pytest.fixture
 def served(demo_lake: Any) -> Iterator[Served]:
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trailtui",
-            "serve",
-            "--port",
-            "0",
-            "--account-id",
-            "444455556666",
-            "--access-key-id",
-            KEY,
-            "--secret-access-key",
-            SECRET,
-        ],
+        serve_command("--account-id", "444455556666", "--access-key-id", KEY, "--secret-access-key", SECRET),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
