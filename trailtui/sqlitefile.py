@@ -17,8 +17,9 @@ class SqliteFile:
     """One connection per thread (sqlite3 connections must not cross threads), WAL journal, and
     immediate transactions so a writer waits for the lock at BEGIN rather than failing at COMMIT."""
 
-    def __init__(self, path: Path, schema: str) -> None:
+    def __init__(self, path: Path, schema: str, wal_pages: int | None = None) -> None:
         self.path = path
+        self._wal_pages = wal_pages
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn().executescript(schema)
@@ -29,6 +30,8 @@ class SqliteFile:
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
+            if self._wal_pages is not None:
+                con.execute(f"PRAGMA wal_autocheckpoint={int(self._wal_pages)}")
             self._local.con = con
         return con
 

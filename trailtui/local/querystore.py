@@ -107,11 +107,18 @@ def _row_to_record(row: sqlite3.Row) -> QueryRecord:
     return QueryRecord(**values)
 
 
+# A result is written as chunks of up to 1,000 rows, each its own commit. At SQLite's default (a checkpoint
+# whenever the WAL passes 1,000 pages, 4 MB) a 100,000-row result paid for several checkpoints, each copying
+# pages into the file and syncing it: 100 commits of 281 KB took 0.24 s, and 0.09 s with a checkpoint every
+# 64 MB (measured side by side on this machine). The WAL file grows to about that size at most.
+WAL_PAGES = 16384
+
+
 class QueryStore(SqliteFile):
     """Query records and their rendered results, in one SQLite file per lake."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
+        super().__init__(path, _SCHEMA, wal_pages=WAL_PAGES)
         self.host = socket.gethostname()
         with contextlib.suppress(sqlite3.OperationalError):  # a file written before run_start existed
             self._conn().execute("ALTER TABLE queries ADD COLUMN run_start REAL")
