@@ -140,3 +140,16 @@ def test_the_processing_library_fixtures_lose_nothing_but_the_bad_file(
     assert len(rejected) == 1 and "SerializerTestFileBadJsonFormat.json: invalid JSON" in rejected[0]
     assert "files rejected:     1" in out and "store now holds:    12 events" in out
     assert "run the same command again" in err
+
+
+def test_a_mistyped_store_in_from_says_how_stores_are_named(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(["import", str(write_log(tmp_path / "a.json", [record(1)])), "--store", "my-trail"], capsys)
+    code, _, err = _run(["query", "SELECT count(*) FROM my-trial"], capsys)
+    assert code == 1
+    assert (
+        "my-trial is not an event data store: name one by its ID or ARN (the local lake also takes its name"
+        in err
+    )
+    assert _run(["query", "--format", "csv", "SELECT count(*) AS n FROM my-trail"], capsys)[1].split() == ["n", "1"]

@@ -196,6 +196,35 @@ def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, 
     assert json.loads(on_time.stdout)["EventDataStores"]  # within AWS's 15 minutes, a slow clock is fine
 
 
+@pytest.mark.parametrize("secret_from", ["generated", "environment", "flag"])
+def test_the_banner_block_works_pasted_into_a_shell(home: Path, secret_from: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    env["PATH"] = f"{Path(str(AWS)).parent}:{env.get('PATH', '')}"
+    options = ["--no-demo"]
+    typed = ""  # what the user types besides the pasted block
+    if secret_from == "environment":
+        env["TRAILTUI_SERVE_SECRET_ACCESS_KEY"] = SECRET
+        options += ["--access-key-id", KEY]
+    elif secret_from == "flag":
+        options += ["--access-key-id", KEY, "--secret-access-key", SECRET]
+        typed = f"export AWS_SECRET_ACCESS_KEY={SECRET}\n"
+    proc = subprocess.Popen(serve_command(*options), stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        banner, _ = read_banner(proc)
+        assert secret_from == "generated" or SECRET not in banner
+        block = "\n".join(ln for ln in banner.splitlines() if ln.startswith("  "))
+        assert block.rstrip().endswith("aws cloudtrail list-event-data-stores")
+        shell = subprocess.run(
+            ["bash", "-c", f"set -e\n{typed}{block}"], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert shell.returncode == 0, shell.stderr
+        assert json.loads(shell.stdout) == {"EventDataStores": []}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_signatures_are_checked(served: Served) -> None:
     with pytest.raises(ClientError) as e:
         client(served.url, secret="wrong").list_event_data_stores()

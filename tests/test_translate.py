@@ -40,7 +40,7 @@ def test_store_reference_forms() -> None:
 def test_unknown_store_and_not_a_store() -> None:
     with pytest.raises(EventDataStoreNotFound):
         translate("SELECT 1 FROM 11111111-2222-4333-8444-555555555555", resolve)
-    with pytest.raises(InvalidQueryStatement, match="not an event data store ID"):
+    with pytest.raises(InvalidQueryStatement, match="not an event data store: name one by its ID or ARN"):
         translate("SELECT 1 FROM sometable", resolve)
 
 

@@ -25,16 +25,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _credentials(access_key_id: str | None, secret: str | None) -> tuple[str, str, bool]:
-    """(key id, secret, whether the secret was generated here and must be shown once)."""
+def _credentials(access_key_id: str | None, secret: str | None) -> tuple[str, str, str]:
+    """(key id, secret, the banner's line that sets AWS_SECRET_ACCESS_KEY).
+
+    A generated secret is shown once, there. A secret the user gave is never shown: the line reads it from
+    $TRAILTUI_SERVE_SECRET_ACCESS_KEY when it came from there, else it is a comment for the user to fill in
+    (a placeholder like `<secret>` after `export` would be a shell syntax error when the block is pasted).
+    """
     key = access_key_id or os.environ.get(ACCESS_KEY_ENV)
-    secret = secret or os.environ.get(SECRET_KEY_ENV)
-    generated = secret is None
+    if secret:
+        line = "# export AWS_SECRET_ACCESS_KEY=...  (the secret given with --secret-access-key)"
+    elif os.environ.get(SECRET_KEY_ENV):
+        secret = os.environ[SECRET_KEY_ENV]
+        line = f'export AWS_SECRET_ACCESS_KEY="${SECRET_KEY_ENV}"'
+    else:
+        secret = secrets.token_urlsafe(30)
+        line = f"export AWS_SECRET_ACCESS_KEY={secret}"
     if key is None:
         key = "AKIATRAILTUI" + secrets.token_hex(4).upper()
-    if secret is None:
-        secret = secrets.token_urlsafe(30)
-    return key, secret, generated
+    return key, secret, line
 
 
 _UNITS = {
@@ -115,7 +124,7 @@ def run_serve(args: Any) -> int:
     open_lake(build_demo_if_empty=not args.no_demo)  # a fresh lake gets the demo, unless asked not to
     cap_memory(memory_cap)
     lake = LocalLake(account_id=args.account_id, region=args.region)
-    key, secret, generated = _credentials(args.access_key_id, args.secret_access_key)
+    key, secret, secret_line = _credentials(args.access_key_id, args.secret_access_key)
     try:
         server = make_server(
             lake.api, args.host, args.port, Credentials(key, secret), faults, args.max_connections
@@ -127,7 +136,6 @@ def run_serve(args: Any) -> int:
         )
         lake.close()
         return 1
-    shown_secret = secret if generated else "<the secret you gave>"
     print(
         f"trailtui serve: CloudTrail Lake API of the local lake at {server.url} "
         f"(account {args.account_id}, {args.region})\n"
@@ -135,7 +143,7 @@ def run_serve(args: Any) -> int:
         "Use it from the AWS CLI or any SDK:\n"
         f"  export AWS_ENDPOINT_URL={server.url}\n"
         f"  export AWS_ACCESS_KEY_ID={key}\n"
-        f"  export AWS_SECRET_ACCESS_KEY={shown_secret}\n"
+        f"  {secret_line}\n"
         f"  export AWS_REGION={args.region} AWS_DEFAULT_REGION={args.region}\n"
         "  aws cloudtrail list-event-data-stores\n"
         + (f"Fault injection: {args.faults}\n" if faults and faults.active else "")

@@ -131,7 +131,8 @@ def resolve_stores(tree: Any, resolve: StoreResolver, hint: str, home: tuple[str
             if UUID_RE.match(store_id_of(ref)) or ARN_RE.match(ref):
                 raise EventDataStoreNotFound(f"The event data store {ref} was not found.")
             raise InvalidQueryStatement(
-                f"{ref} is not an event data store ID: name a store by its ID or ARN{hint}."
+                f"{ref} is not an event data store: name one by its ID or ARN (the local lake also takes its "
+                f"name; ListEventDataStores lists them){hint}."
             )
         out.refs.append(ref)
         out.tables.append(resolved)
