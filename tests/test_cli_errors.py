@@ -152,4 +152,7 @@ def test_a_mistyped_store_in_from_says_how_stores_are_named(
         "my-trial is not an event data store: name one by its ID or ARN (the local lake also takes its name"
         in err
     )
-    assert _run(["query", "--format", "csv", "SELECT count(*) AS n FROM my-trail"], capsys)[1].split() == ["n", "1"]
+    assert _run(["query", "--format", "csv", "SELECT count(*) AS n FROM my-trail"], capsys)[1].split() == [
+        "n",
+        "1",
+    ]
