@@ -3,7 +3,7 @@ measured in the same run, with its target. Data is generated deterministically (
 generator, scaled) and cached under benchmarks/.data/.
 
     python -m benchmarks            everything (about 15 minutes on 2 cores; the first run builds the data)
-    python -m benchmarks import firstrun volume query tui grid poll serve s3 athena      only some of them
+    python -m benchmarks import firstrun volume export query tui grid poll serve s3 athena      only some of them
     python -m benchmarks scaling    import and query cost at 100k, 1M and 5M events (long)
 """
 
@@ -61,6 +61,12 @@ def _volume() -> list[Row]:
     return volume_bench.run()
 
 
+def _export() -> list[Row]:
+    from benchmarks import export_bench
+
+    return export_bench.run()
+
+
 def _firstrun() -> list[Row]:
     from benchmarks import firstrun_bench
 
@@ -83,6 +89,7 @@ SUITES: dict[str, Callable[[], list[Row]]] = {
     "import": _import,
     "firstrun": _firstrun,
     "volume": _volume,
+    "export": _export,
     "query": _query,
     "tui": _tui,
     "grid": _grid,

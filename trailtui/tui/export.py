@@ -105,14 +105,20 @@ class ExportMixin(_Base):
         if run is None:
             return
         was = run.delivery
-        run.delivery = e.delivery
+        run.delivery = e.delivery if e.delivery.status is not None else None
         self._show_status()
         if e.delivery.status == "PENDING" or (was is not None and was == e.delivery):
             return
         qid = (run.query_id or "")[:8]
         if e.delivery.delivered:
             self.notify(f"The results of {qid} were saved to {e.delivery.uri}")
-        elif was is not None:  # a delivery this run asked for (reopened queries: shown, not news)
+        elif e.delivery.status is None:
+            self.notify(
+                f"The results of {qid} were not saved as files: its engine does not deliver results "
+                "(an Athena table keeps them in its own output location).",
+                severity="warning",
+            )
+        elif was is not None and run.status in READABLE_STATES:  # a delivery this run asked for
             self.notify(
                 f"Saving the results of {qid} ended {e.delivery.status} ({e.delivery.uri}); "
                 "ctrl+e still exports them page by page.",

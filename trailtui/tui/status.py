@@ -78,12 +78,12 @@ class QueryStatusBar(Static):
         top.append(status, style=STATUS_STYLE.get(status, ""))
         elapsed = (run.ended or time.monotonic()) - run.started
         top.append(f"  {elapsed:.1f}s")
-        if run.total is not None:
-            top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
-        if run.delivery is not None:  # DescribeQuery's DeliveryStatus: the results saved as files (:deliver)
+        if run.delivery is not None:  # DescribeQuery's DeliveryStatus (:deliver), early: seen at 80 columns
             delivered = run.delivery.status
             style = "green" if delivered == "SUCCESS" else "yellow" if delivered == "PENDING" else "bold red"
             top.append(f"  delivery {delivered}", style=style)
+        if run.total is not None:
+            top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
         if self.others_running:
             top.append(f"  +{self.others_running} running", style="yellow")
         top.append(f"  {run.label}", style="dim")

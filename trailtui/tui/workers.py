@@ -178,11 +178,11 @@ def follow_run(
         cancel_on_stop=True,
     )
     if state is not None and (query.delivery_uri or query.reopened):
-        _follow_delivery(conn, state.query_id, run_id, post, should_stop)
+        _follow_delivery(conn, state.query_id, run_id, post, should_stop, bool(query.delivery_uri))
 
 
 def _follow_delivery(
-    conn: Connection, query_id: str, run_id: int, post: Post, should_stop: StopCheck
+    conn: Connection, query_id: str, run_id: int, post: Post, should_stop: StopCheck, asked: bool
 ) -> None:
     from trailtui.lake.delivered import delivery_of
 
@@ -196,7 +196,7 @@ def _follow_delivery(
     except Exception as exc:
         post(events.Notice(f"Results delivery: {conn.explain(exc)}", "warning"))
         return
-    if delivery.status is not None:
+    if delivery.status is not None or asked:  # asked, but not delivered: an Athena table's query
         post(events.DeliveryChanged(run_id, delivery))
 
 
