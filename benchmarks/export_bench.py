@@ -1,10 +1,6 @@
 """The explorer's export (ctrl+e) of 100,000 rows x 7 columns to CSV, each route beside paging through
-GetQueryResults measured in the same run, on the demo lake:
-
-- from the files the query delivered (`:deliver` set: StartQuery's DeliveryS3Uri, a local folder);
-- re-delivered: a local query that was not delivered has its stored results written as result files first.
-
-Each figure is the export alone (the query has ended), through the code the explorer's worker runs
+GetQueryResults measured in the same run, on the demo lake: from the files the query delivered (`:deliver`
+set: StartQuery's DeliveryS3Uri, a local folder). Each figure is the export alone (the query has ended), through the code the explorer's worker runs
 (workers.export_results: lake/export.export_query with connections.delivered_results); the median of 3.
 """
 
@@ -66,10 +62,8 @@ def run(repeats: int = 3) -> list[Row]:
 
             paged = timed(plain, None)
             from_files = timed(delivered, files)
-            redelivered = timed(plain, files)
         finally:
             lake.close()
     return [
         ("explorer export 100,000 x 7 from delivered files, s (vs pages)", from_files, paged),
-        ("explorer export 100,000 x 7 re-delivered (local), s (vs pages)", redelivered, paged),
     ]

@@ -1,8 +1,8 @@
 """The explorer's results out: `:deliver` saves each query's whole results as files (StartQuery's
 DeliveryS3Uri), the status line tells how that went, and ctrl+e makes its CSV from those files (downloaded
-from S3 for an AWS profile, read from the folder on the local lake) rather than page by page; a local
-query that was not delivered is re-delivered from its stored results (no new scan); a delivery that
-failed falls back to pages, saying so. What the user sees, through the explorer driver."""
+from S3 for an AWS profile, read from the folder on the local lake) rather than page by page; a query
+that was not delivered, or whose delivery failed, is exported page by page (saying why), never run
+again. What the user sees, through the explorer driver."""
 
 from __future__ import annotations
 
@@ -95,8 +95,11 @@ async def test_local_saved_results_make_the_export_and_the_setting_is_remembered
             assert "delivery" not in ex.status_line
             reference = paged_csv(lake, q.query_id or "", tmp_path / "paged-2.csv")
             before = queries_of(lake)
-            target = tmp_path / "redelivered.csv"  # not delivered: re-delivered from the stored rows
-            await export_without_pages(ex, target, "1,800", monkeypatch)
+            target = tmp_path / "paged-3.csv"  # not delivered: page by page
+            await ex.export(target)
+            await ex.wait_until(
+                lambda: ex.notified(f"Exported 1,800 rows to {target}"), what=str(ex.notifications)
+            )
             assert target.read_bytes() == reference
             assert queries_of(lake) == before  # no query was run again
             assert len(list(folder.rglob("result_sign.json"))) == 1  # nothing more saved there

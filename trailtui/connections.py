@@ -8,7 +8,6 @@ explorer and the CLI never ask which kind they hold, and never reach past it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trailtui.lake.connection import (
@@ -20,7 +19,6 @@ from trailtui.lake.connection import (
     ImportUnsupported,
     StoreFigures,
 )
-from trailtui.lake.delivered import Delivery
 from trailtui.lake.export import FromFiles
 
 if TYPE_CHECKING:
@@ -116,14 +114,6 @@ class LocalConnection:
             delete_store(con, store)
         self.stores_changed()
 
-    def redeliver(self, query_id: str, folder: Path) -> Delivery:
-        """An ended query's stored results delivered to `folder` as result files (no new scan)."""
-        from trailtui.local.delivery import redeliver
-
-        api = self._lake.api
-        where = (api.account_id, api.region, self._lake.locations.data)
-        return Delivery("SUCCESS", redeliver(api.engine.queries, query_id, folder, *where))
-
     def explain(self, exc: BaseException) -> str:
         from trailtui.lake.errors import explain
 
@@ -199,16 +189,17 @@ def open_aws(
     return AwsConnection(profile, session or aws_session(profile, region), endpoint_url)
 
 
-def delivered_results(conn: Connection, notice: Callable[[str], object]) -> FromFiles:
+def delivered_results(
+    conn: Connection, notice: Callable[[str], object], progress: Callable[[str], object] | None = None
+) -> FromFiles:
     """How an export on `conn` reads a query's delivered results (`trailtui query --output` and the
-    explorer's ctrl+e alike): S3 with the connection's own profile and Region; on the local lake, a query
-    that was not delivered has its stored results re-delivered (no new scan: the very rows it returned)."""
+    explorer's ctrl+e alike): S3 with the connection's own profile and Region."""
     from trailtui.aws.session import aws_client, aws_session
 
     return FromFiles(
         s3=lambda: aws_client(aws_session(conn.profile, conn.region), "s3"),
         local_lake=conn.key.is_local,
-        redeliver=getattr(conn, "redeliver", None),
         notice=notice,
+        progress=progress or notice,
         explain=conn.explain,
     )

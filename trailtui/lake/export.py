@@ -111,13 +111,13 @@ def write_results(
 class FromFiles:
     """How a CSV export may come from the files a query delivered (StartQuery's DeliveryS3Uri) rather than
     page by page: far faster, the same CSV. Anything that stops it (delivery FAILED, a bucket that denies
-    reading) is said through `notice`, and the export is read page by page instead."""
+    reading) is said through `notice`, and the export is read page by page instead; `progress` hears what
+    takes time (waiting for a delivery to end, a download)."""
 
     s3: Callable[[], Any] | None = None  # the S3 client that reads an s3:// delivery; None: page instead
     local_lake: bool = False  # the local lake's connection: its files follow one CSV rule (the fast copy)
-    # The local lake only: deliver an undelivered query's stored results into a folder (no new scan).
-    redeliver: Callable[[str, Path], Any] | None = None
     notice: Callable[[str], object] = lambda _: None
+    progress: Callable[[str], object] = lambda _: None
     explain: Callable[[BaseException], str] = str
 
 
@@ -156,14 +156,12 @@ def _from_delivered_files(client: Any, query_id: str, target: Path, files: FromF
 
     try:
         delivery = delivery_of(
-            client, query_id, on_pending=lambda _: files.notice("Waiting for the results delivery to end…")
+            client, query_id, on_pending=lambda _: files.progress("Waiting for the results delivery to end…")
         )
     except Exception:  # throttled, say: the pages follow, with their retries, and say what is wrong
         return None
     with tempfile.TemporaryDirectory(prefix="trailtui-delivery-") as scratch:  # mode 0700
         try:
-            if delivery.status is None and files.redeliver is not None:
-                delivery = files.redeliver(query_id, Path(scratch))
             if delivery.status is not None and not delivery.delivered:
                 files.notice(
                     f"The results delivery ended {delivery.status}; reading the results page by page."
@@ -171,7 +169,7 @@ def _from_delivered_files(client: Any, query_id: str, target: Path, files: FromF
             if not delivery.delivered or (delivery.uri.startswith("s3://") and files.s3 is None):
                 return None
             if delivery.uri.startswith("s3://"):
-                files.notice(f"Downloading the delivered results from {delivery.uri}…")
+                files.progress(f"Downloading the delivered results from {delivery.uri}…")
             parts = delivered_parts(delivery, Path(scratch), files.s3 or (lambda: None))
         except Exception as exc:  # expired credentials, a bucket that denies reading, files gone
             files.notice(

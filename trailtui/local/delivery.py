@@ -312,39 +312,3 @@ def deliver_query(
     finally:
         if spool is not None:
             spool.discard()
-
-
-REDELIVER_ROWS = 50_000  # stored rows read at a time (fewer when they pass the store's page size)
-
-
-def redeliver(
-    queries: QueryStore,
-    query_id: str,
-    folder: Path,
-    account_id: str | None,
-    region: str | None,
-    data_dir: Path,
-) -> str:
-    """Deliver an ended query's stored results to the local `folder`, as StartQuery's DeliveryS3Uri would
-    have (same layout, same sign file); returns the result folder's URI. Our extension, for exports: no
-    new scan, so the files hold exactly the rows GetQueryResults returns for the query (a re-run could
-    see a lake that changed since). Raises LookupError for a query with no readable results."""
-    record = queries.get(query_id)
-    if record is None or record.columns is None or record.status in ("QUEUED", "RUNNING", "FAILED"):
-        raise LookupError(f"the query {query_id} has no stored results to deliver")
-    spool = Spool(record.columns)
-    try:
-        done = 0
-        while True:
-            values = queries.read_values(query_id, done, REDELIVER_ROWS)
-            if not values:
-                break
-            spool.write([csv_record(v) for v in values])
-            done += len(values)
-        completed = datetime.fromtimestamp(record.end_time or record.creation_time, UTC)
-        dest = parse_destination(f"file://{folder}")
-        signer = Signer(data_dir / "delivery-signing-key.pem")
-        where = (account_id or LOCAL_ACCOUNT, query_id, region or "us-east-1")
-        return deliver(dest, local_put, *where, spool.finish(), completed, signer)
-    finally:
-        spool.discard()

@@ -264,14 +264,16 @@ def drill_down(
 
 def export_results(conn: Connection, query_id: str, target: Path, fmt: str, post: Post) -> None:
     """A query's whole result to a file, through a temporary file renamed at the end: a CSV from the files
-    the query delivered (or, on the local lake, re-delivered), else page by page; every detour said."""
+    the query delivered, else page by page; every detour said."""
     from trailtui.connections import delivered_results
     from trailtui.lake.export import export_query
 
     def progress(rows: int) -> None:
         post(events.ExportProgress(str(target), rows, False))
 
-    files = delivered_results(conn, lambda text: post(events.Notice(text, "warning")))
+    files = delivered_results(
+        conn, lambda text: post(events.Notice(text, "warning")), lambda text: post(events.Notice(text))
+    )
     try:
         rows = export_query(conn.cloudtrail, query_id, target, fmt, progress=progress, files=files)
     except Exception as exc:
