@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -223,6 +224,21 @@ def test_the_banner_block_works_pasted_into_a_shell(home: Path, secret_from: str
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_port_in_use_says_what_to_do(home: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = serve_command("--no-demo")
+        command[command.index("--port") + 1] = str(port)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Listening" not in done.stdout
+    assert done.stderr.strip() == (
+        f"trailtui serve: cannot listen on 127.0.0.1:{port}: Address already in use (another trailtui serve, "
+        "or another program, has it): choose another with --port N, or --port 0 for a free one"
+    )
 
 
 def test_signatures_are_checked(served: Served) -> None:

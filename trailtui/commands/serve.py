@@ -115,12 +115,6 @@ def run_serve(args: Any) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(name)s %(message)s",
     )
-    if not _is_loopback(args.host):
-        print(
-            f"warning: serving on {args.host}, reachable from other machines; anyone with the credential "
-            "pair can query your logs",
-            file=sys.stderr,
-        )
     open_lake(build_demo_if_empty=not args.no_demo)  # a fresh lake gets the demo, unless asked not to
     cap_memory(memory_cap)
     lake = LocalLake(account_id=args.account_id, region=args.region)
@@ -130,12 +124,25 @@ def run_serve(args: Any) -> int:
             lake.api, args.host, args.port, Credentials(key, secret), faults, args.max_connections
         )
     except OSError as exc:
+        import errno
+
+        advice = ""
+        if exc.errno == errno.EADDRINUSE:
+            advice = " (another trailtui serve, or another program, has it): choose another with --port N, or --port 0 for a free one"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            advice = ": --host must be an address of this machine (127.0.0.1 by default)"
         print(
-            f"trailtui serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            f"trailtui serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}{advice}",
             file=sys.stderr,
         )
         lake.close()
         return 1
+    if not _is_loopback(args.host):
+        print(
+            f"warning: serving on {args.host}, reachable from other machines; anyone with the credential "
+            "pair can query your logs",
+            file=sys.stderr,
+        )
     print(
         f"trailtui serve: CloudTrail Lake API of the local lake at {server.url} "
         f"(account {args.account_id}, {args.region})\n"
