@@ -14,6 +14,7 @@ from tests.logfiles import record, trail_key, write_log
 from trailtui.local.catalog import find_store, list_stores
 from trailtui.local.importer import import_paths
 from trailtui.local.lakefile import LakeFile
+from trailtui.paths import locations
 
 
 def _count(lake: LakeFile, store: str = "trail-logs") -> int:
@@ -60,6 +61,23 @@ def test_duplicate_delivery_within_and_across_files(lake: LakeFile, tmp_path: Pa
     assert report.events_added == 3
     assert report.duplicates == 2
     assert _count(lake) == 3
+
+
+def test_which_copy_of_a_duplicate_is_kept_does_not_depend_on_arrival_order(tmp_path: Path) -> None:
+    # Two copies of one eventID that differ (a replayed or tampered record): every import keeps the same one,
+    # the earliest eventTime first, then the least text, so two lakes built from the same logs agree.
+    early = record(1, eventName="A")
+    late = record(1, eventName="B", eventTime="2024-03-03T00:00:00Z")
+    same_time = record(1, eventName="C")
+    kept = []
+    for n, order in enumerate(([late, same_time, early], [early, late, same_time], [same_time, early, late])):
+        write_log(tmp_path / f"logs{n}" / "a.json.gz", order[:2])
+        write_log(tmp_path / f"logs{n}" / "b.json.gz", order[2:])
+        lake = LakeFile(locations(tmp_path / f"home{n}").ensure())
+        report = import_paths(lake, [tmp_path / f"logs{n}"])
+        assert (report.events_added, report.duplicates) == (1, 2)
+        kept.append(_rows(lake, "SELECT eventname, eventtime FROM EVENTS"))
+    assert kept == [[("A", datetime(2024, 3, 2, 10, 1))]] * 3
 
 
 def test_s3_and_organization_layouts_walked_digests_skipped(lake: LakeFile, tmp_path: Path) -> None:
