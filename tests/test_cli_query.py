@@ -68,3 +68,10 @@ def test_invalid_query_exits_non_zero_with_the_error(
     code, out, err = _run(["query", f"SELECT nope FROM {DEMO_STORE_ID}"], capsys)
     assert code == 1 and out == ""
     assert "InvalidQueryStatementException" in err and "nope" in err
+
+
+def test_a_table_of_no_rows_says_so(demo_lake: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        ["query", f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventName = 'NoSuchCall'"], capsys
+    )
+    assert code == 0 and out == "(no rows)\n"

@@ -44,6 +44,8 @@ def _print_table(pages: list[ResultPage], out: TextIO) -> int:
     rows = [r for p in pages for r in p.rows]
     if columns:
         print(format_table(columns, [["null" if v is None else v for v in r] for r in rows], 80), file=out)
+    elif not rows:  # Lake sends no column names with no rows: say so rather than print nothing at all
+        print("(no rows)", file=out)
     return len(rows)
 
 
