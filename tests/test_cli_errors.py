@@ -156,3 +156,23 @@ def test_a_mistyped_store_in_from_says_how_stores_are_named(
         "n",
         "1",
     ]
+
+
+def test_demo_anchor_is_the_day_after_the_demo_as_its_help_says(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["demo", "--anchor", "2026-13-01"])
+    assert (
+        exited.value.code == 2
+        and "--anchor: '2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    assert "covers the 30 days before this one" in " ".join(capsys.readouterr().out.split())
+    assert main(["demo", "--anchor", "2026-06-01", "--events", "3000"]) == 0
+    with LakeFile(locations().ensure()).reader() as con:
+        (demo,) = list_stores(con, "lake")
+    assert demo.first_event is not None and demo.last_event is not None
+    assert str(demo.first_event) >= "2026-05-02" and str(demo.last_event) < "2026-06-01"
+    assert str(demo.last_event) >= "2026-05-31"

@@ -21,6 +21,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _day(text: str) -> str:
+    """A YYYY-MM-DD date, refused by argparse (with the usage line) when it is not one."""
+    from datetime import datetime
+
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="trailtui",
@@ -73,7 +84,12 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="build the demo organization store (org-events)")
     demo.add_argument("--reset", action="store_true", help="delete and rebuild the demo store")
-    demo.add_argument("--anchor", metavar="YYYY-MM-DD", help="last day of the demo (default: today, UTC)")
+    demo.add_argument(
+        "--anchor",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="the demo covers the 30 days before this one (default: today, UTC)",
+    )
     demo.add_argument("--keep-logs", metavar="DIR", help="also keep the generated trail log files in DIR")
     demo.add_argument("--events", type=int, default=None, help=argparse.SUPPRESS)
 
