@@ -167,6 +167,16 @@ async def test_results_saved_to_s3_on_a_lake_profile_make_the_export(
         assert ex.notified("Downloading the delivered results from s3://query-results/team/AWSLogs/")
         assert target.read_bytes() == reference and private(target)
 
+        # To an S3 object: uploaded with the profile's credentials; an object already there is kept.
+        uri = "s3://query-results/cases/findings.csv"
+        await ex.export(uri)
+        await ex.wait_until(lambda: ex.notified(f"Exported 2,500 rows to {uri}"), what=str(ex.notifications))
+        body = s3.get_object(Bucket="query-results", Key="cases/findings.csv")["Body"].read()
+        assert body == reference
+        await ex.export(uri)
+        await ex.wait_until(lambda: ex.notified("already exists", "error"), what=str(ex.notifications))
+        assert ex.notified("nothing was replaced", "error")
+
         # A delivery that fails is told, and the export reads the pages instead (nothing is run again).
         await ex.command("deliver s3://no-such-bucket-here")
         q = await ex.run(SQL)

@@ -180,6 +180,39 @@ def _from_delivered_files(client: Any, query_id: str, target: Path, files: FromF
         return export_delivered(parts, target, canonical=canonical)
 
 
+def export_to_s3(
+    client: Any,
+    query_id: str,
+    uri: str,
+    files: FromFiles,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Export a query's whole result to the S3 object `uri` (s3://BUCKET/KEY, the format from its suffix):
+    written to a private temporary file as export_query writes any file, then uploaded with the connection's
+    S3 credentials (files.s3). An object already there is never replaced: the export is refused first."""
+    from botocore.exceptions import ClientError
+
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    s3 = (files.s3 or _no_s3)()
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
+            raise
+    else:
+        raise FileExistsError(f"{uri} already exists; name another key (nothing was replaced)")
+    with tempfile.TemporaryDirectory(prefix="trailtui-export-") as scratch:  # mode 0700
+        local = Path(scratch) / key.rsplit("/", 1)[-1]
+        rows = export_query(client, query_id, local, progress=progress, files=files)
+        files.progress(f"Uploading {rows:,} rows to {uri}…")
+        s3.upload_file(str(local), bucket, key)
+    return rows
+
+
+def _no_s3() -> Any:
+    raise RuntimeError("no S3 client for this connection")
+
+
 @contextlib.contextmanager
 def whole_file(target: Path) -> Iterator[IO[str]]:
     """`target` opened for an export, written through `target.part` and renamed only when whole: an export

@@ -13,6 +13,7 @@ local query's stored rows out as result files was tried, and measured slower tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ else:
     _Base = object
 
 S3_PREFIX = "s3://"
+S3_OBJECT = re.compile(r"s3://[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9]/[^\x00-\x1f]+")
 
 
 def memory_name(key: ConnectionKey) -> str:
@@ -134,20 +136,30 @@ class ExportMixin(_Base):
             self.notify("Nothing to export yet: run a query first.", severity="warning")
             return
         default = str(Path.home() / f"trailtui-{run.query_id[:8]}.csv")
-        prompt = PromptScreen(f"Export the whole result to (.csv, .json or .jsonl){_route(run)}:", default)
+        question = (
+            f"Export the whole result to a file or s3://BUCKET/KEY (.csv, .json or .jsonl){_route(run)}:"
+        )
+        prompt = PromptScreen(question, default)
         self.app.push_screen(prompt, lambda path: self._export(path, run))
 
     def _export(self, path: str | None, run: Run) -> None:
         if not path:
             return
-        target = Path(path).expanduser()
-        fmt = target.suffix.lower().lstrip(".")
+        path = path.strip()
+        fmt = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
         if fmt not in ("csv", "json", "jsonl"):
             self.notify("Name the file .csv, .json or .jsonl to choose the format.", severity="error")
             return
+        if path.startswith(S3_PREFIX):  # an S3 object: an existing one is refused by the worker
+            if not S3_OBJECT.match(path):
+                self.notify(f"{path} is not an S3 object: use s3://BUCKET/KEY.csv", severity="error")
+                return
+            self._start_export(path, fmt, run)
+            return
+        target = Path(path).expanduser()
         then_unless_declined(self, target, lambda: self._start_export(target, fmt, run))
 
-    def _start_export(self, target: Path, fmt: str, run: Run) -> None:
+    def _start_export(self, target: Path | str, fmt: str, run: Run) -> None:
         self.notify(f"Exporting to {target}…")
         conn = self.state.connections[run.key]
         self.start_worker(

@@ -262,11 +262,12 @@ def drill_down(
         post(events.EventLoaded(event_id, found.eventjson))
 
 
-def export_results(conn: Connection, query_id: str, target: Path, fmt: str, post: Post) -> None:
-    """A query's whole result to a file, through a temporary file renamed at the end: a CSV from the files
-    the query delivered, else page by page; every detour said."""
+def export_results(conn: Connection, query_id: str, target: Path | str, fmt: str, post: Post) -> None:
+    """A query's whole result to a file (through a temporary file renamed at the end) or to an S3 object
+    (`target` a string s3://BUCKET/KEY): a CSV from the files the query delivered, else page by page;
+    every detour said."""
     from trailtui.connections import delivered_results
-    from trailtui.lake.export import export_query
+    from trailtui.lake.export import export_query, export_to_s3
 
     def progress(rows: int) -> None:
         post(events.ExportProgress(str(target), rows, False))
@@ -275,7 +276,10 @@ def export_results(conn: Connection, query_id: str, target: Path, fmt: str, post
         conn, lambda text: post(events.Notice(text, "warning")), lambda text: post(events.Notice(text))
     )
     try:
-        rows = export_query(conn.cloudtrail, query_id, target, fmt, progress=progress, files=files)
+        if isinstance(target, str):
+            rows = export_to_s3(conn.cloudtrail, query_id, target, files, progress)
+        else:
+            rows = export_query(conn.cloudtrail, query_id, target, fmt, progress=progress, files=files)
     except Exception as exc:
         post(events.ExportProgress(str(target), 0, True, conn.explain(exc)))
         return
