@@ -131,6 +131,35 @@ async def test_toasts_stay_off_the_grid_when_the_results_are_zoomed(demo_lake: A
         assert ex.grid_rows_covered() == 0
 
 
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [
+        ((80, 24), ("ctrl+n",)),
+        ((80, 24), ("f12", "f4")),
+        ((160, 48), ("f12", "f4", "ctrl+n")),
+        ((160, 48), ()),
+    ],
+)
+async def test_the_newest_toast_shows_and_no_toast_covers_the_grid(
+    demo_lake: Any, size: tuple[int, int], keys: tuple[str, ...]
+) -> None:
+    """However tall the editor (small terminal, zoomed results, stores hidden), toasts end above the
+    results, and the newest is the one in view when they do not all fit."""
+    async with explorer(size, toasts=True) as ex:
+        await ex.ready()
+        await ex.run(SHORT)
+        await ex.press("f4", *keys)
+        for key in ("y", "Y", "ctrl+g", "y", "Y", "f11"):  # notifications, one after the other
+            await ex.press(key)
+            await ex.pilot.pause(0.05)
+        await ex.wait_until(lambda: ex.notified("Regions belong to AWS profiles"))
+        await ex.pilot.pause(0.2)
+        assert ex.grid_rows_covered() == 0
+        grid_top = ex.grid.region.y
+        above = "\n".join(ex.screen_lines()[:grid_top])
+        assert "Regions belong" in above  # the newest, on screen above the results
+
+
 async def test_footer_shows_f1_and_context_keeps_connection_and_store_at_80_columns(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()

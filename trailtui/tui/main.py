@@ -134,6 +134,7 @@ class MainScreen(
 
     def on_mount(self) -> None:
         self.fit_to_size(self.app.size.width, self.app.size.height)
+        self.keep_toasts_above_results()
         self.editor.focus()
         self.query_one(StoresPane).show_loading("local", "local lake")
         self.start_worker(

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
+from textual.css.scalar import Scalar
+from textual.widgets._toast import ToastRack
+
 from trailtui.tui import events
 from trailtui.tui.stores import StoresPane
 
@@ -37,6 +41,32 @@ class RoomMixin(_Base):
         alone vanishes after a few seconds and leaves only "loading…"), and a toast for each step."""
         self.query_one(StoresPane).show_building(None if e.ready else e.text)
         self.notify(e.text, severity="error" if e.error else "information")
+
+    def keep_toasts_above_results(self) -> None:
+        """From now on, after each layout the toasts are fitted above the results (on mount)."""
+        self.screen_layout_refresh_signal.subscribe(self, self._fit_toasts)
+
+    def _fit_toasts(self, _screen: object = None) -> None:
+        """Toasts show at the top right, over the editor and the status line, and end where the status line
+        ends: never over the results' rows, whatever the editor's height (small terminal, zoom). With the
+        stores zoomed there is no status line and no results to keep clear. When the rack is too short for
+        every toast, the newest stay in view: each new toast goes on top of the others (Textual's rack adds
+        it below them, where a short rack cuts it off, and cannot scroll while the rack itself is invisible)."""
+        try:
+            rack = self.get_child_by_type(ToastRack)
+        except NoMatches:
+            return  # notifications are off (Textual's headless tests)
+        status = self.query_one("#status").region
+        limit = Scalar.from_number(status.bottom - rack.styles.margin.top) if status.height else None
+        if rack.styles.max_height != limit:
+            rack.styles.max_height = limit
+        shown = list(rack.children)
+        placed = {c for c in shown if c.has_class("-placed")}
+        for holder in shown:  # in the order raised: each new one ends up first
+            if holder not in placed:
+                holder.add_class("-placed")
+                if holder is not rack.children[0]:
+                    rack.move_child(holder, before=0)
 
     def fit_to_size(self, width: int, height: int) -> None:
         small = is_small(width, height)
