@@ -160,6 +160,19 @@ async def test_the_newest_toast_shows_and_no_toast_covers_the_grid(
         assert "Regions belong" in above  # the newest, on screen above the results
 
 
+async def test_the_filter_box_takes_one_line_of_the_grid_at_80x24(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(SHORT)
+        await ex.press("f4")
+        rows = sum(1 for line in ex.screen_lines() if "2026-" in line)
+        await ex.press("slash", *"get")
+        assert ex.filter_text == "get"
+        shown = sum(1 for line in ex.screen_lines() if "2026-" in line)
+        assert shown >= rows - 1 and shown == min(rows - 1, len(ex.shown_rows))
+        assert sum(1 for line in ex.screen_lines() if "│ get" in line) == 1  # what was typed, in view
+
+
 async def test_footer_shows_f1_and_context_keeps_connection_and_store_at_80_columns(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()
