@@ -112,6 +112,13 @@ def test_aws_cli_seed_session(served: Served) -> None:
         ["eventName"],
         ["RecipientAccountId"],
     ]
+    shown = re.findall(  # docs/serve.md prints this session's first rows: they are the demo's
+        r'\{"eventTime": "([^"]+)"\}, \{"eventSource": "([^"]+)"\},\s*\{"eventName": "([^"]+)"\}, '
+        r'\{"RecipientAccountId": "([^"]+)"\}',
+        (Path(__file__).parents[1] / "docs" / "serve.md").read_text(),
+    )
+    got = [tuple(next(iter(c.values())) for c in row) for row in out["QueryResultRows"]]
+    assert len(shown) == 2 and got[:2] == shown
     stores = json.loads(aws(served, "cloudtrail", "list-event-data-stores").stdout)["EventDataStores"]
     assert stores[0]["EventDataStoreArn"].startswith(
         "arn:aws:cloudtrail:us-east-1:444455556666:eventdatastore/"
