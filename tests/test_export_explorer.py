@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from tests.explorer import Explorer, explorer
 from tests.serving import serve_as_profile
+from tests.test_athena_aws import moto_server, moto_url
 from tests.test_delivery import finish, local
 from trailtui.lake.export import FromFiles, export_query
 from trailtui.lake.query import QueryRun
@@ -28,7 +29,7 @@ SQL = (
     "WHERE eventTime > '2026-11-20 00:00:00' ORDER BY eventTime, eventID LIMIT 2500"
 )
 KEY, SECRET = "AKIAEXPORTEXPLORER01", "export-explorer-secret"
-__all__ = ["local"]  # a fixture
+__all__ = ["local", "moto_server", "moto_url"]  # fixtures
 
 
 def no_pages(*_: Any, **__: Any) -> Any:
@@ -239,3 +240,28 @@ def test_unreadable_delivered_files_fall_back_to_pages_saying_why(local: LocalLa
         rows = export_query(ct, query_id, tmp_path / "x.csv", files=FromFiles(s3=denied, notice=told.append))
     assert rows == 2500 and (tmp_path / "x.csv").read_text().count("\n") == 2501
     assert any("AccessDenied" in t and "page by page" in t for t in told), told
+
+
+async def test_a_query_on_an_athena_table_says_it_was_not_saved(
+    moto_url: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`:deliver` on a profile whose store is an Athena table: Athena keeps its results in its own output
+    location, so the explorer says the results were not saved instead of showing a delivery PENDING for good."""
+    from tests.test_accounts import aws_stores_text
+    from tests.test_athena_aws import REGION, _config, _create, _org_trail, _seed_results
+
+    _org_trail(moto_url)
+    assert _create(capsys)[0] == 0
+    _config(home, '[athena]\noutput_location = "s3://results/trailtui/"\n')
+    _seed_results(moto_url, [["GetObject", "3"]], ["eventname", "_col1"])
+    async with explorer((80, 24), region=REGION) as ex:
+        await ex.wait_until(lambda: "trail.logs [Athena]" in aws_stores_text(ex), timeout=60)
+        await ex.command("deliver s3://results/saved")
+        await ex.wait_until(lambda: ex.notified("now also save their whole results to s3://results/saved"))
+        await ex.start("SELECT eventName, count(*) FROM trail.logs WHERE eventTime > '2026-11-01' GROUP BY 1")
+        q = await ex.finished(60)
+        assert q.status == "FINISHED" and q.loaded == 1
+        await ex.wait_until(
+            lambda: ex.notified("were not saved as files", "warning"), what=str(ex.notifications)
+        )
+        assert "delivery" not in ex.status_line
