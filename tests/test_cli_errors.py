@@ -176,3 +176,12 @@ def test_demo_anchor_is_the_day_after_the_demo_as_its_help_says(
     assert demo.first_event is not None and demo.last_event is not None
     assert str(demo.first_event) >= "2026-05-02" and str(demo.last_event) < "2026-06-01"
     assert str(demo.last_event) >= "2026-05-31"
+
+
+def test_import_from_s3_without_credentials_says_so_and_creates_no_store(
+    home: Path, no_aws_setup: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["import", "s3://my-trail-bucket/AWSLogs", "--store", "from-s3"], capsys)
+    assert code == 1 and out == ""
+    assert "No AWS credentials were found" in err and "--profile" in err
+    assert "from-s3" not in _store_names()

@@ -69,6 +69,9 @@ def run_import(args: Any) -> int:
     except S3ImportError as exc:
         print(f"trailtui import: {exc}", file=sys.stderr)
         return 2
+    s3 = _s3_client(args) if remote else None
+    if remote and s3 is None:
+        return 1
     missing = _missing(local)
     if missing:
         for path in missing:
@@ -99,7 +102,7 @@ def run_import(args: Any) -> int:
     for uri in remote:
         if status == 130:
             break
-        status = max(status, _import_s3(imports, uri, args, store, created and not local))
+        status = max(status, _import_s3(imports, uri, args, store, created and not local, s3))
     return status
 
 
@@ -113,20 +116,27 @@ def _failed(imports: Imports, import_id: str) -> int:
     return 1
 
 
-def _import_s3(imports: Imports, uri: str, args: Any, store: StoreRecord, created: bool) -> int:
+def _s3_client(args: Any) -> Any:
+    """The S3 client of the import's profile, or None after saying why there is none (an unknown profile, no
+    credentials): checked before a store is created, since nothing could be read without them."""
+    from botocore.exceptions import NoCredentialsError
+
     from trailtui.aws.session import aws_client, aws_session
     from trailtui.lake.errors import explain
-    from trailtui.local.s3import import parse_list
 
     try:
-        plan_from_text(uri, args.since, args.until, args.accounts, args.regions)  # check the flags first
-        s3 = aws_client(aws_session(args.profile, args.region), "s3")
-    except S3ImportError as exc:
-        print(f"trailtui import: {exc}", file=sys.stderr)
-        return 2
+        session = aws_session(args.profile, args.region)
+        if session.get_credentials() is None:
+            raise NoCredentialsError()
+        return aws_client(session, "s3")
     except Exception as exc:
         print(f"trailtui import: {sanitize(explain(exc, args.profile))}", file=sys.stderr)
-        return 1
+        return None
+
+
+def _import_s3(imports: Imports, uri: str, args: Any, store: StoreRecord, created: bool, s3: Any) -> int:
+    from trailtui.local.s3import import parse_list
+
     imports.s3_client = lambda _region: s3
     filters = {
         "since": args.since,
