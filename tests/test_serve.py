@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -185,19 +186,17 @@ def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, 
         f"An error occurred (MissingAuthenticationTokenException) {calling}Missing Authentication Token"
     )
     (tmp_path / "sitecustomize.py").write_text(_CLOCK_OFF)
-    stamp = r"\d{8}T\d{6}Z"
-    slow = error_line(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-20")
-    assert re.fullmatch(
-        rf"An error occurred \(InvalidSignatureException\) {calling}Signature expired: ({stamp}) is now "
-        rf"earlier than ({stamp}) \(({stamp}) - 15 min\.\)",
-        slow,
-    ), slow
-    fast = error_line(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="20")
-    assert re.fullmatch(
-        rf"An error occurred \(InvalidSignatureException\) {calling}Signature not yet current: {stamp} is "
-        rf"still later than {stamp} \({stamp} \+ 15 min\.\)",
-        fast,
-    ), fast
+    words = {
+        -20: r"Signature expired: (\S+) is now earlier than (\S+) \((\S+) - 15 min\.\)",
+        20: r"Signature not yet current: (\S+) is still later than (\S+) \((\S+) \+ 15 min\.\)",
+    }
+    for minutes, wording in words.items():  # the client's clock 20 minutes slow, then 20 minutes fast
+        line = error_line(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES=str(minutes))
+        m = re.fullmatch(rf"An error occurred \(InvalidSignatureException\) {calling}{wording}", line)
+        assert m, line
+        signed, bound, now = (datetime.strptime(g, "%Y%m%dT%H%M%SZ") for g in m.groups())
+        assert bound - now == timedelta(minutes=15 if minutes > 0 else -15)
+        assert abs(signed - now - timedelta(minutes=minutes)) < timedelta(minutes=1)
     on_time = aws(
         served, "cloudtrail", "list-event-data-stores", PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-14"
     )
