@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -327,6 +328,24 @@ def _outcomes(ct: Any, calls: int) -> list[str]:
         except ClientError as exc:
             seq.append(exc.response["Error"]["Code"])
     return seq
+
+
+def test_the_log_says_why_a_request_was_not_authenticated(
+    start_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = start_server()
+    with caplog.at_level(logging.INFO, logger="trailtui"):
+        for wrong in ({"secret": "wrong"}, {"key": "AKIAUNKNOWN0000"}):
+            with pytest.raises(ClientError):
+                client(url, **wrong).list_event_data_stores()
+        client(url).list_event_data_stores()
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("trailtui")]
+    assert [re.sub(r"\d+ms$", "Nms", ln) for ln in lines] == [
+        "127.0.0.1 (not authenticated: InvalidSignatureException) 403 Nms",
+        "127.0.0.1 (not authenticated: UnrecognizedClientException) 403 Nms",
+        "127.0.0.1 ListEventDataStores 200 Nms",
+    ]
+    assert SECRET not in " ".join(lines) and "wrong" not in " ".join(lines)
 
 
 def test_fault_throttling_is_retried_by_botocore(start_server: Any) -> None:

@@ -233,6 +233,9 @@ class _Handler(BaseHTTPRequestHandler):
                 (*self.server.regions, "us-east-1") if sts else self.server.regions,
             )
         except LakeError as exc:
+            # The code tells the operator which half of the pair a client has wrong (key or secret, or its
+            # clock); it is ours, never the client's text.
+            self._logged_operation = f"(not authenticated: {exc.code})"
             return sts_error_reply(exc) if sts else error_reply(exc)
         self._logged_operation = loggable_operation(target)
         try:
