@@ -75,3 +75,14 @@ def test_a_table_of_no_rows_says_so(demo_lake: Any, capsys: pytest.CaptureFixtur
         ["query", f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventName = 'NoSuchCall'"], capsys
     )
     assert code == 0 and out == "(no rows)\n"
+
+
+def test_output_format_follows_the_extension(
+    demo_lake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("rows.jsonl", "rows.NDJSON"):
+        assert _run(["query", SQL, "--output", str(tmp_path / name)], capsys)[0] == 0
+        lines = (tmp_path / name).read_text().splitlines()
+        assert len(lines) > 3 and [list(c) for c in json.loads(lines[0])] == [["eventName"], ["n"]]
+    assert _run(["query", SQL, "-o", str(tmp_path / "rows.json")], capsys)[0] == 0
+    assert json.loads((tmp_path / "rows.json").read_text())["QueryStatus"] == "FINISHED"

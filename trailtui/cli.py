@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from trailtui import __version__
 
@@ -217,8 +218,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            if args.format == "table" and args.output:
-                args.format = "csv" if args.output.endswith(".csv") else "json"
+            if args.format == "table" and args.output:  # no --format: the file's extension says which
+                suffix = Path(args.output).suffix.lower()
+                args.format = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "json")
             conn = connect(args.profile, args.region, args.endpoint_url)
             try:
                 return run_query(sql, args.format, args.output, conn, delivery_uri=args.delivery_uri)
