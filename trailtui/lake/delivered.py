@@ -7,6 +7,11 @@ a quote or a line break; NULL is an empty field), the rule Python's csv writer a
 the delivered text with two changes made on whole blocks at once: a leading apostrophe where a field starts
 with a formula character, and CRLF at the end of each row. Parsing every row in Python took longer than the
 query. Files from elsewhere (CloudTrail Lake's own, in S3) are parsed and written row by row.
+
+Before that: what DescribeQuery says of the delivery (`delivery_of` waits while it is PENDING: Lake writes
+the files after the query finished), and the files themselves (`delivered_parts`: a file:// folder's, or
+downloaded from S3 into a private folder). lake/export.py's export_query puts these together for the CLI
+and the explorer.
 """
 
 from __future__ import annotations
