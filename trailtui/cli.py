@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser(
         "stores", help="list the local lake's event data stores (or, with --profile, Lake's and Athena's)"
     )
-    st.add_argument("--format", choices=("table", "json"), default="table")
+    st.add_argument("--format", choices=("table", "json"), default="table", help="default: %(default)s")
     st.add_argument("--profile", help="list this AWS profile's Lake stores and Athena CloudTrail tables")
     st.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
 
@@ -97,7 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a CloudTrail Lake query and print its results")
     q.add_argument("sql", nargs="?", help="the query; '-' or omitted reads standard input")
     q.add_argument("--file", "-f", metavar="FILE", help="read the query from FILE ('-' for standard input)")
-    q.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table")
+    q.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "jsonl"),
+        help="default: table, or with --output the file's extension (.csv, .jsonl/.ndjson, else json)",
+    )
     q.add_argument(
         "--output", "-o", metavar="FILE", help="write the results to FILE instead of standard output"
     )
@@ -109,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--profile", help="query AWS CloudTrail Lake with this AWS profile")
     q.add_argument("--region", help="AWS Region (with --profile, or the default credential chain)")
-    q.add_argument("--endpoint-url", help="any CloudTrail endpoint, e.g. a `trailtui serve` URL")
+    q.add_argument(
+        "--endpoint-url", metavar="URL", help="any CloudTrail endpoint, e.g. a `trailtui serve` URL"
+    )
 
     sv = sub.add_parser(
         "serve", help="serve the local lake as a CloudTrail endpoint for the AWS CLI and SDKs"
@@ -150,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     hi = sub.add_parser("history", help="show the query history")
-    hi.add_argument("--format", choices=("table", "json"), default="table")
+    hi.add_argument("--format", choices=("table", "json"), default="table", help="default: %(default)s")
     hi.add_argument(
         "--search", default="", metavar="TEXT", help="only queries whose SQL, store, ID or error contain TEXT"
     )
@@ -218,9 +224,11 @@ def _dispatch(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            if args.format == "table" and args.output:  # no --format: the file's extension says which
+            # A file holds csv, json or json lines: without --format, its extension says which.
+            if args.format in (None, "table") and args.output:
                 suffix = Path(args.output).suffix.lower()
                 args.format = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "json")
+            args.format = args.format or "table"
             conn = connect(args.profile, args.region, args.endpoint_url)
             try:
                 return run_query(sql, args.format, args.output, conn, delivery_uri=args.delivery_uri)
