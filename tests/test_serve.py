@@ -348,6 +348,21 @@ def test_the_log_says_why_a_request_was_not_authenticated(
     assert SECRET not in " ".join(lines) and "wrong" not in " ".join(lines)
 
 
+def test_the_python_example_of_the_docs_runs_as_written(start_server: Any) -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "serve.md").read_text()
+    example = re.search(r"```python\n(.*?)```", docs, re.S)
+    assert example, "docs/serve.md shows a boto3 example"
+    code = example.group(1).replace("http://127.0.0.1:8743", start_server())
+    code = code.replace('"AKIA..."', repr(KEY)).replace(
+        'aws_secret_access_key="..."', f"aws_secret_access_key={SECRET!r}"
+    )
+    scope: dict[str, Any] = {}
+    exec(
+        compile(code, "docs/serve.md", "exec"), scope
+    )  # the reader's script, with this server's URL and keys
+    assert sum(int(row[1]["_col1"]) for row in scope["rows"]) >= 100_000
+
+
 def test_fault_throttling_is_retried_by_botocore(start_server: Any) -> None:
     url = start_server("throttle=0.5,seed=3")
     codes = _outcomes(client(url), 12)
