@@ -138,6 +138,36 @@ def test_aws_cli_seed_session(served: Served) -> None:
     assert ident["Account"] == "444455556666" and ident["Arn"].endswith(":user/trailtui-serve")
 
 
+def test_the_profile_of_the_docs_works_for_the_aws_cli_and_trailtui(served: Served, tmp_path: Path) -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "serve.md").read_text()
+    example = re.search(r"```ini\n(.*?)```", docs, re.S)
+    assert example, "docs/serve.md shows the profile to add"
+    text = example.group(1).replace("http://127.0.0.1:8743", served.url)
+    text = text.replace("aws_access_key_id = AKIA...", f"aws_access_key_id = {KEY}")
+    text = text.replace("aws_secret_access_key = ...", f"aws_secret_access_key = {SECRET}")
+    config, credentials = text.split("# ~/.aws/credentials\n")
+    (tmp_path / "config").write_text(config)
+    (tmp_path / "credentials").write_text(credentials)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=str(tmp_path / "config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials")
+    )
+
+    def run(*command: str) -> str:
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, check=True, timeout=120
+        ).stdout
+
+    stores = json.loads(run(str(AWS), "--profile", "local-lake", "cloudtrail", "list-event-data-stores"))
+    assert [s["Name"] for s in stores["EventDataStores"]] == ["org-events"]
+    assert json.loads(run(str(AWS), "--profile", "local-lake", "sts", "get-caller-identity"))["Account"] == (
+        "444455556666"
+    )
+    sql = f"SELECT count(*) AS n FROM {DEMO_STORE_ID} WHERE eventName = 'StopLogging'"
+    out = run(sys.executable, "-m", "trailtui", "query", "--profile", "local-lake", "--format", "csv", sql)
+    assert out.split()[0] == "n" and int(out.split()[1]) >= 1
+
+
 def test_aws_cli_prints_errors_as_for_aws(served: Served) -> None:
     bad = aws(served, "cloudtrail", "start-query", "--query-statement", "DROP TABLE x", check=False)
     assert bad.returncode != 0
