@@ -59,7 +59,7 @@ async def test_store_command_says_where_queries_go_once(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()
         await ex.command("store org-events")
-        await ex.wait_until(lambda: ex.notified("Queries now run on org-events"), what="the notice")
+        await ex.wait_until(lambda: ex.notified("Current store: org-events"), what="the notice")
         await ex.command("store nope")  # typed after: every notice of the first command came before
         await ex.wait_until(lambda: ex.notified("No store nope is loaded."), what="the second notice")
-        assert sum("Queries now run on" in text for text in ex.notifications) == 1
+        assert sum("Current store:" in text for text in ex.notifications) == 1

@@ -200,7 +200,7 @@ async def test_store_selection_and_insert_id(demo_lake: Any, tmp_path: Path) -> 
         ex.editor.move_cursor((0, 14))
         await ex.command("store second-store")
         await ex.wait_until(lambda: "store second-store" in ex.context)
-        assert ex.notified("Queries now run on second-store")
+        assert ex.notified("Current store: second-store")
         await ex.press("ctrl+o")
         assert ex.editor.text == f"SELECT * FROM {other.id}"
         await ex.command("store nosuch")

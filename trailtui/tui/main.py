@@ -235,12 +235,19 @@ class MainScreen(
     @on(StoresPane.StoreChosen)
     def _store_chosen(self, message: StoresPane.StoreChosen) -> None:
         store: EventDataStore = message.store
-        if store.connection != self.state.current:
+        label = self.state.label(store.connection)
+        moved = store.connection != self.state.current
+        if moved:
             self.remember_current()
             self.state.current = store.connection
         self.state.store = store
         self.update_context()
-        self.notify(f"Queries now run on {store.name} ({self.state.label(store.connection)})")
+        # Not "queries now run on the store": the FROM clause says which store a query reads.
+        self.notify(
+            (f"Queries now run on {label}. " if moved else "")
+            + f"Current store: {store.name} ({label}); a query reads the store its FROM names, "
+            "ctrl+o inserts this one's ID."
+        )
 
     # -- focus, keys, commands ----------------------------------------------------------------------------
     def action_focus_pane(self, pane: str) -> None:
