@@ -108,6 +108,23 @@ async def test_zoom_and_f12_are_in_the_help(demo_lake: Any) -> None:
         assert "f12" in text and "Hide the stores pane" in text
 
 
+async def test_the_help_leaves_room_for_what_keys_do_at_80x24(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.press("f1")
+        await ex.wait_until(lambda: isinstance(ex.screen, dialogs.HelpScreen))
+        await ex.pilot.pause()
+        line = next(line for line in ex.screen_lines() if "ctrl+q" in line)
+        assert line.index("Quit") - line.index("ctrl+q") <= 28  # the widest key used to push it to 35
+        seen: list[str] = []
+        for _ in range(12):  # page through it all
+            seen += ex.screen_lines()
+            await ex.press("pagedown")
+            await ex.pilot.pause()
+        text = "\n".join(seen)
+        assert ":import" in text and "PATH|s3://BUCKET[/PREFIX]" in text  # the longest key, whole, wrapped
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_toasts_never_cover_the_grid_rows(demo_lake: Any, size: tuple[int, int]) -> None:
     async with explorer(size, toasts=True) as ex:

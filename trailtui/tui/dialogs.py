@@ -48,7 +48,8 @@ def key_label(keys: str) -> str:
 
 def help_table() -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column("key", style="bold cyan", no_wrap=True)
+    # The keys' column wraps (`:import PATH|s3://…`, the longest, took 35 of 70 cells at 80x24).
+    table.add_column("key", style="bold cyan", max_width=26)
     table.add_column("what")
     for context, title in _CONTEXTS.items():
         keys = [k for k in KEYMAP if k.context == context]
