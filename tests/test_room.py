@@ -108,6 +108,16 @@ async def test_zoom_and_f12_are_in_the_help(demo_lake: Any) -> None:
         assert "f12" in text and "Hide the stores pane" in text
 
 
+async def test_the_first_screen_says_what_to_do_without_cutting_it_at_80x24(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        lines = ex.screen_lines()
+        status = next(line for line in lines if "No query yet" in line)
+        results = next(line for line in lines if "No results yet" in line)
+        assert "…" not in status and "F1" in status
+        assert "…" not in results and "ctrl+j" in results
+
+
 async def test_the_help_leaves_room_for_what_keys_do_at_80x24(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()

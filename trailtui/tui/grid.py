@@ -109,7 +109,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._offsets: list[int] = []  # x of each shown column: pinned from 0, the others from 0 after them
         self._pinned = 0  # how many of `_shown` are pinned
         self._pin_width = 0
-        self.empty_message = "No results yet. Write a query and press ctrl+j (or F5)."
+        self.empty_message = "No results yet: ctrl+j (or F5) runs the query."  # whole at 80x24
         self._frame: _Frame | None = None  # set while a frame is drawn
         self._relayout_soon = Throttle(self, STREAMING_UPDATES, self._relayout)
 

@@ -66,7 +66,7 @@ class QueryStatusBar(Static):
         run = self.run
         if run is None:
             return Text(
-                "No query yet.  ctrl+j or F5 runs the editor's statement; F1 shows every key.",
+                "No query yet.  ctrl+j or F5 runs one; F1: every key.",  # whole at 80x24
                 style="italic",
                 no_wrap=True,
                 overflow="ellipsis",
