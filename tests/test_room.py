@@ -118,6 +118,23 @@ async def test_the_first_screen_says_what_to_do_without_cutting_it_at_80x24(demo
         assert "…" not in results and "ctrl+j" in results
 
 
+async def test_chart_bars_keep_their_values_on_their_lines_at_80x24(demo_lake: Any) -> None:
+    """More bars than lines: the scrollbar comes, and each bar's value stays at the end of its line."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(
+            "SELECT eventName, count(*) AS n FROM 0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d GROUP BY 1 ORDER BY 2 DESC"
+        )
+        await ex.press("f4", "v")
+        await ex.wait_until(lambda: bool(ex.chart_text), what="the chart")
+        await ex.pilot.pause()
+        inside = [line[1:-1].strip() for line in ex.screen_lines()[2:-2]]
+        bars = [line for line in inside if "│" in line]
+        assert len(bars) >= 15
+        assert not [line for line in inside if re.fullmatch(r"[\d,.]+", line)]  # no value on a line alone
+        assert all(re.search(r" [\d,]+$", line.rstrip("▁▂▃▄▅▆▇█ ")) for line in bars)  # (the scrollbar after)
+
+
 async def test_the_help_leaves_room_for_what_keys_do_at_80x24(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()

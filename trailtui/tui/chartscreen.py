@@ -136,7 +136,11 @@ class ChartScreen(ModalScreen[None]):
     def _draw_bars(self) -> None:
         if self.bars is None:
             return
-        width = self.query_one("#chart-bars-scroll").content_region.width or self.size.width - 6
+        scroll = self.query_one("#chart-bars-scroll")
+        width = scroll.content_region.width or self.size.width - 6
+        # Room for the scrollbar, which comes once the bars are drawn: a line one cell too long wrapped
+        # its value onto a line of its own.
+        width -= scroll.styles.scrollbar_size_vertical
         self.query_one("#chart-bars", Static).update(render_bars(self.bars, max(20, width - 1)))
 
     def on_bucket_moved(self, _: BucketMoved) -> None:
