@@ -91,34 +91,23 @@ class RecordSource:
     etag: str
 
 
-# Each record's eventID and eventTime, as text (the time is cast where it is used, so a record whose eventTime
-# is not a time is counted, per file, as invalid). A record that is not an object yields NULLs.
-_IDENTITY = '{"eventID":"VARCHAR","eventTime":"VARCHAR"}'
-_RECORDS_IDENTITY = '{"Records":[' + _IDENTITY + "]}"
-
-
 def _reader_sql(fmt: LogFormat, gzipped: bool) -> str:
-    """SQL yielding (src, r, j): each record of the batch's files, its identity r (eventID, eventTime) and
-    its compact JSON text j, with its file."""
+    """SQL yielding (src, j): each record of the batch's files as compact JSON text, with its file."""
     opts = (
         f"filename=true, compression={'gzip' if gzipped else 'none'!r}, "
         f"maximum_object_size={MAX_OBJECT_BYTES}"
     )
     if fmt is LogFormat.RECORDS:
-        # Extracting the Records elements re-serialises each record compactly (and parses the file once);
-        # the identities come from one more parse of the whole file, the two lists unnested side by side.
-        # Measured on 200,000 events: taking them from each record's text instead (json_extract_string,
-        # a parse per record) cost 0.5 CPU s more. 'unstructured' (one object, or several, however laid
-        # out): 'auto' spends about 15% more CPU reading, deciding what the format is.
+        # Extracting the Records elements re-serialises each record compactly (and parses the file once).
+        # 'unstructured' (one object, or several, however laid out): 'auto' spends about 15% more CPU
+        # reading, deciding what the format is (measured on 200,000 events: 1.46-1.50 against 1.69-1.83 s).
         return (
-            "SELECT filename AS src, "
-            f"unnest(json_transform(json, '{_RECORDS_IDENTITY}').Records) AS r, "
-            "unnest(json_extract(json, '$.Records[*]'))::VARCHAR AS j "
+            "SELECT filename AS src, unnest(json_extract(json, '$.Records[*]'))::VARCHAR AS j "
             f"FROM read_json_objects($files, format='unstructured', {opts})"
         )
     shape = "array" if fmt is LogFormat.ARRAY else "auto"
     return (
-        f"SELECT filename AS src, json_transform(json, '{_IDENTITY}') AS r, json(json)::VARCHAR AS j "
+        "SELECT filename AS src, json(json)::VARCHAR AS j "
         f"FROM read_json_objects($files, format='{shape}', {opts})"
     )
 
@@ -127,41 +116,32 @@ _STAGE = "trailtui_import_batch"
 
 
 def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
-    """The batch, light: source, record text, eventID, eventTime and key, in eventTime order.
-
-    A record needs a time to be placed in a store. One without eventID (very old records, synthetic
-    fixtures) is kept and deduplicated by the checksum of its text instead.
-    The order is (eventTime, key) only: with the record text as a third sort key (to order copies of a
-    duplicate) the sort cost 0.4 CPU s more on 200,000 events; _dedup_sql orders the copies instead."""
+    """The batch, light: source, record text, checksum, eventID and eventTime (one parse per record),
+    in eventTime order (ties in key and text order, so which copy of a duplicate is kept is decided)."""
     return (
         f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS "
-        "SELECT src, j, r.eventID AS id, try_cast(r.eventTime AS TIMESTAMP) AS ts, "
-        "CASE WHEN r.eventID IS NULL THEN 'md5:' || md5(j) ELSE r.eventID END AS k "
-        f"FROM ({_reader_sql(fmt, gzipped)}) ORDER BY ts, k"
+        "SELECT src, j, ke[1] AS id, try_cast(ke[2] AS TIMESTAMP) AS ts, "
+        "CASE WHEN ke[1] IS NULL THEN 'md5:' || md5(j) ELSE ke[1] END AS k FROM ("
+        "  SELECT src, j, json_extract_string(j, ['$.eventID', '$.eventTime']) AS ke "
+        f"  FROM ({_reader_sql(fmt, gzipped)})) ORDER BY ts, k, j"
     )
 
 
-def _dedup_sql(table: str, content_keys: bool) -> str:
+# A record needs a time to be placed in a store. One without eventID (very old records, synthetic
+# fixtures) is kept and deduplicated by the checksum of its text instead.
+_KEY_STORED = "CASE WHEN eventid IS NULL THEN 'md5:' || md5(eventjson) ELSE eventid END"
+
+
+def _dedup_sql(table: str) -> str:
     """Leave in the stage only the records to add: one per key, none the store already has.
 
-    Of copies of a record in the batch, the earliest eventTime is kept, then the least text, whatever
-    order they came in. A duplicate delivery carries the same eventTime, so only the batch's time span of
-    the store is compared, which DuckDB's zone maps reduce to a few row groups; the store's records
-    without eventID (keyed by their text's checksum, which means reading that text) are only compared
-    when the batch has such records (`content_keys`)."""
-    stored = f"SELECT eventid FROM {table} WHERE eventtime BETWEEN $lo AND $hi AND eventid IS NOT NULL"
-    if content_keys:
-        stored += (
-            f" UNION ALL SELECT 'md5:' || md5(eventjson) FROM {table} "
-            "WHERE eventtime BETWEEN $lo AND $hi AND eventid IS NULL"
-        )
+    A duplicate delivery carries the same eventTime, so only the batch's time span of the store is
+    compared, which DuckDB's zone maps reduce to a few row groups."""
     return (
-        f"DELETE FROM {_STAGE} WHERE ts IS NULL OR k IN ({stored}) OR rowid IN ("
-        "  SELECT rowid FROM ("
-        "    SELECT rowid, row_number() OVER (PARTITION BY k ORDER BY ts, j) AS copy "
-        f"    FROM {_STAGE} WHERE ts IS NOT NULL AND k IN ("
-        f"      SELECT k FROM {_STAGE} WHERE ts IS NOT NULL GROUP BY k HAVING count(*) > 1)"
-        "  ) WHERE copy > 1)"
+        f"DELETE FROM {_STAGE} WHERE ts IS NULL OR rowid NOT IN ("
+        f"  SELECT min(rowid) FROM {_STAGE} WHERE ts IS NOT NULL AND k NOT IN ("
+        f"    SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
+        f"  GROUP BY k)"
     )
 
 
@@ -239,8 +219,7 @@ def _run_batch(
     ends = [hi for *_, hi in counts if hi is not None]
     added = 0
     if starts:
-        content_keys = any(n for _, (_, _, n) in per_file.items())
-        con.execute(_dedup_sql(store.table_name, content_keys), {"lo": min(starts), "hi": max(ends)})
+        con.execute(_dedup_sql(store.table_name), {"lo": min(starts), "hi": max(ends)})
         row = con.execute(_insert_sql(store.table_name)).fetchone()
         added = int(row[0]) if row else 0
     con.execute(f"SET preserve_insertion_order = {bool(setting and setting[0])}")
