@@ -86,3 +86,13 @@ def test_output_format_follows_the_extension(
         assert len(lines) > 3 and [list(c) for c in json.loads(lines[0])] == [["eventName"], ["n"]]
     assert _run(["query", SQL, "-o", str(tmp_path / "rows.json")], capsys)[0] == 0
     assert json.loads((tmp_path / "rows.json").read_text())["QueryStatus"] == "FINISHED"
+
+
+def test_the_stores_table_fits_a_terminal_and_json_has_the_arn(
+    demo_lake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["stores"], capsys)
+    assert code == 0 and out.split()[:6] == ["ID", "NAME", "STATUS", "ORG", "EVENTS", "TIME"]
+    assert DEMO_STORE_ID in out and "org-events" in out and max(len(ln) for ln in out.splitlines()) <= 120
+    (store,) = json.loads(_run(["stores", "--format", "json"], capsys)[1])["EventDataStores"]
+    assert store["EventDataStoreArn"].endswith(f":eventdatastore/{DEMO_STORE_ID}")
