@@ -234,6 +234,27 @@ def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, 
     assert json.loads(on_time.stdout)["EventDataStores"]  # within AWS's 15 minutes, a slow clock is fine
 
 
+def test_trailtui_query_on_a_machine_whose_clock_is_off_says_so(served: Served, tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(_CLOCK_OFF)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_CONFIG_FILE="/dev/null")
+    env.update(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-30")
+    command = [
+        sys.executable,
+        "-m",
+        "trailtui",
+        "query",
+        "--endpoint-url",
+        served.url,
+        "--region",
+        "us-east-1",
+    ]
+    done = subprocess.run([*command, SEED], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("trailtui: This machine's clock is more than 15 minutes off")
+    assert "Signature expired:" in done.stderr and "Set the clock right" in done.stderr
+
+
 @pytest.mark.parametrize("secret_from", ["generated", "environment", "flag"])
 def test_the_banner_block_works_pasted_into_a_shell(home: Path, secret_from: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

@@ -109,6 +109,10 @@ def explain(exc: BaseException, profile: str | None = None) -> str:
         if operation and f":{operation}" not in msg:
             return f"Access denied: {msg} (this needs the {service}:{operation} permission)"
         return f"Access denied: {msg}"
+    if msg.startswith(("Signature expired:", "Signature not yet current:")):
+        # AWS (and `trailtui serve`) refuse a signature more than 15 minutes from their clock: the machine's
+        # clock is wrong, not the credentials.
+        return f"This machine's clock is more than 15 minutes off, so AWS refused the request ({msg}). Set the clock right (NTP) and try again."
     if code in ("UnrecognizedClientException", "InvalidSignatureException", "InvalidClientTokenId"):
         return f"The credentials were rejected ({code}): {msg}"
     if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
