@@ -185,3 +185,13 @@ def test_import_from_s3_without_credentials_says_so_and_creates_no_store(
     assert code == 1 and out == ""
     assert "No AWS credentials were found" in err and "--profile" in err
     assert "from-s3" not in _store_names()
+
+
+def test_athena_create_table_needs_an_s3_location(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(
+        ["athena", "create-table", "my-trail-bucket", "--database", "d", "--table", "t"], capsys
+    )
+    assert code == 2
+    assert (
+        "'my-trail-bucket' is not an S3 location: give the bucket the trail writes to as s3://BUCKET" in err
+    )

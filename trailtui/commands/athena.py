@@ -28,6 +28,13 @@ def run_create_table(
 
     out = out or sys.stdout
     err = err or sys.stderr
+    if not location.startswith("s3://") or location.rstrip("/") == "s3:":
+        print(
+            f"trailtui athena create-table: {sanitize(location)!r} is not an S3 location: give the bucket the "
+            "trail writes to as s3://BUCKET[/PREFIX]",
+            file=err,
+        )
+        return 2
     try:
         session = aws_session(profile, region)
         layout = detect_layout(aws_client(session, "s3"), location)
