@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.explorer import Explorer, explorer, without_aws
+from trailtui.tui.stores import StoresPane
 
 LONG = "prod-organization-trail-archive-us-east-1"
 
@@ -56,3 +57,13 @@ async def test_a_long_store_name_keeps_its_ends_and_shows_whole_when_highlighted
             await ex.press("down")
         assert LONG in "".join(line.strip() for line in ex.stores_pane_lines())  # whole, below the tree
         assert "org-events [org]" in _words(ex)  # a name that fits is left as it is
+
+
+async def test_a_connection_label_never_sends_a_control_character(demo_lake: Any) -> None:
+    """A profile's name comes from the AWS config file: shown with its escapes visible, as event text is."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.app.main.query_one(StoresPane).show_loading("aws", "AWS evil\x1b[2J\u202e (us-east-1)")
+        await ex.pilot.pause()
+        text = ex.stores_text(1)
+        assert "\x1b" not in text and "\u202e" not in text and "\\x1b[2J" in text

@@ -178,10 +178,10 @@ class StoresPane(Vertical):
     def _group(self, connection: str, label: str) -> TreeNode[EventDataStore | None]:
         node = self._groups.get(connection)
         if node is None:
-            node = self.store_tree.root.add(Text(label, style="bold"), data=None, expand=True)
+            node = self.store_tree.root.add(safe_text(label, style="bold"), data=None, expand=True)
             self._groups[connection] = node
         else:
-            node.set_label(Text(label, style="bold"))
+            node.set_label(safe_text(label, style="bold"))
         return node
 
     # -- room ---------------------------------------------------------------------------------------------
