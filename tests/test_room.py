@@ -135,6 +135,21 @@ async def test_chart_bars_keep_their_values_on_their_lines_at_80x24(demo_lake: A
         assert all(re.search(r" [\d,]+$", line.rstrip("▁▂▃▄▅▆▇█ ")) for line in bars)  # (the scrollbar after)
 
 
+async def test_dialog_titles_wrap_rather_than_being_cut_at_80x24(demo_lake: Any) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.press("ctrl+l")
+        await ex.wait_until(lambda: isinstance(ex.screen, library.LibraryScreen))
+        await ex.pilot.pause()
+        assert "ctrl+z undoes)" in "\n".join(ex.screen_lines())  # the end of the library's title
+        await ex.press("escape", "ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, history.HistoryScreen))
+        await ex.pilot.pause()
+        lines = ex.screen_lines()
+        at = next(i for i, line in enumerate(lines) if "Query history" in line)
+        assert "store" in lines[at + 1]  # "... the service's list for the current store", on two lines
+
+
 async def test_the_help_leaves_room_for_what_keys_do_at_80x24(demo_lake: Any) -> None:
     async with explorer((80, 24)) as ex:
         await ex.ready()

@@ -64,7 +64,7 @@ class DetailScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     DetailScreen { align: center middle; }
     DetailScreen > Vertical { width: 94%; height: 90%; border: round $accent; background: $surface; }
-    DetailScreen #detail-title { height: 1; background: $primary-darken-2; padding: 0 1; text-style: bold; }
+    DetailScreen #detail-title { height: auto; max-height: 3; background: $primary-darken-2; padding: 0 1; text-style: bold; }
     DetailScreen VerticalScroll { height: 1fr; padding: 0 1; }
     DetailScreen Tree { height: 1fr; }
     """

@@ -90,7 +90,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
     DEFAULT_CSS = """
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
-    HistoryScreen #history-title { height: 1; padding: 0 1; background: $primary-darken-2; text-style: bold; }
+    HistoryScreen #history-title { height: auto; max-height: 3; padding: 0 1; background: $primary-darken-2; text-style: bold; }
     HistoryScreen OptionList { height: 1fr; min-height: 3; }
     HistoryScreen #history-preview-box { height: auto; max-height: 45%; border-top: solid $accent; padding: 0 1; }
     """

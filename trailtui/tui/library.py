@@ -24,7 +24,7 @@ class LibraryScreen(ModalScreen[QueryFile | None]):
     DEFAULT_CSS = """
     LibraryScreen { align: center middle; }
     LibraryScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
-    LibraryScreen #library-title { height: 1; padding: 0 1; background: $primary-darken-2; text-style: bold; }
+    LibraryScreen #library-title { height: auto; max-height: 3; padding: 0 1; background: $primary-darken-2; text-style: bold; }
     LibraryScreen OptionList { height: 1fr; }
     """
 

@@ -26,7 +26,7 @@ class PickerScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
     PickerScreen > Vertical { width: 80; max-width: 96%; height: 70%; border: round $accent; background: $surface; }
-    PickerScreen #picker-title { height: 1; padding: 0 1; background: $primary-darken-2; text-style: bold; }
+    PickerScreen #picker-title { height: auto; max-height: 3; padding: 0 1; background: $primary-darken-2; text-style: bold; }
     PickerScreen OptionList { height: 1fr; }
     """
 
