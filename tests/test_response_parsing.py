@@ -3,7 +3,8 @@
 BulkJSONParser (trailtui/aws/parsing.py) takes lists and maps of plain values in bulk where botocore walks
 them a call per value. Its one promise is to be indistinguishable: the same parsed response, or the same
 exception. Bodies are generated from the service models themselves (every operation of CloudTrail, Athena
-and Glue, the JSON services trailtui calls), with values of the wrong type and nulls mixed in.
+and Glue, the JSON services trailtui calls; outputs and modeled errors), with values of the wrong type,
+containers of the wrong kind and nulls mixed in, compared exactly (repr) and checked for shared containers.
 """
 
 from __future__ import annotations
@@ -23,13 +24,34 @@ from trailtui.aws.parsing import BulkJSONParser
 from trailtui.aws.session import aws_client, aws_session
 from trailtui.local.demo import DEMO_STORE_ID
 
-_MODELS = {name: botocore.session.get_session().get_service_model(name) for name in ("cloudtrail", "athena")}
-_OPERATIONS = [
-    (service, op)
-    for service, model in _MODELS.items()
+_MODELS = {
+    name: botocore.session.get_session().get_service_model(name) for name in ("cloudtrail", "athena", "glue")
+}
+
+
+def _has_containers(shape: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether `shape` holds a list or a map somewhere: only those reach the bulk checks."""
+    if shape.type_name in ("list", "map"):
+        return True
+    if shape.type_name != "structure" or shape.name in seen:
+        return False
+    return any(_has_containers(m, seen | {shape.name}) for m in shape.members.values())
+
+
+# Each operation's output, and each of its modeled errors (parsed from an error response by botocore's
+# `_do_modeled_error_parse`, as the client does for every error it knows), that holds a list or a map.
+_ALL_SHAPES = [
+    (model.operation_model(op).output_shape, 200)
+    for model in _MODELS.values()
     for op in model.operation_names
     if model.operation_model(op).output_shape is not None
+] + [
+    (error, 400)
+    for model in _MODELS.values()
+    for op in model.operation_names
+    for error in model.operation_model(op).error_shapes
 ]
+_SHAPES = [(shape, status) for shape, status in _ALL_SHAPES if _has_containers(shape)]
 
 _any_json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
@@ -48,10 +70,16 @@ def _value(shape: Any, depth: int = 0) -> st.SearchStrategy[Any]:
             m.serialization.get("name", name): _value(m, depth + 1) for name, m in shape.members.items()
         }
         well = st.fixed_dictionaries({}, optional=members)
-    elif kind == "list":
-        well = st.lists(_value(shape.member, depth + 1), max_size=4)
-    elif kind == "map":
-        well = st.dictionaries(st.text(max_size=6), _value(shape.value, depth + 1), max_size=4)
+    elif kind == "list":  # or an object in its place, which botocore iterates (its keys)
+        item = _value(shape.member, depth + 1)
+        well = st.lists(item, max_size=4)
+        return st.one_of(
+            well, well, st.dictionaries(st.text(max_size=3), item, max_size=3), st.none(), _any_json
+        )
+    elif kind == "map":  # or an array in its place, on which botocore fails
+        item = _value(shape.value, depth + 1)
+        well = st.dictionaries(st.text(max_size=6), item, max_size=4)
+        return st.one_of(well, well, st.lists(item, max_size=3), st.none(), _any_json)
     elif kind in ("integer", "long"):
         well = st.integers(-(2**40), 2**40)
     elif kind in ("double", "float"):
@@ -65,26 +93,41 @@ def _value(shape: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     return st.one_of(well, well, well, st.none(), _any_json)
 
 
-def _outcome(parser: Any, body: bytes, shape: Any) -> Any:
-    response = {"body": body, "headers": {"x-amzn-requestid": "r"}, "status_code": 200}
+def _containers(value: Any) -> list[Any]:
+    found = [value] if isinstance(value, (list, dict)) else []
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        found += _containers(item)
+    return found
+
+
+def _outcome(parser: Any, body: bytes, shape: Any, status: int = 200) -> Any:
+    """What a caller gets, exactly: repr tells True from 1 and 1.0, and a dict's order (== does not)."""
+    response = {"body": body, "headers": {"x-amzn-requestid": "r"}, "status_code": status}
     try:
-        return ("parsed", parser.parse(response, shape))
+        parsed = parser.parse(response, shape)
     except Exception as exc:
         return ("raised", type(exc), str(exc))
+    again = parser.parse(response, shape)  # botocore parses again on a retry and for a modeled error
+    shared = {id(c) for c in _containers(parsed)} & {id(c) for c in _containers(again)}
+    repeated = len(_containers(parsed)) - len({id(c) for c in _containers(parsed)})
+    return ("parsed", repr(parsed), repeated, len(shared))
 
 
 @st.composite
 def _responses(draw: st.DrawFn) -> tuple[Any, bytes]:
-    service, op = draw(st.sampled_from(_OPERATIONS))
-    shape = _MODELS[service].operation_model(op).output_shape
-    return shape, json.dumps(draw(_value(shape))).encode()
+    shape, status = draw(st.sampled_from(_SHAPES))
+    return shape, json.dumps(draw(_value(shape))).encode(), status
 
 
-@settings(derandomize=True, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(derandomize=True, max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_responses())
-def test_every_response_parses_as_botocore_parses_it(response: tuple[Any, bytes]) -> None:
-    shape, body = response
-    assert _outcome(BulkJSONParser(), body, shape) == _outcome(JSONParser(), body, shape)
+def test_every_response_parses_as_botocore_parses_it(response: tuple[Any, bytes, int]) -> None:
+    """Outputs and modeled errors; the parsed response shares no list or dict with itself or with another
+    parse of the same body (nothing a caller mutates shows up elsewhere)."""
+    shape, body, status = response
+    ours = _outcome(BulkJSONParser(), body, shape, status)
+    assert ours == _outcome(JSONParser(), body, shape, status)
+    assert ours[0] == "raised" or ours[2:] == (0, 0)
 
 
 def test_a_page_of_query_results_parses_as_botocore_parses_it() -> None:
@@ -158,3 +201,23 @@ def test_aws_clients_parse_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     for service in ("cloudtrail", "athena", "glue"):
         client = aws_client(aws_session(None, "eu-west-1"), service)
         assert isinstance(client._endpoint._response_parser_factory.create_parser("json"), BulkJSONParser)
+
+
+# Containers of the wrong kind, and of items of the wrong kind, where a list or a map belongs.
+_WRONG_CONTAINERS = ({"k": None, "j": "v"}, [["x"]], [{"k": "v"}, ["x"], None], ["x", None], {"k": ["x"]})
+
+
+def test_each_list_and_map_member_of_the_wrong_kind_parses_as_botocore_parses_it() -> None:
+    """Every list or map member of every output and modeled error, given each wrong container in turn (the
+    random bodies above reach a given member only now and then)."""
+    checked = 0
+    for shape, status in {(s.name, st_): (s, st_) for s, st_ in _SHAPES}.values():
+        for name, member in shape.members.items() if shape.type_name == "structure" else ():
+            if member.type_name not in ("list", "map"):
+                continue
+            for wrong in _WRONG_CONTAINERS:
+                body = json.dumps({member.serialization.get("name", name): wrong}).encode()
+                ours = _outcome(BulkJSONParser(), body, shape, status)
+                assert ours == _outcome(JSONParser(), body, shape, status), (shape.name, name, wrong)
+                checked += 1
+    assert checked > 500
