@@ -54,3 +54,26 @@ async def test_the_account_filter_is_named_and_replaces_the_text_filter(demo_lak
         count = sum(1 for row in q.rows if row[0] == account)
         await ex.wait_until(lambda: f"account {account}: {count:,} shown" in ex.results_title)
         assert ex.filter_text is None  # the text filter is no longer applied: its box went with it
+
+
+async def test_a_query_started_while_pages_stream_in_shows_none_of_the_previous_counts(
+    demo_lake: Any,
+) -> None:
+    """Counts drawn at most every 0.25 s while pages arrive: an update still due when the next query starts
+    must not draw the previous query's counts (or '0 of 0') over the new one."""
+    lake = slow_lake(5)  # the second query stays running while the title is read (a loaded machine)
+    try:
+        async with explorer((80, 24), local_lake=lake) as ex:
+            await ex.ready()
+            await ex.start(f"SELECT eventTime, eventName, eventID FROM {DEMO_STORE_ID} LIMIT 100000")
+            await ex.wait_until(lambda: 0 < len(ex.grid.rows) < 50_000, timeout=60, what="pages streaming in")
+            assert ex.results_title.startswith("Results  ")  # the first page's counts
+            await ex.start(f"SELECT eventName {WHERE} LIMIT 5")
+            await ex.pilot.pause(0.6)  # past any update that was due
+            assert ex.results_title == "Results"
+            assert ex.results_message == "Waiting for results…" and not ex.grid.rows
+            assert "loaded" not in ex.query.status_line
+            q = await ex.finished()
+            assert q.total == 5 and ex.results_title.startswith("Results  5 of 5 loaded")
+    finally:
+        lake.close()

@@ -46,6 +46,7 @@ class ResultsPanel(Vertical):
         self.grid.clear(message)
         self.loaded, self.total, self.account = 0, None, None
         self.border_title = "Results"
+        self._retitle_soon.ran()  # an update still due for the previous run's pages would draw '0 of 0'
         if self.filter_box.display or self.filter_box.value:
             if self.filter_box.has_focus:
                 self.grid.focus()

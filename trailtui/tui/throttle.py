@@ -28,7 +28,13 @@ class Throttle:
         if now or (self._timer is None and time.monotonic() - self._last >= self.interval):
             self._run()
         elif self._timer is None:
-            self._timer = self.owner.set_timer(self.interval - (time.monotonic() - self._last), self._run)
+            self._timer = self.owner.set_timer(self.interval - (time.monotonic() - self._last), self._due)
+
+    def _due(self) -> None:
+        # A timer that fired before `ran` stopped it still has its callback queued: nothing is due then
+        # (the action ran since, or its owner was cleared, as a new query clears the results' counts).
+        if self._timer is not None:
+            self._run()
 
     def _run(self) -> None:
         self.ran()
