@@ -4,7 +4,6 @@ stores, one with an expired session, one that denies ListEventDataStores, and on
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,14 +12,13 @@ from typing import Any
 import pytest
 
 from tests.explorer import Explorer, explorer
+from tests.serving import serve_in_thread
 from trailtui.aws.memory import ProfileMemory
 from trailtui.aws.profiles import fuzzy_score, list_profiles
 from trailtui.cli import main
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
-from trailtui.local.faults import parse_faults
-from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.accounts import ORG_HINT
@@ -37,10 +35,7 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     def serve(home: Path | None, account: str, faults: str = "", region: str = "us-east-1") -> str:
         # serve answers for one Region, as AWS does: a profile must sign for the Region it is served in
         lake = LocalLake(locations(home) if home else None, account_id=account, region=region)
-        server = make_server(
-            lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(faults) if faults else None
-        )
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        server = serve_in_thread(lake.api, KEY, SECRET, faults)
         made.append((server, lake))
         return server.url
 

@@ -3,7 +3,6 @@ happened, and keep the QueryId in the history so results can be reopened."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +11,10 @@ from typing import Any
 import pytest
 
 from tests.explorer import QueryView, explorer
+from tests.serving import serve_in_thread
 from trailtui.cli import main
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
-from trailtui.local.faults import parse_faults
-from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 
@@ -30,8 +28,7 @@ def faulty(demo_lake: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> I
 
     def start(plan: str) -> str:
         lake = LocalLake()
-        server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(plan))
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        server = serve_in_thread(lake.api, KEY, SECRET, plan)
         made.append((server, lake))
         return server.url
 

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,9 +26,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
 from benchmarks.serving import read_banner, serve_command
+from tests.serving import serve_in_thread
 from trailtui.local.demo import DEMO_STORE_ID
-from trailtui.local.faults import parse_faults
-from trailtui.local.server import Credentials, make_server
 from trailtui.local.service import LocalLake
 
 KEY, SECRET = "AKIATESTSERVE0001", "test-secret-value-0001"
@@ -346,10 +344,7 @@ def start_server(demo_lake: Any) -> Iterator[Any]:
 
     def start(faults: str = "") -> str:
         lake = LocalLake()
-        server = make_server(
-            lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), parse_faults(faults) if faults else None
-        )
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        server = serve_in_thread(lake.api, KEY, SECRET, faults)
         made.append((server, lake))
         return server.url
 

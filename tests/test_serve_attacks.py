@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -21,8 +20,9 @@ from botocore.config import Config
 from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 
+from tests.serving import serve_in_thread
 from trailtui.local import server as server_module
-from trailtui.local.server import Credentials, LakeHTTPServer, make_server
+from trailtui.local.server import LakeHTTPServer
 from trailtui.local.service import LocalLake
 
 KEY, SECRET = "AKIATESTATTACK0001", "attack-secret-0001"
@@ -34,8 +34,7 @@ def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServ
     monkeypatch.setattr(server_module._Handler, "timeout", 1.0)
     monkeypatch.setattr(server_module, "BODY_DEADLINE", 2.0)
     lake = LocalLake()
-    server = make_server(lake.api, "127.0.0.1", 0, Credentials(KEY, SECRET), max_connections=4)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=4)
     yield server
     server.shutdown()
     server.server_close()
