@@ -59,7 +59,7 @@ class ResultsPanel(Vertical):
         if not columns and loaded == 0:
             self.grid.clear("The query returned no rows.")
         else:
-            self.grid.add_rows(columns, rows, last=total is None or loaded >= total)
+            self.grid.add_rows(columns, rows, last=total is None or loaded >= total, expected=total)
         self.show_counts(loaded, total, now=loaded == len(rows) or total is None or loaded >= total)
 
     def show_counts(self, loaded: int, total: int | None, now: bool = True) -> None:
