@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -108,3 +108,10 @@ class ResultPage:
     def raw_rows(self) -> list[list[dict[str, str | None]]]:
         """The rows back in Lake's shape: lists of single-key maps."""
         return [[{c: v} for c, v in zip(self.columns, row, strict=True)] for row in self.rows]
+
+
+def joined_pages(pages: list[ResultPage]) -> ResultPage:
+    """Consecutive pages of one result as one: their rows in order, the last one's token and status."""
+    last = pages[-1]
+    rows = [row for page in pages for row in page.rows]
+    return replace(last, columns=pages[0].columns or last.columns, rows=rows)

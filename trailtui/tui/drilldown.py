@@ -35,7 +35,7 @@ class DrillDownMixin(_Base):
 
         def post(self, event: object) -> None: ...
         def start_worker(self, fn: Callable[..., None], *args: Any, group: str) -> None: ...
-        def _backoff(self) -> PollBackoff: ...
+        def _backoff(self, key: ConnectionKey | None = None) -> PollBackoff: ...
 
     def _drill_down(self, message: ResultGrid.Requested) -> None:
         run = self.state.run
@@ -67,7 +67,7 @@ class DrillDownMixin(_Base):
             plan.event_id,
             self.post,
             self.history,
-            self._backoff(),
+            self._backoff(key),
             group="drill",
         )
 
