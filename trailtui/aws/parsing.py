@@ -109,28 +109,26 @@ def check(shape: Any) -> Check | None:
         return built
 
 
+def _plain(shape: Any, node: Any) -> bool:
+    """Whether `node` is a list or map of plain values, as its shape says: botocore would return it as is."""
+    plain = check(shape)
+    if plain is None:
+        return False
+    try:
+        plain(node)
+    except _NotPlain:
+        return False
+    return True
+
+
 class BulkJSONParser(JSONParser):
     """botocore's JSON parser; lists and maps of plain values are checked in bulk and kept (same result)."""
 
     def _handle_list(self, shape: Any, node: Any) -> Any:
-        plain = check(shape)
-        if plain is not None:
-            try:
-                plain(node)
-                return node
-            except _NotPlain:
-                pass
-        return super()._handle_list(shape, node)
+        return node if _plain(shape, node) else super()._handle_list(shape, node)
 
     def _handle_map(self, shape: Any, value: Any) -> Any:
-        plain = check(shape)
-        if plain is not None:
-            try:
-                plain(value)
-                return value
-            except _NotPlain:
-                pass
-        return super()._handle_map(shape, value)
+        return value if _plain(shape, value) else super()._handle_map(shape, value)
 
 
 class BulkParserFactory(ResponseParserFactory):
