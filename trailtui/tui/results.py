@@ -53,14 +53,21 @@ class ResultsPanel(Vertical):
             self._drop_filter_box()
 
     def add_page(
-        self, columns: list[str], rows: list[list[str | None]], loaded: int, total: int | None
+        self,
+        columns: list[str],
+        rows: list[list[str | None]],
+        loaded: int,
+        total: int | None,
+        done: bool = True,
+        now: bool = True,
     ) -> None:
-        """A page of the current run's results (`loaded` counts this page)."""
+        """A page of the current run's results (`loaded` counts this page; `done`: the last page). With `now`
+        False (a page between the first and the last), the counts are updated with the next few pages."""
         if not columns and loaded == 0:
             self.grid.clear("The query returned no rows.")
         else:
-            self.grid.add_rows(columns, rows, last=total is None or loaded >= total, expected=total)
-        self.show_counts(loaded, total, now=loaded == len(rows) or total is None or loaded >= total)
+            self.grid.add_rows(columns, rows, last=done, expected=total)
+        self.show_counts(loaded, total, now)
 
     def show_counts(self, loaded: int, total: int | None, now: bool = True) -> None:
         self.loaded, self.total = loaded, total

@@ -166,11 +166,12 @@ class RunsMixin(_Base):
     def _results_arrived(self, e: events.ResultsArrived) -> None:
         run = self.state.runs[e.run_id]
         run.page_arrived(e.page, e.done)
+        now = e.done or run.loaded == len(e.page.rows)  # the first and the last page show at once
         if e.run_id == self.state.current_run and run.status == "CANCELLED" and not run.loaded:
             self.clear_results("The query was cancelled before it returned any rows.")
         elif e.run_id == self.state.current_run:
-            self.results.add_page(e.page.columns, e.page.rows, run.loaded, run.total)
-        self._show_status(now=e.done or run.loaded == len(e.page.rows))
+            self.results.add_page(e.page.columns, e.page.rows, run.loaded, run.total, e.done, now)
+        self._show_status(now)
 
     def _query_failed(self, e: events.QueryFailed) -> None:
         run = self.state.runs[e.run_id]
