@@ -196,7 +196,8 @@ def test_import_of_random_records(tmp_path_factory: Any, recs: list[dict[str, An
     report = import_paths(lake, [path.parent])
     valid_times = {r["n"] for r in recs if r["time"] in ("2024-03-01T10:00:00Z", "2024-03-01 10:00:00")}
     assert report.events_added == len(valid_times)  # one per distinct eventID with a usable time
-    assert report.invalid_records == sum(
-        1 for r in recs if r["time"] not in ("2024-03-01T10:00:00Z", "2024-03-01 10:00:00")
-    )
+    invalid = sum(1 for r in recs if r["time"] not in ("2024-03-01T10:00:00Z", "2024-03-01 10:00:00"))
+    # A file with no usable record is rejected whole, and its records are not counted again as skipped.
+    assert report.invalid_records == (invalid if valid_times else 0)
+    assert len(report.rejected) == (0 if valid_times else 1)
     assert not math.isnan(report.seconds)

@@ -79,9 +79,9 @@ def test_json_lines_are_streamed_not_held(lake: LakeFile, tmp_path: Path) -> Non
 def test_an_overlong_line_is_skipped_without_being_held(
     lake: LakeFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trailtui.local import importer
+    from trailtui.local import goodlines
 
-    monkeypatch.setattr(importer, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(goodlines, "MAX_LINE_BYTES", 4096)
     path = tmp_path / "long.jsonl"
     good = [json.dumps(record(i)) for i in range(3)]
     path.write_text(good[0] + "\n" + '{"x": "' + "y" * 100_000 + "\n" + "\n".join(good[1:]) + "\n")

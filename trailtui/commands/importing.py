@@ -27,13 +27,22 @@ def print_report(report: ImportReport, out: TextIO | None = None, err: TextIO | 
     for p in report.warnings:
         print(f"warning: {sanitize(p.path)}: {sanitize(p.reason)}", file=err)
     rate = report.events_added / report.seconds if report.seconds else 0.0
+    why = [
+        f"{n:,} {what}"
+        for n, what in (
+            (report.invalid_records, "without a valid eventTime"),
+            (report.malformed_lines, "malformed JSON line(s)"),
+        )
+        if n
+    ]
+    skipped = f" ({', '.join(why)}; in files read, see the warnings)" if why else ""
     verb = "created and imported into" if report.store_created else "imported into"
     print(
         f"{'Interrupted: ' if report.interrupted else ''}{verb} store {report.store.name} ({report.store.id})\n"
         f"  files read:         {report.files_read:,}\n"
         f"  events added:       {report.events_added:,}\n"
         f"  duplicates skipped: {report.duplicates:,}\n"
-        f"  records skipped:    {report.invalid_records:,}\n"
+        f"  records skipped:    {report.records_skipped:,}{skipped}\n"
         f"  files rejected:     {len(report.rejected):,}\n"
         f"  files skipped:      {len(report.skipped):,} (digests and non-log files)\n"
         f"  store now holds:    {report.store.event_count:,} events\n"

@@ -12,22 +12,21 @@ named with its reason and every other file is still imported.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import json
 import os
 import re
 import tempfile
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trailtui.local import ctrlc
 from trailtui.local.catalog import StoreRecord, get_or_create_store, record_import
-from trailtui.local.lakefile import IMPORT_MEMORY, LakeFile
+from trailtui.local.goodlines import good_lines
+from trailtui.local.lakefile import LakeFile
+from trailtui.local.rejects import rejection_reason
 from trailtui.local.schema import COLUMNS, record_structure
 from trailtui.local.sources import Discovery, LogFile, LogFormat, Passed, discover
 
@@ -71,12 +70,30 @@ class ImportReport:
     skipped: list[Passed] = field(default_factory=list)
     rejected: list[Passed] = field(default_factory=list)
     warnings: list[Passed] = field(default_factory=list)
+    malformed_lines: int = 0  # lines of JSON Lines files that are not a JSON object (the others imported)
     seconds: float = 0.0
     interrupted: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.rejected and not self.interrupted
+
+    @property
+    def records_skipped(self) -> int:
+        """Records of the files read that were not imported: without a valid eventTime, or malformed lines
+        (a rejected file's records are not counted here: nothing of it was imported, and it is named)."""
+        return self.invalid_records + self.malformed_lines
+
+    def add(self, batch: ImportReport) -> None:
+        """Count a committed batch in."""
+        self.store = batch.store
+        self.files_read += batch.files_read
+        self.events_added += batch.events_added
+        self.duplicates += batch.duplicates
+        self.invalid_records += batch.invalid_records
+        self.malformed_lines += batch.malformed_lines
+        self.rejected += batch.rejected
+        self.warnings += batch.warnings
 
 
 ProgressFn = Callable[[ImportProgress], None]
@@ -227,22 +244,6 @@ def _run_batch(
     return _BatchResult(added, sum(v for v, _, _ in per_file.values()), per_file)
 
 
-def _clean_error(exc: BaseException) -> str:
-    """DuckDB's message, reduced to what tells a user what is wrong with their file."""
-    text = re.sub(r' in file "[^"]*",?', "", str(exc).strip())
-    for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: "):
-        text = text.replace(prefix, "")
-    low = text.lower()
-    if "out of memory" in low:
-        return f"too large to import within the import memory limit ({IMPORT_MEMORY}; see TRAILTUI_IMPORT_MEMORY)"
-    if "gzip" in low or "inflate" in low or "zlib" in low or "decompress" in low:
-        return "corrupt or truncated gzip data"
-    first = text.splitlines()[0] if text else "the file could not be read"
-    if "malformed json" in low or "json" in low:
-        return "invalid JSON: " + first[:300]
-    return first[:300]
-
-
 # CloudTrail logs compress about 8:1 with gzip (measured: 8.0 on the demo's logs, 8.2 on the Stratus Red Team
 # records together), so a plain file weighs an eighth of its size: a batch of plain files then holds about as
 # many events, and as much raw text, as a batch of gzipped ones. Weighing plain files whole split the plain
@@ -343,60 +344,34 @@ class Importer:
                         if ctrlc.is_interrupt(again):
                             raise KeyboardInterrupt from again
                         reason = again
-                report.rejected.append(Passed(batch[0].file.display, _clean_error(reason)))
+                report.rejected.append(Passed(batch[0].file.display, rejection_reason(reason, batch[0].file)))
                 return
             for single in batch:
                 self._import_batch([single], report)
 
     def _import_good_lines(self, source: RecordSource, report: ImportReport) -> bool:
-        """A JSON Lines file that DuckDB refused holds one record per line, so the good lines can still be
-        imported: parse each line here, import the good ones, and name the bad ones. False if none is good.
-
-        Lines stream from the file to a cleaned copy: only one line (at most MAX_LINE_BYTES) is held."""
-        bad: list[int] = []
-        bad_count = good = 0
-        with tempfile.TemporaryDirectory(prefix="trailtui-lines-") as tmp:
-            clean = Path(tmp) / "good-lines.jsonl"
-            try:
-                opener = gzip.open if source.file.gzipped else open
-                with opener(source.file.path, "rb") as fh, open(clean, "wb") as out:
-                    for n, line in enumerate(_bounded_lines(fh), 1):
-                        if line is not None and not line.strip():
-                            continue
-                        try:
-                            if line is None or not isinstance(json.loads(line), dict):
-                                raise ValueError("not an object")
-                        except (ValueError, RecursionError):
-                            bad_count += 1
-                            if len(bad) < 10:
-                                bad.append(n)
-                            continue
-                        out.write(line.rstrip(b"\r\n") + b"\n")
-                        good += 1
-            except (OSError, EOFError, zlib.error):
+        """Import the good lines of a JSON Lines file DuckDB refused, and name the bad ones (goodlines.py).
+        False if none is good."""
+        with good_lines(source.file) as lines:
+            if lines is None:
                 return False
-            if not good:
-                return False
-            st = clean.stat()
-            repaired = RecordSource(
-                LogFile(clean, LogFormat.LINES, False, st.st_size, st.st_mtime_ns), source.source, source.etag
-            )
             before = len(report.warnings)
-            self._commit_batch([repaired], report)
-            for i in range(before, len(report.warnings)):
+            self._commit_batch([RecordSource(lines.copy, source.source, source.etag)], report)
+            for i in range(before, len(report.warnings)):  # the copy's warnings are the file's
                 report.warnings[i] = Passed(source.file.display, report.warnings[i].reason)
-        shown = ", ".join(map(str, bad)) + (" ..." if bad_count > len(bad) else "")
-        report.warnings.append(
-            Passed(source.file.display, f"{bad_count} malformed line(s) skipped (line {shown})")
-        )
+        report.malformed_lines += lines.bad
+        report.warnings.append(Passed(source.file.display, lines.warning()))
         return True
 
     def _commit_batch(self, batch: list[RecordSource], report: ImportReport) -> None:
+        # The batch is accounted apart and added to the report once committed: a batch that fails at its
+        # COMMIT (then retried file by file) or is interrupted there counts nothing, never twice.
+        done = ImportReport(store=report.store, store_created=False)
         with self.lake.writer() as con:
             con.execute("BEGIN")
             try:
                 result = _run_batch(con, report.store, batch, self.window)
-                self._account(con, report, batch, result)
+                self._account(con, done, batch, result)
             except Exception as exc:
                 with contextlib.suppress(
                     Exception
@@ -406,6 +381,7 @@ class Importer:
                     raise KeyboardInterrupt from exc
                 raise
             con.execute("COMMIT")
+        report.add(done)
 
     def _account(
         self,
@@ -423,8 +399,7 @@ class Importer:
                         s.file.display,
                         f"not CloudTrail: none of its {invalid} record(s) has a valid eventTime",
                     )
-                )
-                report.invalid_records += invalid
+                )  # its records are not "records skipped" as well: the file is counted, once, as rejected
                 continue
             if invalid:
                 report.warnings.append(
@@ -457,25 +432,6 @@ class Importer:
                     "events": [v for _, v in ok_sources],
                 },
             )
-
-
-MAX_LINE_BYTES = (
-    32 * 1024 * 1024
-)  # a CloudTrail record is far smaller (its largest fields are capped at 100 KB)
-
-
-def _bounded_lines(fh: Any) -> Iterator[bytes | None]:
-    """The file's lines; None for a line longer than MAX_LINE_BYTES (skipped, never held whole)."""
-    while True:
-        line = fh.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield None
-            continue
-        yield line
 
 
 def import_paths(
