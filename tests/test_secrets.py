@@ -44,7 +44,6 @@ def test_no_secret_in_anything_written(
                 "AWS_ACCESS_KEY_ID": KEY,
                 "AWS_SECRET_ACCESS_KEY": SECRET,
                 "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_SESSION_TOKEN": SESSION_TOKEN,
                 "AWS_CONFIG_FILE": str(tmp_path / "none"),
                 "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
             }.items():
@@ -56,6 +55,11 @@ def test_no_secret_in_anything_written(
             assert (
                 main(["query", "--endpoint-url", url, "SELECT nope FROM x"]) == 1
             )  # a failure is recorded too
+            monkeypatch.setenv(
+                "AWS_SESSION_TOKEN", SESSION_TOKEN
+            )  # refused (serve's key takes no token), logged
+            assert main(["query", "--endpoint-url", url, sql]) == 1
+            monkeypatch.delenv("AWS_SESSION_TOKEN")
             monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong-" + SECRET)  # a rejected signature gets logged
             assert main(["query", "--endpoint-url", url, sql]) == 1
             assert main(["history", "--format", "json"]) == 0
@@ -71,4 +75,6 @@ def test_no_secret_in_anything_written(
         data = path.read_bytes()
         for needle in needles:
             assert needle not in data, f"{path} contains the secret"
-    assert "ListEventDataStores" in serve_log.read_text() or "StartQuery" in serve_log.read_text()
+    logged = serve_log.read_text()
+    assert "ListEventDataStores" in logged or "StartQuery" in logged
+    assert "(not authenticated: UnrecognizedClientException, a session token was sent)" in logged

@@ -208,6 +208,17 @@ def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, 
         f"An error occurred (UnrecognizedClientException) {calling}The security token included in the "
         "request is invalid."
     )
+    # serve's key is long-term, like an IAM user's: a session token sent with it (AWS_SESSION_TOKEN left set
+    # from another session) belongs to no key here, and AWS refuses such a token rather than ignore it.
+    assert error_line(AWS_SESSION_TOKEN="FwoGZXIvYXdzEJr//////////wEaDH7example") == (
+        f"An error occurred (UnrecognizedClientException) {calling}The security token included in the "
+        "request is invalid."
+    )
+    sts = aws(served, "sts", "get-caller-identity", check=False, AWS_SESSION_TOKEN="FwoGZXIvYXdzEJrexample")
+    assert sts.returncode != 0 and sts.stderr.strip() == (
+        "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security "
+        "token included in the request is invalid."
+    )
     assert error_line("--no-sign-request") == (
         f"An error occurred (MissingAuthenticationTokenException) {calling}Missing Authentication Token"
     )
@@ -313,6 +324,13 @@ def test_signatures_are_checked(served: Served) -> None:
     with pytest.raises(urllib.error.HTTPError) as he:
         urllib.request.urlopen(unsigned, timeout=10)
     assert json.loads(he.value.read())["__type"] == "MissingAuthenticationTokenException"
+    with_token = boto3.session.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, aws_session_token="IQoJb3JpZ2luX2VjEexample"
+    ).client("cloudtrail", endpoint_url=served.url, region_name="us-east-1")
+    with pytest.raises(ClientError) as e:  # signed correctly, but with a token the key never had
+        with_token.start_query(QueryStatement=SEED)
+    assert e.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert client(served.url).list_event_data_stores()["EventDataStores"]
 
 

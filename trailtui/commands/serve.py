@@ -151,6 +151,7 @@ def run_serve(args: Any) -> int:
         f"  export AWS_ENDPOINT_URL={server.url}\n"
         f"  export AWS_ACCESS_KEY_ID={key}\n"
         f"  {secret_line}\n"
+        "  unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN\n"
         f"  export AWS_REGION={args.region} AWS_DEFAULT_REGION={args.region}\n"
         "  aws cloudtrail list-event-data-stores\n"
         + (f"Fault injection: {args.faults}\n" if faults and faults.active else "")

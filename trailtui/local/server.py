@@ -235,7 +235,10 @@ class _Handler(BaseHTTPRequestHandler):
         except LakeError as exc:
             # The code tells the operator which half of the pair a client has wrong (key or secret, or its
             # clock); it is ours, never the client's text.
-            self._logged_operation = f"(not authenticated: {exc.code})"
+            why = exc.code
+            if exc.code == "UnrecognizedClientException" and "X-Amz-Security-Token" in self.headers:
+                why += ", a session token was sent"  # AWS_SESSION_TOKEN left set in the client's shell
+            self._logged_operation = f"(not authenticated: {why})"
             return sts_error_reply(exc) if sts else error_reply(exc)
         self._logged_operation = loggable_operation(target)
         try:

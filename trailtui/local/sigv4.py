@@ -5,8 +5,12 @@ The signature is recomputed with botocore's own signer; what AWS checks around i
   after signing fails), and UNSIGNED-PAYLOAD is refused (it is for S3 streaming, not a JSON API);
 - the credential scope must name this endpoint's service (cloudtrail, or sts for GetCallerIdentity), a
   Region it answers for, and the day of x-amz-date;
-- host and x-amz-date must be signed, and so must X-Amz-Target, Content-Type, x-amz-content-sha256 and
-  x-amz-security-token when sent; any other header the client chose to sign (user-agent,
+- serve's credential is one long-term key pair (AKIA..., like an IAM user's): a request carrying a session
+  token (x-amz-security-token) is refused as AWS refuses a token that does not belong to the key,
+  UnrecognizedClientException "The security token included in the request is invalid." (STS:
+  InvalidClientTokenId), rather than accepted with the token ignored;
+- host and x-amz-date must be signed, and so must X-Amz-Target, Content-Type and x-amz-content-sha256
+  when sent; any other header the client chose to sign (user-agent,
   x-amzn-trace-id, ...) is part of the signature too. botocore's signer leaves some headers out on its
   own (user-agent among them), so the header list is taken from the client's SignedHeaders instead.
 """
@@ -32,7 +36,8 @@ SignatureExpired = _error("InvalidSignatureException")
 
 MAX_SKEW = 15 * 60  # AWS rejects signatures more than 15 minutes from its clock
 # Headers that must be covered by the signature whenever the request carries them.
-MUST_SIGN_IF_SENT = ("x-amz-target", "content-type", "x-amz-content-sha256", "x-amz-security-token")
+MUST_SIGN_IF_SENT = ("x-amz-target", "content-type", "x-amz-content-sha256")
+_INVALID_TOKEN = "The security token included in the request is invalid."
 _AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)"
     r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$"
@@ -98,7 +103,9 @@ def verify_sigv4(
     if not m:
         raise IncompleteSignature("Authorization header requires Credential, SignedHeaders and Signature.")
     if m.group("akid") != creds.access_key_id:
-        raise UnrecognizedClient("The security token included in the request is invalid.")
+        raise UnrecognizedClient(_INVALID_TOKEN)
+    if "x-amz-security-token" in present:  # serve issues no session tokens: none can belong to its key
+        raise UnrecognizedClient(_INVALID_TOKEN)
     amz_date = next((v for k, v in pairs if k == "x-amz-date"), "")
     try:
         stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
