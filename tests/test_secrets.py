@@ -55,9 +55,8 @@ def test_no_secret_in_anything_written(
             assert (
                 main(["query", "--endpoint-url", url, "SELECT nope FROM x"]) == 1
             )  # a failure is recorded too
-            monkeypatch.setenv(
-                "AWS_SESSION_TOKEN", SESSION_TOKEN
-            )  # refused (serve's key takes no token), logged
+            # A stale session token: refused (serve's key takes none), and logged without the token.
+            monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
             assert main(["query", "--endpoint-url", url, sql]) == 1
             monkeypatch.delenv("AWS_SESSION_TOKEN")
             monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong-" + SECRET)  # a rejected signature gets logged
