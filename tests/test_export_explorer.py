@@ -6,8 +6,12 @@ again. What the user sees, through the explorer driver."""
 
 from __future__ import annotations
 
+import socket
 import stat
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ from tests.explorer import Explorer, explorer
 from tests.serving import serve_as_profile
 from tests.test_athena_aws import moto_server, moto_url
 from tests.test_delivery import finish, local
+from trailtui.lake import delivered
 from trailtui.lake.export import FromFiles, export_query
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
@@ -265,3 +270,71 @@ async def test_a_query_on_an_athena_table_says_it_was_not_saved(
             lambda: ex.notified("were not saved as files", "warning"), what=str(ex.notifications)
         )
         assert "delivery" not in ex.status_line
+
+
+@contextmanager
+def stalled_s3() -> Iterator[str]:
+    """An S3 endpoint that takes connections and never answers (a bucket behind a dead proxy): a delivery to
+    it stays PENDING until the endpoint goes away (then it fails, and the lake can close)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def hold() -> None:
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        holder.join()
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+async def test_export_while_the_delivery_is_pending_reads_the_pages_after_a_bounded_wait(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+e on a finished query whose results delivery stays PENDING (its bucket never answers): the export
+    says it waits, for at most DELIVERY_WAIT, then says so and reads the pages; it does not hang."""
+    monkeypatch.setattr(delivered, "DELIVERY_WAIT", 2.0)
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(k, v)
+    lake = LocalLake()
+    try:
+        with stalled_s3() as s3_url:
+            monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_url)
+            async with explorer((80, 24), local_lake=lake) as ex:
+                await ex.ready()
+                await ex.command("deliver s3://query-results/pending")
+                await ex.wait_until(lambda: ex.notified("now also save their whole results to s3://"))
+                q = await ex.run(SQL)
+                await ex.wait_until(lambda: "delivery PENDING" in ex.status_line, what=ex.status_line)
+                target = tmp_path / "while-pending.csv"
+                started = time.monotonic()
+                await ex.export(target)
+                await ex.wait_until(
+                    lambda: ex.notified(f"Exported 2,500 rows to {target}"), 30, str(ex.notifications)
+                )
+                assert time.monotonic() - started < 15
+                assert ex.notified("Waiting for the results delivery to end (at most 2 s, then page by page)")
+                assert ex.notified(
+                    "The results delivery is still PENDING after 2 s; reading the results page by page",
+                    "warning",
+                )
+                assert "delivery PENDING" in ex.status_line  # the delivery itself goes on
+                assert target.read_bytes() == paged_csv(lake, q.query_id or "", tmp_path / "paged.csv")
+    finally:
+        lake.close()

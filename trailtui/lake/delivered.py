@@ -9,7 +9,7 @@ with a formula character, and CRLF at the end of each row. Parsing every row in 
 query. Files from elsewhere (CloudTrail Lake's own, in S3) are parsed and written row by row.
 
 Before that: what DescribeQuery says of the delivery (`delivery_of` waits while it is PENDING: Lake writes
-the files after the query finished), and the files themselves (`delivered_parts`: a file:// folder's, or
+the files after the query finished; an export waits at most DELIVERY_WAIT seconds, then pages), and the files themselves (`delivered_parts`: a file:// folder's, or
 downloaded from S3 into a private folder). lake/export.py's export_query puts these together for the CLI
 and the explorer.
 """
@@ -38,6 +38,10 @@ _QUOTED = re.compile(r'("[^"]*(?:""[^"]*)*")')  # unrolled: an alternation per c
 _UNQUOTED_FORMULA = frozenset(_FORMULA_START) - {"\r", "\n"}
 _FIELD_FORMULA = re.compile("(?<=[,\n])(?=[" + re.escape("".join(sorted(_UNQUOTED_FORMULA))) + "])")
 _JOIN = "\x00"  # joins the unquoted stretches of a block; a block holding it takes the slow way
+# How long an export waits for a PENDING delivery before reading the pages instead: the results are readable
+# page by page as soon as the query finished, and a delivery can stay PENDING for minutes (a large result, a
+# slow or unreachable bucket). Past this, waiting longer costs more than the pages would.
+DELIVERY_WAIT = 30.0
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,23 @@ def delivery_of(
     on_pending: Callable[[Delivery], object] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     sleep: Callable[[float], None] = time.sleep,
+    timeout: float | None = None,
 ) -> Delivery:
     """The query's delivery once it has ended (DescribeQuery until DeliveryStatus is no longer PENDING:
-    Lake writes the files after the query finished). `on_pending` hears the first PENDING answer."""
+    Lake writes the files after the query finished). `on_pending` hears the first PENDING answer. After
+    `timeout` seconds (None: no limit) or when `should_stop` says so, the delivery is returned as it is,
+    possibly still PENDING."""
     wait = 0.05
+    deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         delivery = Delivery.from_describe(client.describe_query(QueryId=query_id))
         if delivery.ended or should_stop():
             return delivery
+        if deadline is not None and time.monotonic() >= deadline:
+            return delivery
         if on_pending is not None and wait == 0.05:
             on_pending(delivery)
-        sleep(wait)
+        sleep(wait if deadline is None else max(0.0, min(wait, deadline - time.monotonic())))
         wait = min(2.0, wait * 1.5)
 
 

@@ -152,17 +152,28 @@ def export_query(
 
 def _from_delivered_files(client: Any, query_id: str, target: Path, files: FromFiles) -> int | None:
     """The export made from the query's delivered files; None when it has none to use (then: pages)."""
+    from trailtui.lake import delivered
     from trailtui.lake.delivered import delivered_parts, delivery_of, export_delivered
 
+    wait = delivered.DELIVERY_WAIT
     try:
         delivery = delivery_of(
-            client, query_id, on_pending=lambda _: files.progress("Waiting for the results delivery to end…")
+            client,
+            query_id,
+            on_pending=lambda _: files.progress(
+                f"Waiting for the results delivery to end (at most {wait:.0f} s, then page by page)…"
+            ),
+            timeout=wait,
         )
     except Exception:  # throttled, say: the pages follow, with their retries, and say what is wrong
         return None
     with tempfile.TemporaryDirectory(prefix="trailtui-delivery-") as scratch:  # mode 0700
         try:
-            if delivery.status is not None and not delivery.delivered:
+            if not delivery.ended:
+                files.notice(
+                    f"The results delivery is still PENDING after {wait:.0f} s; reading the results page by page."
+                )
+            elif delivery.status is not None and not delivery.delivered:
                 files.notice(
                     f"The results delivery ended {delivery.status}; reading the results page by page."
                 )
