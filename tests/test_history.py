@@ -143,6 +143,22 @@ async def test_history_is_written_on_start_and_reopening_issues_no_new_query(dem
     assert history.count() == 1
 
 
+async def test_history_then_reopen_typed_in_one_burst_reopens_the_latest_query(demo_lake: Any) -> None:
+    """ctrl+r then ctrl+o typed faster than the history screen opens: the ctrl+o reaches the history screen
+    once it shows its list, and reopens the query at the top (the latest), as typed slowly."""
+    async with explorer((100, 30)) as ex:
+        await ex.ready()
+        q = await ex.run(EVENTS_SQL)
+        ex.editor.text = "-- something else"
+        before = ex.status_line
+        ex.burst("ctrl+r", "ctrl+o")
+        await ex.wait_until(lambda: ex.status_line != before, what="the reopened query")
+        await ex.wait_until(lambda: not isinstance(ex.screen, HistoryScreen), what="history closed")
+        reopened = await ex.finished()
+        assert reopened.query_id == q.query_id and reopened.rows == q.rows
+    assert len(_service_queries()) == 1  # reopened by QueryId: no second StartQuery
+
+
 async def test_service_list_from_list_queries(demo_lake: Any) -> None:
     async with explorer((140, 40)) as ex:
         await ex.ready()

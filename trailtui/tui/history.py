@@ -91,7 +91,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
     HistoryScreen #history-title { height: auto; max-height: 3; padding: 0 1; background: $primary-darken-2; text-style: bold; }
-    HistoryScreen OptionList { height: 1fr; min-height: 3; }
+    HistoryScreen OptionList { height: 1fr; min-height: 3; text-wrap: nowrap; text-overflow: ellipsis; }
     HistoryScreen #history-preview-box { height: auto; max-height: 45%; border-top: solid $accent; padding: 0 1; }
     """
 
@@ -130,18 +130,20 @@ class HistoryScreen(ModalScreen[Pick | None]):
         return title
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.refresh_list)  # after layout, when the list knows its width
+        # Filled now, not after the first layout: a key typed right behind ctrl+r (ctrl+o, enter, down) is
+        # applied as soon as the screen has mounted, and must find the list it was typed for.
+        self.refresh_list()
         self.query_one(Input).focus()
 
     def refresh_list(self) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        width = max(40, (options.size.width or self.app.size.width) - 3)
+        # Before the first layout the list has no size yet: the box is 96% of the screen, less its border.
+        width = max(40, (options.size.width or self.app.size.width * 96 // 100 - 2) - 3)
         if self.mode == "local":
             self.entries = self.history.search(self.query_one(Input).value)
+            # One line per query, cut by the list's own width (its CSS: nowrap, ellipsis).
             labels = [entry_label(e, narrow=width < 100) for e in self.entries]
-            for label in labels:
-                label.truncate(width, overflow="ellipsis")  # one line per query
             options.add_options(
                 [Option(label, id=str(e.id)) for label, e in zip(labels, self.entries, strict=True)]
             )
