@@ -67,6 +67,12 @@ def _in_utc(inner: SqlRenderer) -> SqlRenderer:
     return lambda x: "(" + inner(f"timezone('UTC', {x})") + " || ' UTC')"
 
 
+def decimal_fraction_text(x: str) -> str:
+    """A decimal(p, p) (no integer digits) as text with its leading zero, as Trino prints it: `0.50`,
+    `-0.50` (DuckDB's cast to VARCHAR gives `.50`)."""
+    return f"regexp_replace(CAST({x} AS VARCHAR), '^(-?)[.]', '\\10.')"
+
+
 def _null_safe(x: str, text: str) -> str:
     return f"CASE WHEN {x} IS NULL THEN NULL ELSE {text} END"
 
@@ -90,6 +96,8 @@ def sql_renderer(t: Any, trino: TrinoType | None = None, depth: int = 0) -> SqlR
             return None
         if trino.name == "real" and kind in ("float", "double"):
             return None
+    if kind == "decimal" and dict(t.children).get("precision") == dict(t.children).get("scale"):
+        return decimal_fraction_text  # DuckDB prints decimal(2,2) 0.5 as `.50`; Trino as `0.50`
     if kind in _AS_TEXT:
         return lambda x: f"CAST({x} AS VARCHAR)"
     if kind == "boolean":

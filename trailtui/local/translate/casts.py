@@ -51,23 +51,52 @@ def _params(t: Any) -> list[str]:
     return [p.name for p in t.expressions]
 
 
-def _literal_precision(text: str) -> int:
-    m = re.search(r"\d{2}:\d{2}:\d{2}\.(\d+)", text)
-    return min(len(m.group(1)), 12) if m else 0
+# Trino's reading of a timestamp text (type/DateTimes.DATETIME_PATTERN): a date, then optionally a space, a
+# time and a zone. No `T` between date and time.
+_DATETIME = re.compile(
+    r"(\d{4,})-(\d{1,2})-(\d{1,2})"
+    r"(?: (?:(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?)?\s*(.+)?)?"
+)
+
+
+def _rounded_wall_time(text: str, precision: int) -> str | None:
+    """The date and time of a timestamp text rounded to `precision` fractional digits (half up, as Trino's
+    cast rounds), without its zone; None if Trino would not read the text as a timestamp."""
+    import datetime as dt
+
+    m = _DATETIME.fullmatch(text.strip())
+    if not m:
+        return None
+    y, mo, d, h, mi, sec, frac = (m.group(i) for i in range(1, 8))
+    try:
+        value = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0))
+    except ValueError:
+        return None
+    digits = frac or ""
+    if len(digits) > precision:  # round half up at `precision` digits, carrying into the seconds
+        kept = int(digits[:precision] or "0") + (digits[precision] >= "5")
+        if kept == 10**precision:
+            value, kept = value + dt.timedelta(seconds=1), 0
+        digits = str(kept).zfill(precision) if precision else ""
+    return value.isoformat(sep=" ") + (f".{digits}" if digits else "")
 
 
 def _timestamp_literal(node: Any, to: Any) -> Any:
+    """`TIMESTAMP '...'` has the literal's own precision (sqlglot's Trino parser puts it in the type);
+    `CAST('...' AS timestamp)` is timestamp(3), rounded. A zone in the text makes a typed literal a
+    timestamp with time zone, but CAST(... AS timestamp) ignores it and keeps the wall time
+    (operator/scalar/timestamp/VarcharToTimestampCast)."""
     from sqlglot import exp
 
     text = node.this.name
-    precision = _literal_precision(text)
+    given = _params(to)
+    precision = int(given[0]) if given and given[0].isdigit() else 3
     with_zone = to.this == exp.DataType.Type.TIMESTAMPTZ
-    zone = None
-    m = _ZONE_SUFFIX.search(text.strip())
-    if m and re.search(r"\d{2}:\d{2}", text):
-        zone = m.group(1)
-        with_zone = True
     if with_zone:
+        zone = None
+        m = _ZONE_SUFFIX.search(text.strip())
+        if m and re.search(r"\d{2}:\d{2}", text):
+            zone = m.group(1)
         body = text.strip()
         if zone and re.fullmatch(r"[+-]\d{2}:\d{2}", zone):
             body = body[: m.start()].strip() + zone if m else body  # DuckDB reads offsets without a space
@@ -76,9 +105,19 @@ def _timestamp_literal(node: Any, to: Any) -> Any:
         node.type = _dt(f"TIMESTAMP({precision}) WITH TIME ZONE")
         set_zone(node, zone if zone not in (None, "UTC", "Z") else ("UTC" if zone else None))
         return node
+    wall = _rounded_wall_time(text, min(precision, 6))
+    if wall is None and "safe" in node.args:  # CAST(...), not a typed literal: fails as Trino's does
+        message = f"Value cannot be cast to timestamp: {text}"
+        wall_sql = "NULL" if isinstance(node, exp.TryCast) else f"error({_sql_string(message)})"
+        return late(f"CAST({wall_sql} AS TIMESTAMP)", [], _dt(f"TIMESTAMP({min(precision, 6)})"))
+    node.set("this", exp.Literal.string(wall or text))
     node.set("to", _dt("TIMESTAMP").copy())
-    node.type = _dt(f"TIMESTAMP({min(precision, 6) if precision else 0})")
+    node.type = _dt(f"TIMESTAMP({min(precision, 6)})")
     return node
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _scientific(x: str) -> str:
@@ -149,6 +188,10 @@ def rewrite_cast(node: Any) -> Any:
         fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
         return late(f"strftime({{0}}, '{fmt}')", [src], "VARCHAR")
     length = _params(to)[0] if to.expressions and _params(to)[0].isdigit() else None
+    if to.this in (T.VARCHAR, T.CHAR) and src_kind == T.DECIMAL and len(set(_params(src.type))) == 1:
+        # decimal(p, p): DuckDB writes 0.5 as `.50`, Trino as `0.50`
+        text = "regexp_replace(CAST({0} AS VARCHAR), '^(-?)[.]', '\\10.')"
+        return late(f"substr({text}, 1, {length})" if length else text, [src], node.type)
     if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.DOUBLE, T.FLOAT):
         text = _scientific("{0}")
         return late(f"substr({text}, 1, {length})" if length else text, [src], node.type)

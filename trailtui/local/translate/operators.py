@@ -26,6 +26,7 @@ from trailtui.local.translate.casts import rewrite_cast
 from trailtui.local.translate.late import late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
+from trailtui.local.translate.timefuncs import rewrite_time
 from trailtui.local.translate.types import set_zone, trino_name
 
 INT_PRECISION = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
@@ -269,6 +270,18 @@ def _check_comparable(node: Any, src: Source) -> None:
         )
 
 
+def _check_concat(node: Any, src: Source) -> None:
+    """`||` and concat() take strings (or arrays): Trino has no implicit cast of a number, a boolean or a
+    timestamp to varchar, so `'a' || 1` fails (functions/string: concat; functions/conversion)."""
+    from sqlglot import exp
+
+    args = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
+    families = {_family(a) for a in args}
+    if "text" in families and families & {"number", "boolean", "time"}:
+        types = ", ".join(trino_name(a.type) for a in args)
+        raise InvalidQueryStatement(f"{src.where(node)}Unexpected parameters ({types}) for function concat")
+
+
 def _nan_safe(node: Any) -> Any:
     """Trino: NaN compares false with everything. DuckDB: NaN = NaN and NaN is the greatest double."""
     from sqlglot import exp
@@ -353,6 +366,9 @@ def _rule(node: Any, src: Source) -> Any:
         return node
     if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign):
         return rewrite_math(node)
+    timed = rewrite_time(node)
+    if timed is not None:
+        return timed
     if isinstance(node, exp.Div):
         return _divide(node)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
@@ -363,6 +379,8 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Paren):
         node.type = node.this.type
         return node
+    if isinstance(node, exp.DPipe | exp.Concat):
+        _check_concat(node, src)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         _check_comparable(node, src)
         return _nan_safe(node)

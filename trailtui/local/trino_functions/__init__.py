@@ -17,6 +17,7 @@ from trailtui.local.errors import InvalidQueryStatement
 
 # Importing an area registers its rewrites and stand-ins.
 from trailtui.local.trino_functions import (  # noqa: F401
+    aggregates,
     arrays,
     datetimes,
     ips,

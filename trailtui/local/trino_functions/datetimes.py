@@ -339,6 +339,21 @@ def _literal_offset(node: Any) -> str | None:
     return text if ":" in text or len(text) == 3 else text[:3] + ":" + text[3:]
 
 
+def _offset_zone(hours: Any, minutes: Any) -> Any:
+    """from_unixtime's hours and minutes as the zone `+HH:MM` (literals only: the zone is a static tag)."""
+    from trailtui.local.trino_functions.core import literal_int
+
+    h = literal_int(hours)
+    m = literal_int(minutes) if minutes is not None else 0
+    if h is None or m is None:
+        raise ValueError("from_unixtime(x, hours, minutes) needs literal hours and minutes on the local lake")
+    total = h * 60 + (m if h >= 0 else -m)
+    if abs(total) > 14 * 60:
+        raise ValueError(f"Invalid time zone offset: {h}:{m}")
+    sign = "-" if total < 0 else "+"
+    return exp.Literal.string(f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}")
+
+
 def prepare(tree: Any) -> Any:
     """Before the translator types the query (it carries each timestamp with time zone's zone as a static
     tag): functions that produce a value in a zone become `... AT TIME ZONE zone`, which it handles."""
@@ -360,8 +375,12 @@ def prepare(tree: Any) -> Any:
             node.replace(exp.AtTimeZone(this=parsed, zone=exp.Literal.string("UTC")))
     for node in list(tree.find_all(exp.UnixToTime)):
         zone = node.args.get("zone")
-        if node.args.get("hours") or isinstance(node.parent, exp.AtTimeZone):
+        if isinstance(node.parent, exp.AtTimeZone):
             continue
+        if node.args.get("hours") is not None:  # from_unixtime(x, hours, minutes): that fixed offset
+            zone = _offset_zone(node.args.get("hours"), node.args.get("minutes"))
+            node.set("hours", None)
+            node.set("minutes", None)
         node.set("zone", None)  # from_unixtime(x[, zone]): timestamp(3) with time zone, UTC by default
         node.replace(exp.AtTimeZone(this=node.copy(), zone=zone or exp.Literal.string("UTC")))
     for node in list(tree.find_all(exp.FromISO8601Timestamp)):

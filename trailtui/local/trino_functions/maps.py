@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
 
-# map_agg: one value per key, NULL keys skipped. Which value a duplicate key keeps is unspecified in
+# map_agg: one value per key, NULL keys skipped; NULL over no rows (not an empty map, nor an error). Which value a duplicate key keeps is unspecified in
 # Trino (it depends on the order rows arrive); here the entries are sorted and the first of each key kept.
 # Each entry is paired with the one before it, rather than looked up from a lambda, which DuckDB would
 # make quadratic on large groups.
@@ -22,7 +22,8 @@ macro(
 )
 macro(
     "trino_map_agg",
-    "(k, v) AS trino_map_dedup(list_sort(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL)))",
+    "(k, v) AS CASE WHEN count(k) > 0 THEN "
+    "trino_map_dedup(list_sort(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL))) END",
 )
 # multimap_agg: the values of each key; the sorted entries are cut where the key changes.
 macro(
@@ -40,7 +41,8 @@ macro(
 macro("trino_multimap", "(l) AS trino_multimap_sorted(list_sort(l))")
 macro(
     "trino_multimap_agg",
-    "(k, v) AS trino_multimap(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL))",
+    "(k, v) AS CASE WHEN count(k) > 0 THEN "
+    "trino_multimap(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL)) END",
 )
 # approx_most_frequent(buckets, value, capacity): the `buckets` most frequent values with their counts.
 # Computed exactly here, which is what Trino's answer is whenever the distinct values fit its capacity.

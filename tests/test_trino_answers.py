@@ -1,0 +1,145 @@
+"""Wrong answers found by probing the local lake with adversarial Lake SQL, each pinned to what Trino gives
+(case format: tests/trinofunctions.py; "D:" a page of trino.io/docs/current/, "T:" a test or class in
+trinodb/trino). Each of these once gave a plausible, different answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.trinofunctions import Case, check, lake_client, run
+from trailtui.lake.query import QueryRun
+from trailtui.local.demo import DEMO_STORE_ID as S
+
+ONE_ROW = f"(SELECT 1 AS one_ FROM {S} LIMIT 1) s_"
+
+CASTS_AND_TIMES: list[Case] = [
+    # A decimal without integer digits prints its zero (DuckDB printed `.00`).
+    ("DECIMAL '0.00'", "0.00", "D: language/types.html#decimal"),
+    ("CAST(DECIMAL '-0.50' AS varchar)", "-0.50", "D: functions/conversion.html"),
+    ("ARRAY[DECIMAL '0.5']", "[0.5]", "D: language/types.html#decimal"),
+    # CAST(varchar AS timestamp) is timestamp(3), rounded; a zone in the text is ignored.
+    ("CAST('2024-01-01' AS timestamp)", "2024-01-01 00:00:00.000", "T: VarcharToTimestampCast"),
+    (
+        "CAST('2024-01-01 10:00:00.123456' AS timestamp)",
+        "2024-01-01 10:00:00.123",
+        "T: VarcharToTimestampCast",
+    ),
+    ("CAST('2024-01-01 10:00:00.9996' AS timestamp)", "2024-01-01 10:00:01.000", "T: VarcharToTimestampCast"),
+    (
+        "CAST('2024-01-01 10:00:00 +02:00' AS timestamp)",
+        "2024-01-01 10:00:00.000",
+        "T: VarcharToTimestampCast",
+    ),
+    ("CAST('2024-01-01 10:00:00' AS timestamp with time zone)", "2024-01-01 10:00:00.000 UTC", "D: types"),
+    ("try_cast('2024-01-01T10:00:00' AS timestamp)", None, "T: DateTimes.DATETIME_PATTERN (no T)"),
+    ("TIMESTAMP '2020-01-01 10:00:00'", "2020-01-01 10:00:00", "D: language/types.html#timestamp-p"),
+    # date_trunc keeps its argument's type: a date stays a date, timestamp(0) stays timestamp(0).
+    ("date_trunc('week', DATE '2024-03-31')", "2024-03-25", "D: functions/datetime.html#date_trunc"),
+    ("typeof(date_trunc('day', DATE '2024-01-05'))", "date", "D: functions/datetime.html#date_trunc"),
+    ("date_trunc('quarter', TIMESTAMP '2024-05-15 10:00:00')", "2024-04-01 00:00:00", "D: datetime.html"),
+    ("typeof(date_trunc('day', eventTime))", "timestamp(3)", "D: functions/datetime.html#date_trunc"),
+    # A timestamp with a time zone keeps it; calendar units count in the zone's wall time.
+    (
+        "TIMESTAMP '2024-03-10 01:30:00 America/New_York' + INTERVAL '1' HOUR",
+        "2024-03-10 03:30:00 America/New_York",
+        "D: functions/datetime.html#date-and-time-operators",
+    ),
+    (
+        "date_add('day', 1, TIMESTAMP '2024-03-09 12:00:00 America/New_York')",
+        "2024-03-10 12:00:00 America/New_York",
+        "D: functions/datetime.html#date_add (zoned chronology)",
+    ),
+    (
+        "TIMESTAMP '2024-03-09 12:00:00 America/New_York' + INTERVAL '1' DAY",
+        "2024-03-10 13:00:00 America/New_York",
+        "D: functions/datetime.html#date-and-time-operators (a day-to-second interval is elapsed time)",
+    ),
+    (
+        "TIMESTAMP '2024-01-31 12:00:00 +05:30' + INTERVAL '1' MONTH",
+        "2024-02-29 12:00:00 +05:30",
+        "D: functions/datetime.html#date-and-time-operators",
+    ),
+    (
+        "date_trunc('day', TIMESTAMP '2024-03-10 05:00:00 America/New_York')",
+        "2024-03-10 00:00:00 America/New_York",
+        "D: functions/datetime.html#date_trunc",
+    ),
+    (
+        "date_diff('day', TIMESTAMP '2024-03-09 12:00:00 America/New_York', "
+        "TIMESTAMP '2024-03-10 12:00:00 America/New_York')",
+        "1",
+        "D: functions/datetime.html#date_diff (one local day, 23 hours elapsed)",
+    ),
+    (
+        "date_diff('hour', TIMESTAMP '2024-03-10 00:00:00 America/New_York', "
+        "TIMESTAMP '2024-03-10 05:00:00 America/New_York')",
+        "4",
+        "D: functions/datetime.html#date_diff",
+    ),
+    (
+        "from_unixtime(1700000000, 2, 30)",
+        "2023-11-15 00:43:20.000 +02:30",
+        "D: functions/datetime.html#from_unixtime (hours and minutes of the zone offset)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from lake_client(demo_home, tmp_path_factory)
+
+
+def test_casts_and_times_answer_as_trino(ct: Any) -> None:
+    check(ct, CASTS_AND_TIMES)
+
+
+def test_aggregates_over_no_rows(ct: Any) -> None:
+    """count_if counts, so it is 0 over no rows (D: functions/aggregate.html#count_if); map_agg and
+    multimap_agg are NULL (D: functions/aggregate.html: NULL for no input), not an error."""
+    rows = run(
+        ct,
+        f"SELECT count_if(readOnly), count(*), map_agg(eventName, 1), multimap_agg(eventName, 1), "
+        f"max_by(eventName, eventTime) FROM {S} WHERE eventName = 'NoSuchEvent'",
+    )
+    assert rows == [["0", "0", None, None, None]]
+
+
+def test_max_by_keeps_a_null_x(ct: Any) -> None:
+    """max_by(x, y) is the x of the row with the largest y, NULL if that x is NULL; rows whose y is NULL are
+    skipped (T: operator/aggregation/minmaxby/TestMinMaxByAggregation.testMaxNull, testMinNull). DuckDB's
+    arg_max skipped the NULL x and answered with another row's."""
+    rows = run(
+        ct,
+        "SELECT min_by(x, y), max_by(x, y), max_by(x, y, 2), min_by(x, y, 3), count_if(y > 1) "
+        f"FROM (VALUES ('a', 1), ('b', 3), ('c', NULL), (NULL, 5)) t(x, y), {ONE_ROW}",
+    )
+    assert rows == [["a", None, "[null, b]", "[a, b, null]", "2"]]
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("'a' || 1", "line 1:8: Unexpected parameters (varchar(1), integer) for function concat"),
+        ("concat(eventName, eventTime)", "Unexpected parameters (varchar, timestamp(3)) for function concat"),
+    ],
+)
+def test_concat_takes_strings(ct: Any, expr: str, message: str) -> None:
+    """Trino casts nothing to varchar implicitly (D: functions/conversion.html), so `||` of a number is
+    refused, as on Lake."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
+    assert message in exc.value.response["Error"]["Message"]
+
+
+def test_cast_text_with_t_to_timestamp_fails(ct: Any) -> None:
+    """Trino's timestamp text has a space between date and time (T: type/DateTimes.DATETIME_PATTERN)."""
+    q = QueryRun(ct, f"SELECT CAST('2024-01-01T10:00:00' AS timestamp) FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert "Value cannot be cast to timestamp: 2024-01-01T10:00:00" in (state.error or "")

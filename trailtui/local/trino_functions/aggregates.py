@@ -1,0 +1,39 @@
+"""Trino's aggregate functions where DuckDB's answer differently (trino.io/docs/current/functions/aggregate.html).
+
+- count_if(x) over no rows is 0, as count is (DuckDB's count_if gives NULL).
+- max_by(x, y) / min_by(x, y) give the x of the row with the largest / smallest y even when that x is NULL;
+  only rows whose y is NULL are skipped (DuckDB's arg_max skips rows whose x is NULL too, and so answers
+  with another row's x: `max_by(errorCode, eventTime)` gave the last error instead of NULL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from trailtui.local.trino_functions.core import Rewriter, handles
+
+
+@handles(exp.CountIf)
+def _count_if(rw: Rewriter, node: Any) -> Any:
+    return exp.Count(this=exp.If(this=node.this, true=exp.Literal.number(1)))
+
+
+@handles(exp.ArgMax, exp.ArgMin)
+def _max_min_by(rw: Rewriter, node: Any) -> Any:
+    name = "arg_max" if isinstance(node, exp.ArgMax) else "arg_min"
+    count = node.args.get("count")
+    if count is None:
+        return exp.Anonymous(this=f"{name}_null", expressions=[node.this, node.expression])
+    # max_by(x, y, n): x is wrapped in a struct, never NULL, so that arg_max keeps its rows.
+    wrapped = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier("v"), expression=node.this)])
+    top = exp.Anonymous(this=name, expressions=[wrapped, node.expression, count])
+    if isinstance(node.parent, exp.Window | exp.Filter):
+        raise ValueError(
+            f"{name.replace('arg_', '')}_by(x, y, n) as a window or with FILTER is not supported"
+        )
+    field = exp.Dot(this=exp.column("s"), expression=exp.to_identifier("v"))
+    return exp.Anonymous(
+        this="list_transform", expressions=[top, exp.Lambda(this=field, expressions=[exp.to_identifier("s")])]
+    )
