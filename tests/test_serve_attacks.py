@@ -304,3 +304,54 @@ def test_the_log_never_carries_request_text(served: LakeHTTPServer, caplog: pyte
     text = caplog.text
     assert "pwned" not in text and "\x1b" not in text and "\x07" not in text
     assert "ListEventDataStores" in text and "(unknown operation)" in text
+
+
+# -- the request's head: bounded in size and in time before authentication ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f"POST /?{'a' * 40_000} HTTP/1.1\r\n",  # a long request line
+        "POST / HTTP/1.1\r\nX-Pad: " + "a" * 40_000 + "\r\n",  # one long header
+        "POST / HTTP/1.1\r\n" + "X-Pad: aaaaaaaaaaaaaaaaaaaa\r\n" * 1500,  # many short ones
+    ],
+    ids=["request-line", "one-header", "many-headers"],
+)
+def test_an_oversized_head_is_refused_before_it_is_read(served: LakeHTTPServer, head: str) -> None:
+    # http.server alone reads 100 headers of 64 KiB each per connection (434 MB held by 64 connections).
+    started = time.monotonic()
+    status, body = _exchange(served, head.encode())  # the head never ends: the answer is a refusal
+    assert status == 431 and time.monotonic() - started < 0.9
+    assert json.loads(body)["__type"] == "RequestHeaderFieldsTooLargeException"
+    # A large head under the limit is served (an unsigned header may pad it: only the signed ones count).
+    padded = [*_signed(served, b"{}"), ("X-Pad", "a" * 20_000)]
+    status, reply = _raw_post(served, padded, b"{}")
+    assert status == 200 and "EventDataStores" in reply
+
+
+def test_a_dripped_head_is_cut_off_at_the_deadline(
+    served: LakeHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head sent a byte at a time, never idle for the idle timeout, held a connection slot for good (four
+    such connections took every slot); the head has HEAD_DEADLINE in all."""
+    monkeypatch.setattr(server_module, "HEAD_DEADLINE", 2.0)
+    with socket.create_connection(_host(served)) as s:
+        s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        started = time.monotonic()
+        s.settimeout(0.5)
+        closed = False
+        while time.monotonic() - started < 8:
+            try:
+                s.sendall(b"a")  # one byte every 0.5 s: never idle for the 1 s idle timeout
+                if s.recv(1) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+                break
+        assert closed and time.monotonic() - started < 4
+    status, _ = _raw_post(served, _signed(served, b"{}"), b"{}")  # the slot is free again
+    assert status == 200
