@@ -92,6 +92,16 @@ async def test_running_list_shows_every_query_with_its_clock_and_follows_one(dem
         assert ex.results_title == "Results"
 
 
+async def test_running_list_then_cancel_typed_in_one_burst_cancels_the_first(demo_lake: Any) -> None:
+    """ctrl+t then c typed before the list has shown: the c cancels the query at the top, as typed slowly."""
+    async with _two_running() as (ex, _):
+        ex.burst("ctrl+t", "c")
+        await ex.wait_until(lambda: isinstance(ex.screen, RunningScreen), what="the list")
+        await ex.wait_until(lambda: len(ex.running_list) == 1, what="one query left running")
+        statuses = [e.status for e in History(locations().history_db).search("")]
+        assert statuses.count("CANCELLED") == 1 and statuses.count("RUNNING") == 1
+
+
 async def test_reopening_a_running_query_keeps_its_clock_and_counts_it_once(demo_lake: Any) -> None:
     async with _two_running(first_for_a_second=True) as (ex, q):
         await ex.press("ctrl+r")

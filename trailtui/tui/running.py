@@ -52,7 +52,7 @@ class RunningScreen(ModalScreen[int | None]):
     RunningScreen { align: center middle; }
     RunningScreen > Vertical { width: 96%; height: 90%; border: round $accent; background: $surface; }
     RunningScreen #running-title { height: auto; padding: 0 1; background: $primary-darken-2; text-style: bold; }
-    RunningScreen OptionList { height: 1fr; min-height: 3; }
+    RunningScreen OptionList { height: 1fr; min-height: 3; text-wrap: nowrap; text-overflow: ellipsis; }
     RunningScreen #running-sql { height: auto; max-height: 45%; padding: 0 1; border-top: solid $accent; }
     """
 
@@ -81,7 +81,8 @@ class RunningScreen(ModalScreen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.refresh_list)  # after layout, when the list knows its width
+        # Filled now, not after the first layout: enter or c typed right behind ctrl+t acts on this list.
+        self.refresh_list()
         self.set_interval(1.0, self.refresh_list)
         self.query_one(OptionList).focus()
 
@@ -94,7 +95,8 @@ class RunningScreen(ModalScreen[int | None]):
         self.shown = self.runs()
         now = time.monotonic()
         options.clear_options()
-        width = max(30, (options.size.width or self.app.size.width) - 4)
+        # Before the first layout the list has no size: the box is 96% of the screen, less its border.
+        width = max(30, (options.size.width or self.app.size.width * 96 // 100 - 2) - 4)
         labels = [run_label(r, now) for r in self.shown]
         for label in labels:
             label.truncate(width, overflow="ellipsis")  # one line per query: the whole SQL is below
