@@ -15,8 +15,12 @@ WEEK = (
 )
 
 
+def shown(value: str | None) -> str:
+    return "null" if value is None else value  # as the grid draws a NULL
+
+
 def containing(rows: list[list[str | None]], text: str) -> list[list[str | None]]:
-    return [r for r in rows if any(v is not None and text.lower() in v.lower() for v in r)]
+    return [r for r in rows if any(text.lower() in shown(v).lower() for v in r)]
 
 
 async def test_typing_narrowing_and_backspace_show_exactly_the_matching_rows(demo_lake: Any) -> None:
@@ -31,6 +35,20 @@ async def test_typing_narrowing_and_backspace_show_exactly_the_matching_rows(dem
         assert ex.shown_rows == containing(q.rows, INCIDENT_IP[:-5] + "x")
         await ex.press("escape")
         assert ex.shown_rows == q.rows and "shown by the filter" not in ex.results_title
+
+
+async def test_typing_null_finds_the_rows_showing_null(demo_lake: Any) -> None:
+    """A NULL cell shows as `null`: a user looking for the calls with no errorCode types null."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        q = await ex.run(f"SELECT eventName, errorCode FROM {DEMO_STORE_ID} WHERE sourceIPAddress = '{INCIDENT_IP}'")
+        await ex.press("f4", "slash", *"NULL")
+        found = [r for r in q.rows if r[1] is None]
+        assert found and len(found) < len(q.rows) and ex.shown_rows == found
+        assert f"({len(found):,} shown by the filter)" in ex.results_title
+        assert "null" in ex.grid_line(1)  # what the user sees in the row the filter kept
+        await ex.press("enter", "l", "minus")  # errorCode hidden: its nulls no longer count, nor do the rows
+        assert ex.shown_rows == []
 
 
 async def test_filter_on_a_sorted_grid_keeps_the_sort(demo_lake: Any) -> None:
@@ -75,6 +93,8 @@ def test_incremental_filter_agrees_with_a_plain_scan() -> None:
         "9",
         "\t",
         "a\td",
+        "nul",
+        "null",
     ]
     for n, text in enumerate(steps):
         if n % 5 == 4 and loaded < len(rows):
@@ -86,7 +106,7 @@ def test_incremental_filter_agrees_with_a_plain_scan() -> None:
         expected = [
             i
             for i in range(loaded)
-            if text == "" or any(v is not None and text.lower() in v.lower() for v in rows[i])
+            if text == "" or any(text.lower() in shown(v).lower() for v in rows[i])
         ]
         assert sorted(model.view) == expected, text
         if model.sort_column is None:

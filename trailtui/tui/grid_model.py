@@ -7,7 +7,8 @@ page's arrival (a millisecond a page), so a key costs one substring test per row
 searches the rows the previous text matched, and recent results are kept, so backspace is free. Rows are
 searched in arrival order, where their texts lie together in memory, and then laid in the sorted order.
 
-The filter matches what the user sees: a hidden column's text does not count. Hiding or showing columns
+The filter matches what the user sees: a hidden column's text does not count, and a NULL cell, shown as
+`null`, is found by typing null. Hiding or showing columns
 rebuilds the texts (once, when a filter next needs them) and applies the filter again.
 """
 
@@ -19,6 +20,7 @@ from operator import contains
 
 from trailtui.tui import grid_sort
 from trailtui.tui.grid_sort import Kind, SortKey
+from trailtui.tui.safe import NULL
 
 Row = list[str | None]
 _SEP = "\x00"  # between cells in a row's text: a filter never matches across two cells
@@ -73,7 +75,8 @@ class GridModel:
 
     # -- which rows show ----------------------------------------------------------------------------------
     def set_filter(self, text: str) -> None:
-        """Rows containing `text` (case-insensitive) in any cell; "" shows every row. Clears a column filter."""
+        """Rows containing `text` (case-insensitive) in any cell shown (NULL reads `null`); "" shows every row.
+        Clears a column filter."""
         needle = text.lower()
         self._column_filter = None
         self.filter_text = needle
@@ -228,6 +231,7 @@ class GridModel:
 
 
 def _text(row: Row, hidden: frozenset[int] = frozenset()) -> str:
+    """The row as the filter searches it: its cells as the grid shows them, a NULL as `null`."""
     if hidden:
-        return _SEP.join([v for i, v in enumerate(row) if v is not None and i not in hidden]).lower()
-    return _SEP.join([v for v in row if v is not None]).lower()  # a list: join makes one of a generator
+        return _SEP.join([NULL if v is None else v for i, v in enumerate(row) if i not in hidden]).lower()
+    return _SEP.join([NULL if v is None else v for v in row]).lower()  # a list: join makes one of a generator
