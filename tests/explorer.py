@@ -312,7 +312,8 @@ class Explorer:
         counts = _COUNTS.search(top)
         qid = _QUERY_ID.search(top)
         bottom = bottom.strip()
-        error = bottom if bottom and not bottom.startswith(("matched", "starting", "cancelling")) else None
+        statistics = ("matched", "scanned", "starting", "cancelling")  # scanned: the line at 80 columns
+        error = bottom if bottom and not bottom.startswith(statistics) else None
         return QueryView(
             status=status.group(1) if status else "",
             error=error,

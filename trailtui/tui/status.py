@@ -31,6 +31,33 @@ def cost_text(statistics: QueryStatistics) -> str:
     return "<$0.0001" if 0 < cost < 0.0001 else f"${cost:.4f}"
 
 
+def statistics_line(s: QueryStatistics, width: int) -> str:
+    """The statistics in `width` cells (0: no limit). When the whole line does not fit (80 columns, the
+    stores pane shown), the scan and its cost come first and a figure that does not fit is left out whole:
+    a number cut by an ellipsis would read as another number."""
+    scanned = human_bytes(s.bytes_scanned)
+    if s.engine == "athena":  # Athena counts bytes, not events, and queues queries
+        whole = ["Athena", f"{scanned} scanned, est. {cost_text(s)}"]
+        parts = [*whole, f"engine {s.execution_ms:,} ms", f"queued {s.queue_ms:,} ms"]
+    else:
+        whole = [f"matched {s.events_matched:,}", f"scanned {s.events_scanned:,}"]
+        whole += [f"{scanned} scanned, est. {cost_text(s)}", f"exec {s.execution_ms:,} ms"]
+        parts = [
+            f"scanned {s.events_scanned:,} events, {scanned}",
+            f"est. {cost_text(s)}",
+            f"matched {s.events_matched:,}",
+            f"exec {s.execution_ms:,} ms",
+        ]
+    line = "  ".join(whole)
+    if not width or len(line) <= width:
+        return line
+    line = ""
+    for part in parts:
+        if len(line) + 2 * bool(line) + len(part) <= width:
+            line += "  " * bool(line) + part
+    return line
+
+
 class QueryStatusBar(Static):
     DEFAULT_CSS = """
     QueryStatusBar { height: 2; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -57,6 +84,9 @@ class QueryStatusBar(Static):
         self.run = run
         self.others_running = others_running
         self._redraw(now)
+
+    def on_resize(self) -> None:
+        self._draw()  # the statistics are laid out for the width
 
     def _draw(self) -> None:
         self._redraw.ran()
@@ -95,18 +125,7 @@ class QueryStatusBar(Static):
         if error:
             bottom.append_text(safe_text(error, style="red"))
         elif state is not None:
-            s = state.statistics
-            if s.engine == "athena":  # Athena counts bytes, not events, and queues queries
-                bottom.append(
-                    f"Athena  {human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
-                    f"engine {s.execution_ms:,} ms  queued {s.queue_ms:,} ms"
-                )
-            else:
-                bottom.append(
-                    f"matched {s.events_matched:,}  scanned {s.events_scanned:,}  "
-                    f"{human_bytes(s.bytes_scanned)} scanned, est. {cost_text(s)}  "
-                    f"exec {s.execution_ms:,} ms"
-                )
+            bottom.append(statistics_line(state.statistics, self.content_size.width))
         elif run.cancel_requested:
             bottom.append("cancelling…", style="magenta")
         else:
