@@ -41,7 +41,9 @@ async def test_typing_null_finds_the_rows_showing_null(demo_lake: Any) -> None:
     """A NULL cell shows as `null`: a user looking for the calls with no errorCode types null."""
     async with explorer((80, 24)) as ex:
         await ex.ready()
-        q = await ex.run(f"SELECT eventName, errorCode FROM {DEMO_STORE_ID} WHERE sourceIPAddress = '{INCIDENT_IP}'")
+        q = await ex.run(
+            f"SELECT eventName, errorCode FROM {DEMO_STORE_ID} WHERE sourceIPAddress = '{INCIDENT_IP}'"
+        )
         await ex.press("f4", "slash", *"NULL")
         found = [r for r in q.rows if r[1] is None]
         assert found and len(found) < len(q.rows) and ex.shown_rows == found
@@ -104,9 +106,7 @@ def test_incremental_filter_agrees_with_a_plain_scan() -> None:
             model.cycle_sort(n % 3)
         model.set_filter(text)
         expected = [
-            i
-            for i in range(loaded)
-            if text == "" or any(text.lower() in shown(v).lower() for v in rows[i])
+            i for i in range(loaded) if text == "" or any(text.lower() in shown(v).lower() for v in rows[i])
         ]
         assert sorted(model.view) == expected, text
         if model.sort_column is None:
