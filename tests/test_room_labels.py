@@ -67,3 +67,37 @@ async def test_a_connection_label_never_sends_a_control_character(demo_lake: Any
         await ex.pilot.pause()
         text = ex.stores_text(1)
         assert "\x1b" not in text and "\u202e" not in text and "\\x1b[2J" in text
+
+
+def _group_lines(ex: Explorer, label: str) -> list[str]:
+    """The stores pane's lines of one group, as on screen, from its label to the next group."""
+    lines = [line.rstrip() for line in ex.stores_pane_lines()]
+    start = next(n for n, line in enumerate(lines) if label in line)
+    rest = lines[start + 1 :]
+    end = next((n for n, line in enumerate(rest) if line.startswith(("▼", "▶")) or not line.strip()), len(rest))
+    return rest[:end]
+
+
+async def test_a_wrapped_message_is_indented_not_guided(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message over several lines reads as one item of its group: a branch on its first line, the lines
+    after it indented; when stores follow it, the group's line goes on past it to them."""
+    without_aws(monkeypatch, tmp_path)
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: "no AWS profile" in ex.stores_text(1))
+        await ex.pilot.pause()
+        message = _group_lines(ex, "AWS")
+        assert len(message) >= 3, message
+        assert message[0].startswith("└ no AWS profile"), message
+        assert all(line.startswith("  ") and line.strip() for line in message[1:]), message
+        pane = ex.app.main.query_one(StoresPane)
+        store = next(s for s in pane.all_stores() if s.name == "org-events")
+        hint = "This profile's account is not the organization's management account: its stores are its own."
+        pane.set_stores("aws", "AWS member (us-east-1)", [store], problem=hint)
+        await ex.pilot.pause()
+        lines = _group_lines(ex, "AWS member")
+        assert lines[0].startswith("├ This profile"), lines
+        assert all(line.startswith("│ ") for line in lines[1:-1]) and len(lines) > 2, lines
+        assert lines[-1].startswith("└ org-events [org]"), lines

@@ -14,6 +14,7 @@ import textwrap
 from datetime import datetime
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -95,11 +97,48 @@ def elide(text: Text, width: int, middle: bool = True) -> Text:
     return Text.assemble(text[:head], "…", text[len(text) - tail :] if tail else "")
 
 
+_LAST = str.maketrans("├┣╠", "└┗╚")  # a branch drawn as the group's last one
+_THROUGH = str.maketrans("├┣╠└┗╚", "│┃║   ")  # a branch drawn as the line going on past it (or nothing)
+_BLANK = str.maketrans("├┣╠└┗╚", "      ")
+
+
 class StoreTree(Tree[EventDataStore | None]):
-    """The tree of connections and stores: names longer than the pane lose their middle, not their end."""
+    """The tree of connections and stores: names longer than the pane lose their middle, not their end.
+
+    A connection's message takes several lines of the tree (wrapped, or lines of its own), each a node, as
+    Textual's Tree has one line per node. Drawn as one item of its group: a branch on its first line only,
+    the lines after it indented (with the group's line going on past them when the message is not last)."""
 
     class Resized(Message):
         pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.continued: set[int] = set()  # ids of the lines that go on with the message above them
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        node = self.get_node_at_line(self.scroll_offset.y + y)
+        if node is None or node.parent is None or node.data is not None:
+            return strip
+        siblings = node.parent.children
+        at = siblings.index(node)
+        rest = at + 1
+        while rest < len(siblings) and siblings[rest].id in self.continued:
+            rest += 1  # past the message's last line
+        last = rest == len(siblings)
+        if node.id in self.continued:
+            table = _BLANK if last else _THROUGH
+        elif last and rest > at + 1:
+            table = _LAST
+        else:
+            return strip
+        segments = list(strip)
+        if not segments:
+            return strip
+        first = segments[0]
+        segments[0] = Segment(first.text.translate(table), first.style, first.control)
+        return Strip(segments, strip.cell_length)
 
     def label_room(self, node: TreeNode[EventDataStore | None]) -> int:
         """Cells for the node's label (its expand icon included), after the guides of its depth."""
@@ -160,7 +199,6 @@ class StoresPane(Vertical):
         # Each group's lines as given, wrapped to the pane's width when shown: message, stores, a note.
         self._contents: dict[str, tuple[list[str], list[EventDataStore], Text | None]] = {}
         self._wrapped_at = 0
-        self.continued: set[int] = set()  # ids of message lines that go on from the line above
 
     def compose(self) -> ComposeResult:
         tree = StoreTree(Text("connections"), id="store-tree")
@@ -174,6 +212,11 @@ class StoresPane(Vertical):
     @property
     def store_tree(self) -> StoreTree:
         return self.query_one("#store-tree", StoreTree)
+
+    @property
+    def continued(self) -> set[int]:
+        """Ids of the tree's lines that go on with a connection's message from the line above."""
+        return self.store_tree.continued
 
     def _group(self, connection: str, label: str) -> TreeNode[EventDataStore | None]:
         node = self._groups.get(connection)
@@ -240,12 +283,12 @@ class StoresPane(Vertical):
         was_here = cursor is not None and cursor.parent is node
         node.remove_children()
         room = tree.scrollable_content_region.width - tree.guide_depth
-        for line in lines:
+        for n, line in enumerate(lines):  # one item of the group: only its first line has a branch
             clean = safe_text(line).plain
             pieces = textwrap.wrap(clean, room, break_on_hyphens=False) if room > 8 else [clean]
-            for n, piece in enumerate(pieces or [""]):
+            for m, piece in enumerate(pieces or [""]):
                 leaf = node.add_leaf(Text(piece, style="italic yellow"), data=None)
-                if n:
+                if n or m:
                     self.continued.add(leaf.id)
         if note is not None:
             node.add_leaf(note, data=None)
