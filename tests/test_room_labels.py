@@ -74,7 +74,9 @@ def _group_lines(ex: Explorer, label: str) -> list[str]:
     lines = [line.rstrip() for line in ex.stores_pane_lines()]
     start = next(n for n, line in enumerate(lines) if label in line)
     rest = lines[start + 1 :]
-    end = next((n for n, line in enumerate(rest) if line.startswith(("▼", "▶")) or not line.strip()), len(rest))
+    end = next(
+        (n for n, line in enumerate(rest) if line.startswith(("▼", "▶")) or not line.strip()), len(rest)
+    )
     return rest[:end]
 
 
