@@ -319,3 +319,23 @@ async def test_a_connection_message_unfolds_the_details_at_80x24(
         assert "the local lake needs none" in _stores_column(ex)
         await ex.press("up", "up", "up")  # back on the store: folded again
         assert ex.pane_size("store-details") == (0, 0)
+
+
+@pytest.mark.parametrize("before", [("f12", "f12"), ("f2", "ctrl+n", "ctrl+n")])
+async def test_zoom_still_takes_the_whole_screen_after_f12_or_a_stores_zoom(
+    demo_lake: Any, before: tuple[str, ...]
+) -> None:
+    """Hiding and showing the stores (F12), or zooming them and back, must not pin them beside a zoomed
+    grid or editor afterwards."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(SHORT)
+        await ex.press(*before)
+        assert ex.pane_size("stores")[0] == 24  # shown again
+        await ex.press("f4", "ctrl+n")
+        assert ex.pane_size("stores") == (0, 0) and ex.pane_size("results")[0] == 80
+        assert "Stores" not in "".join(ex.screen_lines())
+        await ex.press("ctrl+n", "f3", "ctrl+n")
+        assert ex.pane_size("stores") == (0, 0) and ex.pane_size("editor")[0] == 80
+        await ex.press("ctrl+n")
+        assert ex.pane_size("stores")[0] == 24

@@ -27,6 +27,7 @@ else:
 SMALL_WIDTH, SMALL_HEIGHT = 100, 30
 PANES = ("stores", "editor", "results")
 _ZOOM_CLASSES = tuple(f"-zoom-{p}" for p in PANES)
+STORES_HIDDEN = "-stores-hidden"  # F12 (app.tcss)
 
 
 def is_small(width: int, height: int) -> bool:
@@ -88,15 +89,16 @@ class RoomMixin(_Base):
         return "editor"
 
     def action_toggle_stores(self) -> None:
-        """F12: hide the stores pane (its room goes to the editor and results) or show it again."""
-        pane = self.query_one(StoresPane)
+        """F12: hide the stores pane (its room goes to the editor and results) or show it again. A class on
+        the screen, not the pane's own `display`: an inline style would outrank the zoom's rules, and the
+        stores would stay beside a zoomed editor or grid once F12 had been pressed."""
         if self.zoomed is not None:
             self.zoom(None)
-            pane.display = True
+            self.remove_class(STORES_HIDDEN)
         else:
-            pane.display = not pane.display
-        if pane.display:
-            pane.store_tree.focus()
+            self.toggle_class(STORES_HIDDEN)
+        if not self.has_class(STORES_HIDDEN):
+            self.query_one(StoresPane).store_tree.focus()
         elif self.focused is None or self.focused_pane() == "stores":
             self.query_one("#editor").focus()
 
@@ -108,4 +110,4 @@ class RoomMixin(_Base):
         for name, css_class in zip(PANES, _ZOOM_CLASSES, strict=True):
             self.set_class(name == pane, css_class)
         if pane == "stores":
-            self.query_one(StoresPane).display = True
+            self.remove_class(STORES_HIDDEN)
