@@ -82,7 +82,10 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
     )
     proc = subprocess.Popen(
-        serve_command("--access-key-id", KEY, "--secret-access-key", SECRET),
+        # Clients may import local logs only under the folders serve allows: here the one above its home.
+        serve_command(
+            "--access-key-id", KEY, "--secret-access-key", SECRET, "--allow-path", str(home.parent)
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -298,7 +301,7 @@ def test_import_from_s3_with_failures_and_listing(serve: Serve) -> None:
 
 
 def test_stop_and_restart_a_local_import(serve: Serve, tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
+    logs = serve.home.parent / "logs"  # under serve's --allow-path
     logs.mkdir()
     files = 60
     for f in range(files):
@@ -307,6 +310,10 @@ def test_stop_and_restart_a_local_import(serve: Serve, tmp_path: Path) -> None:
     arn = aws(serve, "create-event-data-store", "--name", "from-disk", "--retention-period", "3653")[
         "EventDataStoreArn"
     ]
+    elsewhere = f"S3={{S3LocationUri={tmp_path},S3BucketRegion=local,S3BucketAccessRoleArn=none}}"
+    assert aws(serve, "start-import", "--destinations", arn, "--import-source", elsewhere) == (
+        "InvalidParameterException"  # not a folder serve allows
+    )
     source = f"S3={{S3LocationUri={logs},S3BucketRegion=local,S3BucketAccessRoleArn=none}}"
     started = aws(serve, "start-import", "--destinations", arn, "--import-source", source)
     assert aws(serve, "start-import", "--destinations", arn, "--import-source", source) == (

@@ -355,3 +355,83 @@ def test_a_dripped_head_is_cut_off_at_the_deadline(
         assert closed and time.monotonic() - started < 4
     status, _ = _raw_post(served, _signed(served, b"{}"), b"{}")  # the slot is free again
     assert status == 200
+
+
+# -- local files: a client reads and writes none but under the folders serve allows --------------------------
+
+
+def _boto(server: LakeHTTPServer) -> Any:
+    return boto3.session.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
+    ).client("cloudtrail", endpoint_url=server.url, config=Config(retries={"total_max_attempts": 1}))
+
+
+def _import_from(ct: Any, arn: str, uri: str) -> Any:
+    source = {"S3LocationUri": uri, "S3BucketRegion": "local", "S3BucketAccessRoleArn": "none"}
+    return ct.start_import(Destinations=[arn], ImportSource={"S3": source})
+
+
+def test_clients_read_and_write_no_local_files_by_default(served: LakeHTTPServer, tmp_path: Any) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    """Without --allow-path, a client could have serve write result folders into any folder the user may
+    write, and read the first bytes of any file (ListImportFailures said "not JSON: starts with
+    'root:x:0:0:root:'" of /etc/passwd, and showed serve's own environment from /proc/self/environ)."""
+    ct = _boto(served)
+    arn = ct.create_event_data_store(Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False)[
+        "EventDataStoreArn"
+    ]
+    for uri in ("file:///etc/passwd", "/proc/self/environ", f"file://{folder}", "~/.aws"):
+        with pytest.raises(ClientError) as e:
+            _import_from(ct, arn, uri)
+        assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+        assert "--allow-path" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:  # a missing path is refused alike: no probing for files
+        _import_from(ct, arn, "/no/such/file.json")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert ct.list_imports()["Imports"] == []
+    sql = f"SELECT eventName FROM {arn.rsplit('/', 1)[1]}"
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=sql, DeliveryS3Uri=f"file://{folder}")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert list(folder.iterdir()) == []  # nothing written
+
+
+def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
+    import os
+    import stat
+
+    allowed, outside = tmp_path / "allowed", tmp_path / "outside"
+    allowed.mkdir()
+    outside.mkdir()
+    (allowed / "escape").symlink_to(outside)  # a link out of the allowed folder leads nowhere
+    lake = LocalLake()
+    server = serve_in_thread(lake.api, KEY, SECRET, allow_paths=[str(allowed)])
+    try:
+        ct = _boto(server)
+        store = ct.create_event_data_store(
+            Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False
+        )["EventDataStoreArn"].rsplit("/", 1)[1]
+        sql = f"SELECT eventName FROM {store} LIMIT 3"
+        for uri in (f"file://{allowed}/escape", f"file://{allowed}/../outside"):
+            with pytest.raises(ClientError) as e:
+                ct.start_query(QueryStatement=sql, DeliveryS3Uri=uri)
+            assert e.value.response["Error"]["Code"] in (
+                "InvalidParameterException",
+                "InvalidS3BucketNameException",
+            )
+        qid = ct.start_query(QueryStatement=sql, DeliveryS3Uri=f"file://{allowed}")["QueryId"]
+        deadline = time.monotonic() + 30
+        while (d := ct.describe_query(QueryId=qid)).get("DeliveryStatus") in ("PENDING", None):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert d["DeliveryStatus"] == "SUCCESS"
+        written = [p for p in allowed.rglob("*") if not p.is_symlink()]
+        assert any(p.name == "result_1.csv.gz" for p in written)
+        for p in written:  # private to the user, whatever the umask
+            assert stat.S_IMODE(os.stat(p).st_mode) & 0o077 == 0, p
+        assert list(outside.iterdir()) == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        lake.close()

@@ -150,6 +150,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="connections served at once (default: 64)",
     )
+    sv.add_argument(
+        "--allow-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder clients may import logs from and deliver results to (file://); repeatable; "
+        "default: none",
+    )
     sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
     sv.add_argument(
         "--no-demo", action="store_true", help="serve an empty lake as it is (no demo on first run)"

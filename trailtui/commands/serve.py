@@ -121,7 +121,13 @@ def run_serve(args: Any) -> int:
     key, secret, secret_line = _credentials(args.access_key_id, args.secret_access_key)
     try:
         server = make_server(
-            lake.api, args.host, args.port, Credentials(key, secret), faults, args.max_connections
+            lake.api,
+            args.host,
+            args.port,
+            Credentials(key, secret),
+            faults,
+            args.max_connections,
+            allow_paths=args.allow_path,
         )
     except OSError as exc:
         import errno

@@ -41,6 +41,7 @@ from trailtui.local.errors import (
 )
 from trailtui.local.importops import ImportOperations
 from trailtui.local.lakefile import LakeBusyError
+from trailtui.local.localpaths import LocalPaths
 from trailtui.local.querystore import RETENTION_SECONDS, EncodedRows, QueryRecord
 from trailtui.local.samplesearch import search_samples
 from trailtui.local.store_admin import deletion_due, enforce_retention, purge_due, retention_due
@@ -96,6 +97,7 @@ class CloudTrailLakeApi:
     ) -> None:
         self.engine = engine
         self.faults: Any = None  # a FaultPlan, set by `serve --faults`
+        self.local_paths = LocalPaths()  # any path in process; `serve` allows only its --allow-path folders
         self.account_id = account_id
         self.region = region
         self._token_key = self._load_token_key()
@@ -327,6 +329,8 @@ class CloudTrailLakeApi:
                 delivery = parse_destination(p["DeliveryS3Uri"])
             except DeliveryUriError as exc:
                 raise InvalidS3BucketName(str(exc)) from None
+            if delivery.bucket is None:
+                self.local_paths.check(delivery.prefix, "DeliveryS3Uri")
         if not sql:
             if p.get("QueryAlias"):
                 raise InvalidParameter(

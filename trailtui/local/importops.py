@@ -121,7 +121,12 @@ class ImportOperations:
             if not store.active:
                 raise InactiveEventDataStore(f"The event data store {store.id} is pending deletion.")
             s3 = p["ImportSource"]["S3"]
-            sources = check_source(s3["S3LocationUri"])
+            uri = s3["S3LocationUri"]
+            if "://" not in uri or uri.startswith("file://"):  # a local path: only where serve allows,
+                self.api.local_paths.check(
+                    uri.removeprefix("file://"), "S3LocationUri"
+                )  # before it is looked at
+            sources = check_source(uri)
             start, end = self.api.epoch(p.get("StartEventTime")), self.api.epoch(p.get("EndEventTime"))
             if start is not None and end is not None and start > end:
                 raise InvalidParameter("StartEventTime must not be later than EndEventTime.")

@@ -19,6 +19,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +28,7 @@ from trailtui.lake.text import sanitize
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
+from trailtui.local.localpaths import LocalPaths
 from trailtui.local.sigv4 import Credentials, verify_sigv4
 from trailtui.local.wire import error_reply, operation_of, serve_cloudtrail, serve_sts, sts_error_reply
 
@@ -98,12 +100,15 @@ class LakeHTTPServer(ThreadingHTTPServer):
         creds: Credentials,
         faults: FaultPlan | None = None,
         max_connections: int = MAX_CONNECTIONS,
+        allow_paths: Iterable[str] = (),
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
         self.creds = creds
         self.faults = faults
         api.faults = faults if faults and faults.active else None
+        # Clients read and write no local files but under these folders (see localpaths.py).
+        api.local_paths = LocalPaths(allow_paths)
         self.requests_served = 0
         self.connections_refused = 0
         self._count_lock = threading.Lock()
@@ -367,5 +372,6 @@ def make_server(
     creds: Credentials,
     faults: FaultPlan | None = None,
     max_connections: int = MAX_CONNECTIONS,
+    allow_paths: Iterable[str] = (),
 ) -> LakeHTTPServer:
-    return LakeHTTPServer((host, port), api, creds, faults, max_connections)
+    return LakeHTTPServer((host, port), api, creds, faults, max_connections, allow_paths)
