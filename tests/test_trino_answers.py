@@ -143,3 +143,62 @@ def test_cast_text_with_t_to_timestamp_fails(ct: Any) -> None:
     state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
     assert state.status == "FAILED"
     assert "Value cannot be cast to timestamp: 2024-01-01T10:00:00" in (state.error or "")
+
+
+def test_sum_and_avg_have_trino_types(ct: Any) -> None:
+    """avg of decimal(p, s) is decimal(p, s), rounded half up; sum of decimal(p, s) is decimal(38, s); sum of
+    integers is a bigint (D: functions/aggregate.html#avg, #sum). The CASE of decimals is the usual way to
+    write a ratio; through a CTE or subquery the column keeps its type (it became DuckDB's double)."""
+    ratio = "CASE WHEN errorCode IS NULL THEN 1.0 ELSE 0.0 END"
+    (row,) = run(
+        ct,
+        f"SELECT avg({ratio}), typeof(avg({ratio})), typeof(sum({ratio})), typeof(sum(1)), "
+        f"count_if(errorCode IS NULL) * 1000 / count(*) FROM {S}",
+    )
+    permille = int(row[4] or 0)
+    assert row[:4] == [
+        f"{(permille + 50) // 1000}.{(permille + 50) % 1000 // 100}",
+        "decimal(2,1)",
+        "decimal(38,1)",
+        "bigint",
+    ]
+    (via_cte,) = run(ct, f"WITH t AS (SELECT {ratio} AS v FROM {S}) SELECT avg(v), typeof(v) FROM t")
+    assert via_cte == [row[0], "decimal(2,1)"]
+    two = f"(SELECT DECIMAL '0.05' AS x FROM {S} LIMIT 1) UNION ALL (SELECT DECIMAL '0.10' FROM {S} LIMIT 1)"
+    assert run(ct, f"SELECT avg(x) FROM ({two})") == [["0.08"]]  # 0.075, half up at scale 2
+    assert run(ct, f"SELECT v / 2 FROM (SELECT 1.5 AS v FROM {S} LIMIT 1)") == [["0.8"]]
+
+
+def test_zone_survives_a_subquery(ct: Any) -> None:
+    """A timestamp with time zone read from a subquery or CTE keeps its zone (D: functions/datetime.html#
+    at-time-zone-operator): hour() reads the Tokyo wall time, and the value prints in Tokyo."""
+    rows = run(
+        ct,
+        f"WITH a AS (SELECT eventTime AT TIME ZONE 'Asia/Tokyo' AS t, eventTime FROM {S}), "
+        f"b AS (SELECT t, eventTime, date_trunc('day', t) AS d FROM a) "
+        f"SELECT hour(t), hour(eventTime), t, d FROM b LIMIT 1",
+    )
+    tokyo, utc, shown, day = rows[0]
+    assert int(tokyo or 0) == (int(utc or 0) + 9) % 24
+    assert shown is not None and shown.endswith(" Asia/Tokyo")
+    assert day is not None and day.endswith(" 00:00:00.000 Asia/Tokyo")
+
+
+def test_sum_of_bigints_fails_on_overflow(ct: Any) -> None:
+    """Trino's sum of bigints fails past bigint's range (D: functions/aggregate.html#sum; T:
+    LongSumAggregation, BigintOperators.add): DuckDB summed into 128 bits and printed 9223372036854775808."""
+    q = QueryRun(ct, f"SELECT sum(x) FROM (VALUES BIGINT '9223372036854775807', 1) t(x), {ONE_ROW}")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED" and "bigint addition overflow" in (state.error or "")
+
+
+def test_approx_distinct_is_exact_on_small_sets(ct: Any) -> None:
+    """Trino's approx_distinct counts small sets exactly (its sparse HyperLogLog keeps every hash, D:
+    functions/aggregate.html#approx_distinct); DuckDB's estimator counted 46 event names as 47."""
+    (row,) = run(
+        ct,
+        f"SELECT approx_distinct(eventName), count(DISTINCT eventName), approx_distinct(awsRegion, 0.01), "
+        f"count(DISTINCT awsRegion) FROM {S}",
+    )
+    assert row[0] == row[1] and row[2] == row[3]

@@ -22,10 +22,12 @@ import functools
 from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_cast
 from trailtui.local.translate.late import late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
+from trailtui.local.translate.scopes import children_in_order, derived_type
 from trailtui.local.translate.timefuncs import rewrite_time
 from trailtui.local.translate.types import set_zone, trino_name
 
@@ -356,6 +358,11 @@ def _at_time_zone(node: Any) -> Any:
 def _rule(node: Any, src: Source) -> Any:
     from sqlglot import exp
 
+    if isinstance(node, exp.Column):
+        inner = derived_type(node)  # a subquery's or CTE's column: its projection's Trino type
+        if inner is not None:
+            node.type = inner
+        return node
     if isinstance(node, exp.Literal) and not node.is_string:
         return _type_literal(node)
     if isinstance(node, exp.Literal):  # a string literal is varchar(n) in Trino
@@ -366,9 +373,13 @@ def _rule(node: Any, src: Source) -> Any:
         return node
     if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign):
         return rewrite_math(node)
-    timed = rewrite_time(node)
+    timed = rewrite_time(node) if not isinstance(node, exp.Window | exp.Filter | exp.Sum | exp.Avg) else None
     if timed is not None:
         return timed
+    if isinstance(node, exp.Window | exp.Filter | exp.Sum | exp.Avg):
+        summed = rewrite_aggregate(node)
+        if summed is not None:
+            return summed
     if isinstance(node, exp.Div):
         return _divide(node)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
@@ -415,7 +426,7 @@ def _post_order(node: Any, fn: Any) -> Any:
         current, done = stack.pop()
         if not done:
             stack.append((current, True))
-            stack.extend((child, False) for child in current.iter_expressions())
+            stack.extend((child, False) for child in children_in_order(current))
             continue
         replacement = fn(current)
         if replacement is not current:

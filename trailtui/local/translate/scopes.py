@@ -1,0 +1,90 @@
+"""Trino types through subqueries and WITH: a column read from a derived table has the type its
+projection has once given Trino's meaning.
+
+sqlglot types a derived table's columns when it annotates the query, before the translator gives
+literals, operators and time zones their Trino types (`1.0` is decimal(2,1), not double;
+`eventTime AT TIME ZONE 'Asia/Tokyo'` carries its zone). Without this, an outer query read the inner
+column with sqlglot's type: `avg(v)` over a CTE's decimal `v` was DuckDB's double, and `hour(t)` of a zoned
+`t` read the UTC hour. So the rewrite visits a query's FROM, joins and WITH before its other parts, and a
+column reference takes the type of the projection it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_FIRST = ("with_", "from_", "joins")  # the sources of a SELECT, visited before what reads them
+
+
+def children_in_order(node: Any) -> list[Any]:
+    """`node`'s children, a SELECT's sources last (a stack pops them first)."""
+    from sqlglot import exp
+
+    children = list(node.iter_expressions())
+    if isinstance(node, exp.With):  # a CTE may read the ones before it: the first is visited first
+        return children[::-1]
+    if not isinstance(node, exp.Select):
+        return children
+    return [c for c in children if c.arg_key not in _FIRST] + [c for c in children if c.arg_key in _FIRST]
+
+
+def _projection_query(source: Any) -> Any:
+    """The SELECT whose projections name a derived table's columns (the left of a set operation)."""
+    from sqlglot import exp
+
+    while isinstance(source, exp.Subquery | exp.CTE | exp.SetOperation):
+        source = source.this
+    return source if isinstance(source, exp.Select) else None
+
+
+def _source_named(column: Any, name: str) -> Any:
+    """The subquery or CTE a column's qualifier names, searched outwards from the column."""
+    from sqlglot import exp
+
+    node = column.parent
+    while node is not None:
+        if isinstance(node, exp.Select):
+            for join in [node.args.get("from_"), *(node.args.get("joins") or [])]:
+                source = join.this if join is not None else None
+                if isinstance(source, exp.Subquery) and source.alias_or_name.lower() == name:
+                    return source
+                if isinstance(source, exp.Table) and source.alias_or_name.lower() == name:
+                    cte = _cte(node, source.name.lower())
+                    if cte is not None:
+                        return cte
+        node = node.parent
+    return None
+
+
+def _cte(select: Any, name: str) -> Any:
+    from sqlglot import exp
+
+    node = select
+    while node is not None:
+        with_ = node.args.get("with_") if isinstance(node, exp.Select | exp.SetOperation) else None
+        for cte in with_.expressions if with_ is not None else []:
+            if cte.alias_or_name.lower() == name:
+                return cte
+        node = node.parent
+    return None
+
+
+def derived_type(column: Any) -> Any | None:
+    """The Trino type of the projection a column reads from a subquery or CTE, or None."""
+    from sqlglot import exp
+
+    table = column.table
+    if not table:
+        return None
+    source = _source_named(column, table.lower())
+    query = _projection_query(source) if source is not None else None
+    if query is None:
+        return None
+    for projection in query.expressions:
+        if projection.alias_or_name.lower() == column.name.lower():
+            inner = projection.this if isinstance(projection, exp.Alias) else projection
+            t = getattr(inner, "type", None)
+            if t is not None and t.this != exp.DataType.Type.UNKNOWN:
+                return t
+            return None
+    return None
