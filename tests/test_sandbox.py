@@ -67,6 +67,14 @@ ESCAPES: list[tuple[str, str]] = [
         "CROSS JOIN pg_settings b",
     ),
     ("alias shared with a derived table", f"SELECT * FROM {S}, (SELECT 1) b, sqlite_master b"),
+    # DuckDB's LATERAL takes a table function, which is no table: this one ran any SELECT unchecked (the
+    # settings, the catalog, the lake's own tables, stores pending deletion).
+    (
+        "LATERAL running serialized SQL",
+        f"SELECT x.* FROM {S} t, LATERAL json_execute_serialized_sql(json_serialize_sql("
+        "'SELECT current_setting(''temp_directory'') AS d')) x",
+    ),
+    ("LATERAL table function", f"SELECT x.* FROM {S} t CROSS JOIN LATERAL json_each('{{\"a\": 1}}') x"),
     (
         "CTE of a later sibling",
         f"SELECT * FROM {S}, (SELECT * FROM duckdb_settings) a, "

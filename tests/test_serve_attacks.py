@@ -435,3 +435,17 @@ def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
         server.shutdown()
         server.server_close()
         lake.close()
+
+
+def test_sql_that_runs_other_sql_is_refused_over_http(served: LakeHTTPServer) -> None:
+    """`LATERAL json_execute_serialized_sql(...)` reached DuckDB past the translator and read serve's settings
+    and the lake's own tables; over HTTP as in process, it is refused at StartQuery."""
+    ct = _boto(served)
+    store = ct.create_event_data_store(Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False)[
+        "EventDataStoreArn"
+    ].rsplit("/", 1)[1]
+    inner = "SELECT string_agg(table_name, ',') AS t FROM duckdb_tables()".replace("'", "''")
+    sql = f"SELECT x.* FROM {store} s, LATERAL json_execute_serialized_sql(json_serialize_sql('{inner}')) x"
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=sql)
+    assert e.value.response["Error"]["Code"] == "InvalidQueryStatementException"

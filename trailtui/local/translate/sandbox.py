@@ -27,7 +27,7 @@ _DENIED_FUNCTION = re.compile(
     r"duckdb_.*|pragma_.*|.*_metadata|parquet_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|"
     r"http.*|load_.*|install_.*|checkpoint|force_checkpoint|enable_.*|disable_.*|which_secret|"
     r"set_.*|current_database|current_catalog|current_schema.*|test_all_types|range|generate_series|"
-    r"repeat_row|unnest_table)$",
+    r"repeat_row|unnest_table|json_execute_serialized_sql|sql_auto_complete)$",
     re.IGNORECASE,
 )
 
@@ -111,6 +111,15 @@ def resolve_stores(tree: Any, resolve: StoreResolver, hint: str, home: tuple[str
 
     ctes = cte_references(tree)
     out = Stores()
+    for lateral in tree.find_all(exp.Lateral):
+        # Trino's LATERAL takes a subquery only. DuckDB's also takes a table function, which is no Table
+        # node: `, LATERAL json_execute_serialized_sql(...)` ran any SELECT the translator never saw (the
+        # catalog, settings, the lake's own tables).
+        if not isinstance(lateral.this, exp.Subquery):
+            raise InvalidQueryStatement(
+                f"LATERAL takes a subquery ({lateral.this.sql(dialect='trino')[:60]} is not one): "
+                "a query reads event data stores."
+            )
     for table in list(tree.find_all(exp.Table)):
         if not isinstance(table.this, exp.Identifier):
             raise InvalidQueryStatement(
