@@ -281,3 +281,26 @@ def test_exporting_a_delivered_query_reads_its_files(
     target = tmp_path / "from-files.csv"
     assert export_query(ct, query_id, target) == 2500
     assert target.read_bytes() == paged.read_bytes()
+
+
+def test_a_link_planted_where_a_result_file_is_written_is_not_followed(tmp_path: Path) -> None:
+    """The result files are written through a temporary file: one of a fixed name (`result_1.csv.gz.part`)
+    followed a symbolic link someone planted in a folder others may write, and overwrote its target."""
+    import os
+    import stat
+
+    from trailtui.local.delivery import local_put
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    folder = tmp_path / "shared" / "q"
+    folder.mkdir(parents=True)
+    (folder / "result_1.csv.gz.part").symlink_to(victim)
+    local_put(str(folder / "result_1.csv.gz"), b"rows")
+    assert victim.read_text() == "keep me"
+    assert (folder / "result_1.csv.gz").read_bytes() == b"rows"
+    assert stat.S_IMODE(os.stat(folder / "result_1.csv.gz").st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "result_1.csv.gz",
+        "result_1.csv.gz.part",
+    ]  # no leftovers

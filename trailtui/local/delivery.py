@@ -15,6 +15,7 @@ each file can be checked by anyone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -217,11 +218,18 @@ def local_put(path: str, data: bytes) -> None:
     missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     for folder in reversed(missing):
         folder.mkdir(mode=0o700, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    tmp.replace(target)
+    # A new file of a name no one could plant beforehand (mkstemp: O_EXCL, 0600): a fixed `<name>.part`
+    # opened with O_TRUNC followed a symbolic link someone put there, in a folder others may write (the
+    # date folders under a shared --allow-path or :deliver folder), and overwrote the file it pointed to.
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def s3_put(client: Any, bucket: str) -> Put:
