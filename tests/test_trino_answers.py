@@ -81,6 +81,25 @@ CASTS_AND_TIMES: list[Case] = [
         "4",
         "D: functions/datetime.html#date_diff",
     ),
+    # A timestamp with time zone cast to timestamp, date or varchar reads its own zone's wall time.
+    (
+        "CAST(TIMESTAMP '2024-01-01 22:00:00 America/New_York' AS date)",
+        "2024-01-01",
+        "D: functions/conversion.html (the local date, not the UTC one)",
+    ),
+    (
+        "CAST(TIMESTAMP '2024-01-01 10:00:00.000 America/New_York' AS timestamp)",
+        "2024-01-01 10:00:00.000",
+        "D: language/types.html#timestamp-p-with-time-zone",
+    ),
+    (
+        "CAST(from_iso8601_timestamp('2024-01-01T22:00:00-05:00') AS varchar)",
+        "2024-01-01 22:00:00.000 -05:00",
+        "D: functions/conversion.html (printed as Trino prints the value)",
+    ),
+    ("CAST(from_unixtime(0) AS varchar)", "1970-01-01 00:00:00.000 UTC", "D: functions/conversion.html"),
+    ("element_at(ARRAY[1, 2, 3], -1)", "3", "D: functions/array.html#element_at"),
+    ("element_at(ARRAY[1, 2, 3], 4)", None, "D: functions/array.html#element_at"),
     (
         "from_unixtime(1700000000, 2, 30)",
         "2023-11-15 00:43:20.000 +02:30",
@@ -134,6 +153,37 @@ def test_concat_takes_strings(ct: Any, expr: str, message: str) -> None:
     with pytest.raises(ClientError) as exc:
         ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
     assert message in exc.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        (
+            "CASE WHEN readOnly THEN 1 ELSE 'a' END",
+            "Cannot find common supertype for types integer, varchar(1)",
+        ),
+        ("coalesce(errorCode, 0)", "Cannot find common supertype for types varchar, integer"),
+        ("readOnly AND 1", "Right side of logical expression must evaluate to a boolean (actual: integer)"),
+        ("NOT eventName", "Value of logical NOT expression must evaluate to a boolean (actual: varchar)"),
+        ("eventName IN ('GetObject', 1)", "IN value and list items must be the same type"),
+        ("nullif(eventName, 1)", "Types are not comparable with NULLIF: varchar vs integer"),
+    ],
+)
+def test_no_common_type_is_refused(ct: Any, expr: str, message: str) -> None:
+    """Trino coerces only within a type family (D: language/types.html#type-coercion, functions/conditional,
+    functions/logical): DuckDB cast across families and answered (`CASE ... 1 ELSE 'a'` gave `1`)."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
+    assert message in exc.value.response["Error"]["Message"]
+
+
+def test_element_at_zero_fails(ct: Any) -> None:
+    """element_at(array, 0) fails (T: operator/scalar/ArrayElementAtFunction: "SQL array indices start at
+    1"); it gave NULL."""
+    q = QueryRun(ct, f"SELECT element_at(ARRAY[1, 2, 3], 0) FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED" and "SQL array indices start at 1" in (state.error or "")
 
 
 def test_cast_text_with_t_to_timestamp_fails(ct: Any) -> None:

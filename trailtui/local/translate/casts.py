@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from trailtui.local.translate.late import late
-from trailtui.local.translate.types import set_zone
+from trailtui.local.translate.types import set_zone, zone_of
 
 _ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
 
@@ -144,6 +144,31 @@ def _scientific(x: str) -> str:
     return f"list_transform([{x}], v -> list_transform([lower(CAST(v AS VARCHAR))], t -> {body})[1])[1]"
 
 
+def _from_zoned(node: Any, src: Any, to: Any) -> Any:
+    """A timestamp with time zone cast to timestamp, date or varchar reads its wall time in its own zone
+    (Trino: `CAST(TIMESTAMP '2024-01-01 22:00:00 America/New_York' AS date)` is 2024-01-01, not the UTC
+    date), and as varchar it is printed as Trino prints it, zone included (`2024-01-01 22:00:00
+    America/New_York`; DuckDB wrote `2024-01-02 03:00:00+00`)."""
+    from sqlglot import exp
+
+    from trailtui.local.translate.timefuncs import wall_time
+
+    T = exp.DataType.Type
+    zone = zone_of(src) or "UTC"
+    wall = wall_time("{0}", zone)
+    given = _params(to)
+    if to.this == T.DATE:
+        return late(f"CAST({wall} AS DATE)", [src], "DATE")
+    if to.this == T.TIMESTAMP:
+        p = int(given[0]) if given and given[0].isdigit() else 3
+        return late(wall, [src], f"TIMESTAMP({min(p, 6)})")
+    digits = _params(src.type)
+    p = int(digits[0]) if digits and digits[0].isdigit() else 3
+    fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
+    text = f"(strftime({wall}, '{fmt}') || {_sql_string(' ' + zone)})"
+    return late(f"substr({text}, 1, {given[0]})" if given and given[0].isdigit() else text, [src], "VARCHAR")
+
+
 def rewrite_cast(node: Any) -> Any:
     from sqlglot import exp
 
@@ -151,6 +176,8 @@ def rewrite_cast(node: Any) -> Any:
     to = node.args["to"]
     src = node.this
     src_kind = src.type.this if src.type is not None else T.UNKNOWN
+    if src_kind == T.TIMESTAMPTZ and to.this in (T.TIMESTAMP, T.DATE, T.VARCHAR, T.CHAR):
+        return _from_zoned(node, src, to)
     if isinstance(src, exp.Literal) and src.is_string and to.this == T.DECIMAL and not to.expressions:
         from trailtui.local.translate.operators import literal_decimal
 

@@ -24,6 +24,7 @@ from typing import Any
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_cast
+from trailtui.local.translate.coercion import check_coercible
 from trailtui.local.translate.late import late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
@@ -308,9 +309,12 @@ def _subscript(node: Any) -> Any:
     if len(node.expressions) != 1:
         return node
     t = base.type
-    if node.args.get("safe"):  # element_at: NULL where the subscript fails
+    if node.args.get("safe"):  # element_at: NULL where the subscript fails, but index 0 is an error
         if t is not None and t.this == exp.DataType.Type.MAP and len(t.expressions) == 2:
             node.type = t.expressions[1]
+        if t is not None and t.this == exp.DataType.Type.ARRAY:
+            zero = "CASE WHEN {2} = 0 THEN error('SQL array indices start at 1') ELSE {0} END"
+            return late(zero, [node, base, node.expressions[0]], node.type or "UNKNOWN")
         return node
     key = node.expressions[0]
     if t is None:
@@ -392,6 +396,10 @@ def _rule(node: Any, src: Source) -> Any:
         return node
     if isinstance(node, exp.DPipe | exp.Concat):
         _check_concat(node, src)
+    if isinstance(node, exp.And | exp.Or | exp.Not | exp.In | exp.Case | exp.If | exp.Coalesce | exp.Nullif):
+        check_coercible(node, src)
+    if isinstance(node, exp.Greatest | exp.Least):
+        check_coercible(node, src)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         _check_comparable(node, src)
         return _nan_safe(node)

@@ -48,6 +48,13 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def wall_time(x: str, zone: str) -> str:
+    """DuckDB SQL of the wall time (TIMESTAMP) of the instant `x` in `zone` (UTC included)."""
+    if zone.upper() in ("UTC", "Z"):
+        return f"CAST({x} AS TIMESTAMP)"  # every query connection runs in UTC
+    return _wall(x, zone)
+
+
 def _wall(x: str, zone: str) -> str:
     """DuckDB SQL of the wall time (TIMESTAMP) of the instant `x` in `zone`."""
     secs = _offset_seconds(zone)

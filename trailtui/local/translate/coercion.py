@@ -1,0 +1,108 @@
+"""Expressions Trino refuses because their operands have no common type (Trino documentation:
+functions/conditional, functions/logical, functions/comparison "IN"; language/types "Type coercion").
+
+Trino coerces only within a family (integers, decimals and doubles with each other; varchar(n) with
+varchar; date with timestamp): `CASE WHEN readOnly THEN 1 ELSE 'a' END`, `readOnly AND 1`, `NOT eventName`
+and `eventName IN ('GetObject', 1)` fail before the query runs. DuckDB casts between families and answered
+(`1`, `true`) or failed later with its own words; they are refused at StartQuery with Trino's reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.parse import Source
+from trailtui.local.translate.types import trino_name
+
+_TIME = ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "DATETIME", "TIMESTAMPLTZ")
+_NUMBER = ("TINYINT", "SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE")
+_TEXT = ("VARCHAR", "CHAR", "TEXT", "NVARCHAR")
+
+
+def _family(node: Any) -> str | None:
+    """The coercion family of an expression's Trino type; None when unknown, NULL or another type."""
+    t = getattr(node, "type", None)
+    name = t.this.name if t is not None else ""
+    if name in _TEXT:
+        return "text"
+    if name in _NUMBER:
+        return "number"
+    if name == "BOOLEAN":
+        return "boolean"
+    if name in _TIME:
+        return "time"
+    return None
+
+
+def _mixed(values: list[Any]) -> bool:
+    families = {f for f in map(_family, values) if f is not None}
+    # A string with a timestamp is left alone: Lake coerces time strings (docs/sql.md, "eventTime and
+    # strings"), and it is refused later if the string is not a time.
+    return len(families - {"text"} if families == {"text", "time"} else families) > 1
+
+
+def _types(values: list[Any]) -> str:
+    return ", ".join(dict.fromkeys(trino_name(v.type) for v in values if _family(v) is not None))
+
+
+def _branches(node: Any) -> tuple[str, list[Any]] | None:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Case):
+        results = [i.args.get("true") for i in node.args.get("ifs") or []]
+        return "CASE", [*results, node.args.get("default")]
+    if isinstance(node, exp.If):
+        return "IF", [node.args.get("true"), node.args.get("false")]
+    if isinstance(node, exp.Coalesce):
+        return "COALESCE", [node.this, *node.expressions]
+    if isinstance(node, exp.Greatest | exp.Least):
+        return type(node).__name__.upper(), [node.this, *node.expressions]
+    return None
+
+
+def check_coercible(node: Any, src: Source) -> None:
+    """Refuse `node` (InvalidQueryStatement) where Trino finds no common type for its operands."""
+    from sqlglot import exp
+
+    where = src.where(node)
+    if isinstance(node, exp.And | exp.Or):
+        for side, operand in (("Left", node.this), ("Right", node.expression)):
+            family = _family(operand)
+            if family not in (None, "boolean"):
+                raise InvalidQueryStatement(
+                    f"{where}{side} side of logical expression must evaluate to a boolean "
+                    f"(actual: {trino_name(operand.type)})"
+                )
+        return
+    if isinstance(node, exp.Not):
+        family = _family(node.this)
+        if family not in (None, "boolean"):
+            raise InvalidQueryStatement(
+                f"{where}Value of logical NOT expression must evaluate to a boolean "
+                f"(actual: {trino_name(node.this.type)})"
+            )
+        return
+    if isinstance(node, exp.In) and node.expressions:
+        values = [node.this, *node.expressions]
+        if _mixed(values):
+            raise InvalidQueryStatement(
+                f"{where}IN value and list items must be the same type: {_types(values)}"
+            )
+        return
+    if isinstance(node, exp.Nullif):
+        values = [node.this, node.expression]
+        if _mixed(values):
+            a, b = (trino_name(v.type) for v in values)
+            raise InvalidQueryStatement(f"{where}Types are not comparable with NULLIF: {a} vs {b}")
+        return
+    found = _branches(node)
+    if found is None:
+        return
+    name, values = found
+    values = [v for v in values if v is not None]
+    if _mixed(values):
+        raise InvalidQueryStatement(
+            f"{where}All {name} results must be the same type or coercible to a common type. "
+            f"Cannot find common supertype for types {_types(values)}"
+        )
