@@ -217,6 +217,8 @@ def test_sum_and_avg_have_trino_types(ct: Any) -> None:
     two = f"(SELECT DECIMAL '0.05' AS x FROM {S} LIMIT 1) UNION ALL (SELECT DECIMAL '0.10' FROM {S} LIMIT 1)"
     assert run(ct, f"SELECT avg(x) FROM ({two})") == [["0.08"]]  # 0.075, half up at scale 2
     assert run(ct, f"SELECT v / 2 FROM (SELECT 1.5 AS v FROM {S} LIMIT 1)") == [["0.8"]]
+    assert run(ct, f"SELECT avg({ratio}) OVER () FROM {S} LIMIT 1") == [[row[0]]]
+    assert run(ct, f"SELECT avg({ratio}) FILTER (WHERE true) FROM {S}") == [[row[0]]]
 
 
 def test_zone_survives_a_subquery(ct: Any) -> None:

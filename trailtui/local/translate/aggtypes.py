@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.late import late
 
 _INTS = ("TINYINT", "SMALLINT", "INT", "BIGINT")
@@ -41,7 +40,6 @@ def rewrite_aggregate(node: Any) -> Any | None:
         agg = agg.this
     if not isinstance(agg, exp.Sum | exp.Avg) or isinstance(agg.this, exp.Distinct):
         return None
-    wrapped = agg is not node
     arg = agg.this
     if isinstance(agg, exp.Sum) and _kind(arg) in _INTS:
         return late(
@@ -57,15 +55,26 @@ def rewrite_aggregate(node: Any) -> Any | None:
     if isinstance(agg, exp.Sum):
         node.type = exp.DataType.build(f"DECIMAL(38, {s})")
         return node
-    if wrapped:
-        raise InvalidQueryStatement(
-            "avg of a decimal as a window function or with FILTER is not supported on the local lake"
-        )
-    total = f"CAST(sum(CAST({{0}} AS DECIMAL(38, {s}))) * {10**s} AS HUGEINT)"
-    count = "count({0})"
+    total_agg = exp.Sum(this=exp.cast(arg.copy(), f"DECIMAL(38, {s})"))
+    count_agg = exp.Count(this=arg.copy())
+    total = f"CAST({{0}} * {10**s} AS HUGEINT)"
+    count = "{1}"
     step = f"0.{'0' * (s - 1)}1" if s else "1"
     text = (
         f"CASE WHEN {count} = 0 THEN NULL ELSE CAST(CAST(sign({total}) * "
         f"((2 * abs({total}) + {count}) // (2 * {count})) AS DECIMAL(38, 0)) * {step} AS DECIMAL({p}, {s})) END"
     )
-    return late(text, [arg], f"DECIMAL({p}, {s})")
+    return late(
+        text, [_with_aggregate(node, total_agg), _with_aggregate(node, count_agg)], f"DECIMAL({p}, {s})"
+    )
+
+
+def _with_aggregate(node: Any, agg: Any) -> Any:
+    """A copy of `node` (an aggregate, or the window / FILTER around one) computing `agg` instead."""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Window | exp.Filter):
+        return agg
+    out = node.copy()
+    out.set("this", _with_aggregate(node.this, agg))
+    return out
