@@ -116,6 +116,10 @@ async def test_the_first_screen_says_what_to_do_without_cutting_it_at_80x24(demo
         results = next(line for line in lines if "No results yet" in line)
         assert "…" not in status and "F1" in status
         assert "…" not in results and "ctrl+j" in results
+        # The welcome query's comment (what to run, which account to look at) is read whole, not cut.
+        comment = [line for line in ex.editor_text.splitlines() if line.startswith("--")]
+        assert "444455556666" in "".join(comment)
+        assert all(any(line in shown for shown in lines) for line in comment), comment
 
 
 async def test_chart_bars_keep_their_values_on_their_lines_at_80x24(demo_lake: Any) -> None:
