@@ -120,6 +120,7 @@ async def test_the_first_screen_says_what_to_do_without_cutting_it_at_80x24(demo
         comment = [line for line in ex.editor_text.splitlines() if line.startswith("--")]
         assert "444455556666" in "".join(comment)
         assert all(any(line in shown for shown in lines) for line in comment), comment
+        assert any("SELECT eventTime" in shown for shown in lines)  # and the query under it
 
 
 async def test_chart_bars_keep_their_values_on_their_lines_at_80x24(demo_lake: Any) -> None:

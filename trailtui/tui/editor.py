@@ -25,12 +25,12 @@ from trailtui.tui.safe import fit
 from trailtui.tui.sqlhighlight import highlight
 
 DEMO_STORE_ID = "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d"
-# The comment in lines of at most 47 characters: whole in the editor at 80x24, stores pane shown.
-WELCOME_SQL = f"""-- Welcome to trailtui: ctrl+j (or F5) runs
--- this query, F1 lists every key. It shows
--- the demo organization's last 7 days, newest
--- first. Something odd happened in account
--- 444455556666...
+# The comment in four lines of at most 47 characters: whole in the editor at 80x24 (stores pane shown), with
+# the SELECT below it in view.
+WELCOME_SQL = f"""-- Welcome: ctrl+j (or F5) runs this query,
+-- F1 lists every key. The demo organization's
+-- last 7 days, newest first: something odd
+-- happened in account 444455556666...
 SELECT eventTime, recipientAccountId, eventSource, eventName, userIdentity.arn,
        sourceIPAddress, errorCode, eventID
 FROM {DEMO_STORE_ID}
