@@ -377,7 +377,9 @@ class ResultGrid(ScrollView, can_focus=True):
         self._request("event")
 
     def action_filter(self) -> None:
-        self._request("filter")
+        """The filter box opens even before the rows arrive: a word typed right behind `/` goes into it
+        (and filters the rows as they come) rather than to the grid, where its letters are keys."""
+        self.post_message(self.Requested("filter", [], self.model.columns, self.column_index))
 
     def action_filter_account(self) -> None:
         self._request("account")
