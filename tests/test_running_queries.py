@@ -60,6 +60,7 @@ async def test_ctrl_g_asks_which_when_two_run_and_cancels_each(demo_lake: Any) -
         await ex.press("down", "c")  # cancel the other one, the first query
         await ex.wait_until(lambda: len(ex.running_list) == 1, what="the first query to end")
         assert "eventSource" in ex.running_list[0]
+        assert "2 queries" not in ex.running_title and "Running queries" in ex.running_title
         await ex.press("escape")
         assert "1 running" in ex.context and ex.query.status == "RUNNING"
         await ex.press("ctrl+g")  # one runs now: cancelled at once, no question

@@ -74,11 +74,14 @@ class RunningScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            title = self.question or "Running queries (all connections)"
-            yield Static(Text(f"{title}   Enter: follow  c: cancel  Esc: close"), id="running-title")
+            yield Static(self._title(), id="running-title")
             yield OptionList(id="running-list")
             yield Static("", id="running-sql")
         yield Footer()
+
+    def _title(self) -> Text:
+        title = self.question or "Running queries (all connections)"
+        return Text(f"{title}   Enter: follow  c: cancel  Esc: close")
 
     def on_mount(self) -> None:
         # Filled now, not after the first layout: enter or c typed right behind ctrl+t acts on this list.
@@ -92,7 +95,11 @@ class RunningScreen(ModalScreen[int | None]):
             self.shown[options.highlighted].run_id if self.shown and options.highlighted is not None else None
         )
         keep = keep if keep is not None else self.first
+        asked = len(self.shown)
         self.shown = self.runs()
+        if self.question and asked and len(self.shown) != asked:  # "2 queries are running" no longer true
+            self.question = None
+            self.query_one("#running-title", Static).update(self._title())
         now = time.monotonic()
         options.clear_options()
         # Before the first layout the list has no size: the box is 96% of the screen, less its border.
