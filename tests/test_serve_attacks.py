@@ -449,3 +449,19 @@ def test_sql_that_runs_other_sql_is_refused_over_http(served: LakeHTTPServer) ->
     with pytest.raises(ClientError) as e:
         ct.start_query(QueryStatement=sql)
     assert e.value.response["Error"]["Code"] == "InvalidQueryStatementException"
+
+
+@pytest.mark.parametrize("host", ["[", "[\x1b]0;pwned\x07", "\x1b[2J"], ids=["bracket", "osc", "csi"])
+def test_a_host_no_parser_reads_is_answered_not_printed(
+    served: LakeHTTPServer, host: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the key ID (printed in the banner, not a secret) and any signature, `Host: [` made the URL parser
+    fail: the connection was dropped unanswered and socketserver printed a traceback quoting the header."""
+    caplog.set_level(logging.DEBUG, logger="trailtui.serve")
+    headers = _signed(served, b"{}")
+    raw = f"POST / HTTP/1.1\r\nHost: {host}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
+    status, body = _exchange(served, raw.encode("latin-1") + b"\r\n{}")
+    assert status == 403 and json.loads(body)["__type"] == "InvalidSignatureException"
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err and "pwned" not in printed.err + caplog.text
+    assert _raw_post(served, _signed(served, b"{}"), b"{}")[0] == 200

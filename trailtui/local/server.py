@@ -128,6 +128,13 @@ class LakeHTTPServer(ThreadingHTTPServer):
     def regions(self) -> tuple[str, ...]:
         return (self.api.region,)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver would print the traceback, which may quote what the client sent (a Host header, a
+        # request line), on the operator's terminal: the exception's kind only, with the client's address.
+        import sys
+
+        log.error("%s connection failed: %s", client_address[0], type(sys.exc_info()[1]).__name__)
+
     def process_request(self, request: Any, client_address: Any) -> None:
         # One thread per connection, but only MAX_CONNECTIONS of them: past that a connection is told
         # to come back later (SDKs retry 503) without a byte of it being read.

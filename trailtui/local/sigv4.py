@@ -147,7 +147,10 @@ def verify_sigv4(
     signer = _AsSigned(
         BotoCredentials(creds.access_key_id, creds.secret_access_key), m.group("service"), m.group("region")
     )
-    canonical = signer.canonical_request(request)
-    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    try:
+        canonical = signer.canonical_request(request)
+        expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    except ValueError:  # a Host or path no URL parser reads (`Host: [`): nothing anyone could have signed
+        raise InvalidSignature(_MISMATCH) from None
     if not hmac.compare_digest(expected, m.group("sig")):
         raise InvalidSignature(_MISMATCH)
