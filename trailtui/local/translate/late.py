@@ -42,3 +42,41 @@ def finish(tree: Any) -> Any:
             return new
         node.replace(new)
     return tree
+
+
+def _without_errors(template: str) -> str:
+    """`template` with each `error(...)` call replaced by NULL (quoted text inside the call skipped)."""
+    out: list[str] = []
+    i = 0
+    while (start := template.find("error(", i)) >= 0:
+        if start > 0 and (template[start - 1].isalnum() or template[start - 1] == "_"):
+            out.append(template[i : start + 6])
+            i = start + 6
+            continue
+        out.append(template[i:start])
+        depth, j, quoted = 0, start + 5, False
+        while j < len(template):
+            c = template[j]
+            if c == "'":
+                quoted = not quoted
+            elif not quoted and c == "(":
+                depth += 1
+            elif not quoted and c == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append("NULL")
+        i = j + 1
+    out.append(template[i:])
+    return "".join(out)
+
+
+def defuse(node: Any) -> None:
+    """Inside Trino's try(...), a failure is NULL: our rewrites' error(...) calls become NULL (DuckDB's TRY
+    refuses an expression that calls error(), a volatile function)."""
+    from sqlglot import exp
+
+    for n in node.walk():
+        if isinstance(n, exp.Anonymous) and n.name == LATE and "template" in n.meta:
+            n.meta["template"] = _without_errors(n.meta["template"])

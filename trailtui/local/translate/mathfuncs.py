@@ -47,6 +47,12 @@ def rewrite_math(node: Any) -> Any:
 
     if isinstance(node, exp.Round | exp.Ceil | exp.Floor) and kind(node.this) == "DECIMAL":
         return _decimal_rounding(node)
+    if isinstance(node, exp.Trunc) and kind(node.this) == "DECIMAL" and node.args.get("decimals") is not None:
+        # truncate(x, n) of a decimal keeps x's type: truncate(1.99, 1) is 1.90 (functions/math)
+        t = node.this.type
+        return late(
+            f"CAST(trunc({{0}}, {{1}}) AS {t.sql(dialect='duckdb')})", [node.this, node.args["decimals"]], t
+        )
     if isinstance(node, exp.Sign) and kind(node.this) in ("DOUBLE", "FLOAT"):
         # Trino's sign of a double is a double, and NaN for NaN.
         return late(

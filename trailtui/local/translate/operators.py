@@ -25,7 +25,8 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_cast
 from trailtui.local.translate.coercion import check_coercible
-from trailtui.local.translate.late import late
+from trailtui.local.translate.functypes import fill_result_type
+from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.scopes import children_in_order, derived_type
@@ -362,6 +363,8 @@ def _at_time_zone(node: Any) -> Any:
 def _rule(node: Any, src: Source) -> Any:
     from sqlglot import exp
 
+    if isinstance(node, exp.Func):
+        fill_result_type(node)
     if isinstance(node, exp.Column):
         inner = derived_type(node)  # a subquery's or CTE's column: its projection's Trino type
         if inner is not None:
@@ -375,7 +378,7 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.CurrentTimestamp):
         node.type = _dt("TIMESTAMP(3) WITH TIME ZONE")
         return node
-    if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign):
+    if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign | exp.Trunc):
         return rewrite_math(node)
     timed = rewrite_time(node) if not isinstance(node, exp.Window | exp.Filter | exp.Sum | exp.Avg) else None
     if timed is not None:
@@ -422,6 +425,10 @@ def _rule(node: Any, src: Source) -> Any:
         return _at_time_zone(node)
     if isinstance(node, exp.Cast | exp.TryCast):
         return rewrite_cast(node)
+    if isinstance(node, exp.Try):
+        defuse(node)
+    if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
+        raise InvalidQueryStatement("FETCH FIRST ... WITH TIES is not supported on the local lake")
     return node
 
 

@@ -46,3 +46,11 @@ def _max_min_by(rw: Rewriter, node: Any) -> Any:
 @handles(exp.ApproxDistinct)
 def _approx_distinct(rw: Rewriter, node: Any) -> Any:
     return exp.Count(this=exp.Distinct(expressions=[node.this]))
+
+
+@handles(exp.Format)
+def _format(rw: Rewriter, node: Any) -> Any:
+    """format() takes Java's format strings (`%s`, `%d`, `%05.2f`); DuckDB's takes `{}`, and a Java pattern
+    passed through unread came back unchanged (`format('%s-%s', 'a', 'b')` gave `%s-%s`). Refused rather
+    than answered differently."""
+    raise ValueError("format() with Java format strings is not supported on the local lake; use || or concat")
