@@ -120,11 +120,12 @@ class ChartScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         frame = self.query_one("#chart-frame")
         if isinstance(self.plan, TimePlan):
-            frame.border_title = "Chart: " + cell_text(self.columns[self.plan.column]) + " over time"
+            # Titles as Text: a str would be read as markup, and column names come from the query.
+            frame.border_title = Text("Chart: " + cell_text(self.columns[self.plan.column]) + " over time")
             self.query_one(HistogramView).focus()
         else:
             assert self.bars is not None
-            frame.border_title = (
+            frame.border_title = Text(
                 f"Chart: {cell_text(self.bars.value_column)} by {cell_text(self.bars.label_column)}"
             )
             self.query_one("#chart-bars-scroll").focus()

@@ -6,6 +6,7 @@ answer alone (open a row or an event, copy) bubble up as `ResultGrid.Requested`.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,6 +14,7 @@ from textual.events import Key
 from textual.widgets import Input
 
 from trailtui.tui.grid import ResultGrid
+from trailtui.tui.safe import cell_text
 from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
 
 
@@ -79,13 +81,15 @@ class ResultsPanel(Vertical):
         shown = len(grid.view)
         title = f"Results  {self.loaded:,} of {self.total or 0:,} loaded"
         if self.account is not None:
-            title += f"  account {self.account}: {shown:,} shown"
+            title += f"  account {cell_text(self.account)}: {shown:,} shown"
         elif grid.filter_text or shown != len(grid.rows):
             title += f"  ({shown:,} shown by the filter)"
         hidden = len(grid.model.hidden)
         if hidden:
             title += f"  {hidden} column{'s' if hidden > 1 else ''} hidden (+ shows)"
-        self.border_title = title
+        self.border_title = Text(
+            title
+        )  # a Text: a str would be read as markup, and the account is event data
 
     @on(ResultGrid.Changed)
     def _grid_changed(self, event: ResultGrid.Changed) -> None:
