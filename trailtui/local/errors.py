@@ -35,6 +35,7 @@ InvalidS3BucketName = _error("InvalidS3BucketNameException")
 InvalidDateRange = _error("InvalidDateRangeException")
 InvalidQueryStatus = _error("InvalidQueryStatusException")
 EventDataStoreAlreadyExists = _error("EventDataStoreAlreadyExistsException")
+EventDataStoreMaxLimitExceeded = _error("EventDataStoreMaxLimitExceededException")
 InvalidEventDataStoreName = _error("InvalidParameterException")
 UnsupportedOperation = _error("UnsupportedOperationException")
 # Store lifecycle and imports (issue 18).

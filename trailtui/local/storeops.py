@@ -22,6 +22,7 @@ from trailtui.local.catalog import (
 from trailtui.local.errors import (
     EventDataStoreAlreadyExists,
     EventDataStoreHasOngoingImport,
+    EventDataStoreMaxLimitExceeded,
     EventDataStoreTerminationProtected,
     InactiveEventDataStore,
     InvalidEventDataStoreStatus,
@@ -47,6 +48,9 @@ EXTENDABLE, FIXED = "EXTENDABLE_RETENTION_PRICING", "FIXED_RETENTION_PRICING"
 RETENTION = {EXTENDABLE: (366, 3653), FIXED: (2557, 2557)}
 MIN_RETENTION = 7
 MAX_TAGS = 50  # Lake's limit of tags per event data store
+# Lake's quota of event data stores per Region. Without it a client of `serve` could create stores (tables in
+# the lake) without end; stores pending deletion count until they are purged.
+MAX_STORES = 10
 MAX_SELECTORS = 5
 # The fields an advanced event selector of a CloudTrail-events store may use (CloudTrail user guide,
 # "AdvancedFieldSelector"), in the spelling the API takes.
@@ -185,6 +189,11 @@ class StoreOperations:
         check_tags(tags)
         tags = merge_tags([], tags)
         settings: dict[str, Any] = {"selectors": selectors, "tags": tags, "retention_enforced": True}
+        if len(self.api.engine.stores()) >= MAX_STORES:
+            raise EventDataStoreMaxLimitExceeded(
+                f"Your account has used the maximum number of event data stores ({MAX_STORES}, stores pending "
+                "deletion included): delete one first."
+            )
         if p.get("KmsKeyId"):
             settings["kms_key_id"] = p["KmsKeyId"]
         try:

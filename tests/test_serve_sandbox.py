@@ -1,0 +1,125 @@
+"""What an authenticated client of `trailtui serve` may reach beyond its queries: local files (only under
+`--allow-path`), other SQL through DuckDB's table functions, and how many stores it may create. The real
+server code in a thread, as in test_serve_attacks."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from tests.serving import serve_in_thread
+from tests.test_serve_attacks import KEY, SECRET, served
+from trailtui.local.server import LakeHTTPServer
+from trailtui.local.service import LocalLake
+
+__all__ = ["served"]  # a fixture
+
+# -- local files: a client reads and writes none but under the folders serve allows --------------------------
+
+
+def _boto(server: LakeHTTPServer) -> Any:
+    return boto3.session.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
+    ).client("cloudtrail", endpoint_url=server.url, config=Config(retries={"total_max_attempts": 1}))
+
+
+def _import_from(ct: Any, arn: str, uri: str) -> Any:
+    source = {"S3LocationUri": uri, "S3BucketRegion": "local", "S3BucketAccessRoleArn": "none"}
+    return ct.start_import(Destinations=[arn], ImportSource={"S3": source})
+
+
+def test_clients_read_and_write_no_local_files_by_default(served: LakeHTTPServer, tmp_path: Any) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    """Without --allow-path, a client could have serve write result folders into any folder the user may
+    write, and read the first bytes of any file (ListImportFailures said "not JSON: starts with
+    'root:x:0:0:root:'" of /etc/passwd, and showed serve's own environment from /proc/self/environ)."""
+    ct = _boto(served)
+    arn = ct.create_event_data_store(Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False)[
+        "EventDataStoreArn"
+    ]
+    for uri in ("file:///etc/passwd", "/proc/self/environ", f"file://{folder}", "~/.aws"):
+        with pytest.raises(ClientError) as e:
+            _import_from(ct, arn, uri)
+        assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+        assert "--allow-path" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:  # a missing path is refused alike: no probing for files
+        _import_from(ct, arn, "/no/such/file.json")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert ct.list_imports()["Imports"] == []
+    sql = f"SELECT eventName FROM {arn.rsplit('/', 1)[1]}"
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=sql, DeliveryS3Uri=f"file://{folder}")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert list(folder.iterdir()) == []  # nothing written
+
+
+def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
+    import os
+    import stat
+
+    allowed, outside = tmp_path / "allowed", tmp_path / "outside"
+    allowed.mkdir()
+    outside.mkdir()
+    (allowed / "escape").symlink_to(outside)  # a link out of the allowed folder leads nowhere
+    lake = LocalLake()
+    server = serve_in_thread(lake.api, KEY, SECRET, allow_paths=[str(allowed)])
+    try:
+        ct = _boto(server)
+        store = ct.create_event_data_store(
+            Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False
+        )["EventDataStoreArn"].rsplit("/", 1)[1]
+        sql = f"SELECT eventName FROM {store} LIMIT 3"
+        for uri in (f"file://{allowed}/escape", f"file://{allowed}/../outside"):
+            with pytest.raises(ClientError) as e:
+                ct.start_query(QueryStatement=sql, DeliveryS3Uri=uri)
+            assert e.value.response["Error"]["Code"] in (
+                "InvalidParameterException",
+                "InvalidS3BucketNameException",
+            )
+        qid = ct.start_query(QueryStatement=sql, DeliveryS3Uri=f"file://{allowed}")["QueryId"]
+        deadline = time.monotonic() + 30
+        while (d := ct.describe_query(QueryId=qid)).get("DeliveryStatus") in ("PENDING", None):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert d["DeliveryStatus"] == "SUCCESS"
+        written = [p for p in allowed.rglob("*") if not p.is_symlink()]
+        assert any(p.name == "result_1.csv.gz" for p in written)
+        for p in written:  # private to the user, whatever the umask
+            assert stat.S_IMODE(os.stat(p).st_mode) & 0o077 == 0, p
+        assert list(outside.iterdir()) == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        lake.close()
+
+
+def test_sql_that_runs_other_sql_is_refused_over_http(served: LakeHTTPServer) -> None:
+    """`LATERAL json_execute_serialized_sql(...)` reached DuckDB past the translator and read serve's settings
+    and the lake's own tables; over HTTP as in process, it is refused at StartQuery."""
+    ct = _boto(served)
+    store = ct.create_event_data_store(Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False)[
+        "EventDataStoreArn"
+    ].rsplit("/", 1)[1]
+    inner = "SELECT string_agg(table_name, ',') AS t FROM duckdb_tables()".replace("'", "''")
+    sql = f"SELECT x.* FROM {store} s, LATERAL json_execute_serialized_sql(json_serialize_sql('{inner}')) x"
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=sql)
+    assert e.value.response["Error"]["Code"] == "InvalidQueryStatementException"
+
+
+def test_a_client_creates_at_most_ten_stores(served: LakeHTTPServer) -> None:
+    """Lake's quota of event data stores per Region; without it a client created stores (lake tables) without
+    end."""
+    ct = _boto(served)
+    for n in range(10):
+        ct.create_event_data_store(Name=f"store-{n}", RetentionPeriod=90, TerminationProtectionEnabled=False)
+    with pytest.raises(ClientError) as e:
+        ct.create_event_data_store(Name="store-10", RetentionPeriod=90)
+    assert e.value.response["Error"]["Code"] == "EventDataStoreMaxLimitExceededException"
+    assert len(ct.list_event_data_stores()["EventDataStores"]) == 10
