@@ -231,6 +231,31 @@ def test_credential_scope_is_checked(served: LakeHTTPServer, service: str, regio
     assert status == 403 and _code(reply) == "InvalidSignatureException" and words in reply["Message"]
 
 
+def test_a_scope_of_another_day_and_an_old_request_replayed_are_refused(
+    served: LakeHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import botocore.auth
+
+    headers = _signed(served, b"{}")
+    auth = next(v for k, v in headers if k == "Authorization")
+    day = auth.split("Credential=")[1].split("/")[1]
+    other_day = [(k, v.replace(f"/{day}/", "/20200101/") if k == "Authorization" else v) for k, v in headers]
+    status, reply = _raw_post(served, other_day, b"{}")
+    assert status == 403 and "scoped to a valid date" in reply["Message"]
+    # A request captured 16 minutes ago and sent again: expired, even with a fresh X-Amz-Date put first.
+    then = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=16)
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.auth, "get_current_datetime", lambda *_, **__: then)
+        captured = _signed(served, b"{}")
+    status, reply = _raw_post(served, captured, b"{}")
+    assert status == 400 and reply["Message"].startswith("Signature expired:")
+    fresh = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    status, reply = _raw_post(served, [("X-Amz-Date", fresh), *captured], b"{}")
+    assert status in (400, 403) and reply["__type"] == "InvalidSignatureException"
+
+
 def test_x_amz_target_must_be_signed(served: LakeHTTPServer) -> None:
     headers = _signed(served, b"{}", target=None)
     headers.append(("X-Amz-Target", LIST))  # added after signing: the operation is not what was signed
