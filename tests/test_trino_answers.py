@@ -108,6 +108,11 @@ CASTS_AND_TIMES: list[Case] = [
     ("try(CAST(json_extract_scalar('{\"v\": \"1.10\"}', '$.v') AS integer))", None, "D: json.html"),
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
+    # Trino's date_diff is Joda-Time's field difference: a month ending on the last day of a shorter
+    # month is whole (joda BasicMonthOfYearDateTimeField.getDifferenceAsLong), as DuckDB's date_sub.
+    ("date_diff('month', DATE '2020-01-31', DATE '2020-02-29')", "1", "T: Joda-Time month difference"),
+    ("date_diff('month', DATE '2020-02-29', DATE '2020-01-31')", "-1", "T: Joda-Time month difference"),
+    ("date_diff('month', DATE '2020-01-30', DATE '2020-02-28')", "0", "T: Joda-Time month difference"),
     ("element_at(ARRAY[1, 2, 3], 4)", None, "D: functions/array.html#element_at"),
     (
         "from_unixtime(1700000000, 2, 30)",
@@ -244,6 +249,35 @@ def test_zone_survives_a_subquery(ct: Any) -> None:
     assert int(tokyo or 0) == (int(utc or 0) + 9) % 24
     assert shown is not None and shown.endswith(" Asia/Tokyo")
     assert day is not None and day.endswith(" 00:00:00.000 Asia/Tokyo")
+
+
+def test_zone_survives_functions_that_return_an_argument(ct: Any) -> None:
+    """min, max, coalesce, if, ... of timestamps in a zone are in that zone (D: functions/datetime.html,
+    language/types.html#timestamp-p-with-time-zone); they printed the UTC wall time."""
+    tokyo = "eventTime AT TIME ZONE 'Asia/Tokyo'"
+    (row,) = run(
+        ct,
+        f"SELECT min({tokyo}), max({tokyo}), coalesce(min({tokyo}), max({tokyo})), min(eventTime) FROM {S}",
+    )
+    assert all(v is not None and v.endswith(" Asia/Tokyo") for v in row[:3]), row
+    assert row[0] is not None and row[3] is not None and int(row[0][11:13]) == (int(row[3][11:13]) + 9) % 24
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"SELECT CASE WHEN readOnly THEN eventTime AT TIME ZONE 'Asia/Tokyo' "
+        f"ELSE eventTime AT TIME ZONE 'Europe/Paris' END FROM {S}",
+        f"SELECT eventTime AT TIME ZONE 'Asia/Tokyo' FROM {S} UNION ALL "
+        f"SELECT eventTime AT TIME ZONE 'Europe/Paris' FROM {S}",
+    ],
+)
+def test_zones_that_vary_by_row_are_refused(ct: Any, sql: str) -> None:
+    """Each value keeps its own zone in Trino; the local lake carries one zone per column, so it refuses
+    rather than print Paris times as Tokyo ones (docs/sql.md)."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=sql)
+    assert "different time zones in one column" in exc.value.response["Error"]["Message"]
 
 
 def test_sum_of_bigints_fails_on_overflow(ct: Any) -> None:

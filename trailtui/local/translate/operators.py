@@ -30,7 +30,7 @@ from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.scopes import children_in_order, derived_type
-from trailtui.local.translate.timefuncs import rewrite_time
+from trailtui.local.translate.timefuncs import carry_zone, check_set_zones, rewrite_time
 from trailtui.local.translate.types import set_zone, trino_name
 
 INT_PRECISION = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
@@ -365,6 +365,7 @@ def _rule(node: Any, src: Source) -> Any:
 
     if isinstance(node, exp.Func):
         fill_result_type(node)
+        carry_zone(node)
     if isinstance(node, exp.Column):
         inner = derived_type(node)  # a subquery's or CTE's column: its projection's Trino type
         if inner is not None:
@@ -427,6 +428,8 @@ def _rule(node: Any, src: Source) -> Any:
         return rewrite_cast(node)
     if isinstance(node, exp.Try):
         defuse(node)
+    if isinstance(node, exp.SetOperation):
+        check_set_zones(node)
     if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
         raise InvalidQueryStatement("FETCH FIRST ... WITH TIES is not supported on the local lake")
     return node

@@ -148,3 +148,80 @@ def rewrite_time(node: Any) -> Any | None:
     if isinstance(node, exp.Add | exp.Sub):
         return _interval_arithmetic(node)
     return None
+
+
+def _valued_args(node: Any) -> list[Any]:
+    """The arguments whose values a min/max/coalesce/CASE/... returns as they are."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Case):
+        return [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+    if isinstance(node, exp.If):
+        return [node.args.get("true"), node.args.get("false")]
+    if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):
+        return [node.this, *node.expressions]
+    return [node.this]
+
+
+_CARRIERS = (
+    "Min",
+    "Max",
+    "AnyValue",
+    "ArgMax",
+    "ArgMin",
+    "Coalesce",
+    "If",
+    "Case",
+    "Greatest",
+    "Least",
+    "Nullif",
+    "FirstValue",
+    "LastValue",
+    "NthValue",
+    "Lag",
+    "Lead",
+)
+
+
+def carry_zone(node: Any) -> None:
+    """A function returning one of its timestamp-with-time-zone arguments keeps their zone (min, max,
+    arbitrary, max_by, coalesce, if, CASE, ...); arguments in different zones would give each row its own
+    zone, which the translator cannot carry: refused."""
+    from trailtui.local.errors import InvalidQueryStatement
+    from trailtui.local.translate.types import set_zone
+
+    if type(node).__name__ not in _CARRIERS:
+        return
+    zoned = [a for a in _valued_args(node) if a is not None and _kind(a) == "TIMESTAMPTZ"]
+    if not zoned:
+        return
+    zones = {zone_of(a) or "UTC" for a in zoned}
+    if len(zones) > 1:
+        raise InvalidQueryStatement(
+            "Values in different time zones in one column are not supported on the local lake "
+            f"({', '.join(sorted(zones))}): convert them to one zone with AT TIME ZONE"
+        )
+    node.type = zoned[0].type
+    set_zone(node, zone_of(zoned[0]))
+
+
+def check_set_zones(node: Any) -> None:
+    """UNION / INTERSECT / EXCEPT whose sides put timestamps of different zones in one column: refused, as
+    for CASE (each row would have its own zone)."""
+    from sqlglot import exp
+
+    from trailtui.local.errors import InvalidQueryStatement
+
+    def projections(side: Any) -> list[Any]:
+        while isinstance(side, exp.Subquery | exp.SetOperation):
+            side = side.this
+        return [p.unalias() for p in side.expressions] if isinstance(side, exp.Select) else []
+
+    for left, right in zip(projections(node.this), projections(node.expression), strict=False):
+        if _kind(left) == "TIMESTAMPTZ" and _kind(right) == "TIMESTAMPTZ":
+            zones = {zone_of(left) or "UTC", zone_of(right) or "UTC"}
+            if len(zones) > 1:
+                raise InvalidQueryStatement(
+                    "Values in different time zones in one column are not supported on the local lake "
+                    f"({', '.join(sorted(zones))}): convert them to one zone with AT TIME ZONE"
+                )
