@@ -108,6 +108,8 @@ CASTS_AND_TIMES: list[Case] = [
     ("try(CAST(json_extract_scalar('{\"v\": \"1.10\"}', '$.v') AS integer))", None, "D: json.html"),
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
+    ("to_base(-255, 16)", "-ff", "T: MathFunctions.toBase (Java's Long.toString(x, radix))"),
+    ("round(2.675e0, 2)", "2.67", "T: MathFunctions.round(double, n): Math.round(x * 10^n) / 10^n"),
     # Trino's date_diff is Joda-Time's field difference: a month ending on the last day of a shorter
     # month is whole (joda BasicMonthOfYearDateTimeField.getDifferenceAsLong), as DuckDB's date_sub.
     ("date_diff('month', DATE '2020-01-31', DATE '2020-02-29')", "1", "T: Joda-Time month difference"),

@@ -67,7 +67,12 @@ def rewrite_math(node: Any) -> Any:
         if name in _RENAMES and len(args) == 1:
             return late(f"{_RENAMES[name]}(CAST({{0}} AS DOUBLE))", args, "BOOLEAN")
         if name == "to_base" and len(args) == 2:
-            return late("lower(to_base({0}, {1}))", args, "VARCHAR")
+            # Java's Long.toString(x, radix): lower-case digits, a minus sign for negatives (`-ff`)
+            return late(
+                "CASE WHEN ({0}) < 0 THEN '-' || lower(to_base(-({0}), {1})) ELSE lower(to_base({0}, {1})) END",
+                args,
+                "VARCHAR",
+            )
     if isinstance(node, exp.Cbrt):
         # The argument once, through a one-element list (DuckDB has no LET).
         return late(
