@@ -94,6 +94,7 @@ async def test_a_wrapped_message_is_indented_not_guided(
         assert len(message) >= 3, message
         assert message[0].startswith("└ no AWS profile"), message
         assert all(line.startswith("  ") and line.strip() for line in message[1:]), message
+        assert not any(line.endswith("login;") for line in message), message  # wrapped, not broken early
         pane = ex.app.main.query_one(StoresPane)
         store = next(s for s in pane.all_stores() if s.name == "org-events")
         hint = "This profile's account is not the organization's management account: its stores are its own."

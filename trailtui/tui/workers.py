@@ -77,8 +77,8 @@ def open_aws_profile(requested: ConnectionKey, post: Post) -> None:
         session = aws_session(profile, requested.region)
         # Credentials first: with no AWS set-up at all, "no credentials" is the news, not "no Region".
         if profile is None and session.get_credentials() is None:
-            raise RuntimeError(
-                "no AWS profile or credentials found\n(aws configure / aws sso login;\nthe local lake needs none)"
+            raise RuntimeError(  # the stores pane wraps it to its width: a line break only between the two
+                "no AWS profile or credentials found\n(aws configure / aws sso login; the local lake needs none)"
             )
         conn = open_aws(profile, requested.region, session=session)
     except Exception as exc:
