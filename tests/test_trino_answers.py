@@ -310,3 +310,15 @@ def test_fetch_with_ties_is_refused(ct: Any) -> None:
             QueryStatement=f"SELECT eventName FROM {S} ORDER BY eventName FETCH FIRST 1 ROWS WITH TIES"
         )
     assert "WITH TIES is not supported" in exc.value.response["Error"]["Message"]
+
+
+def test_having_does_not_see_select_aliases(ct: Any) -> None:
+    """Only ORDER BY sees select-list aliases (D: sql/select.html#having-clause); DuckDB let HAVING read
+    them, so a query that fails on Lake ran here."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT eventName, count(*) AS c FROM {S} GROUP BY 1 HAVING c > 5")
+    assert "Column 'c' cannot be resolved" in exc.value.response["Error"]["Message"]
+    rows = run(
+        ct, f"SELECT eventName, count(*) AS c FROM {S} GROUP BY 1 HAVING count(*) > 5 ORDER BY c DESC LIMIT 1"
+    )
+    assert rows and rows[0][1] is not None and int(rows[0][1]) > 5

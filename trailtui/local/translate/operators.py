@@ -29,7 +29,7 @@ from trailtui.local.translate.functypes import fill_result_type
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
-from trailtui.local.translate.scopes import children_in_order, derived_type
+from trailtui.local.translate.scopes import check_having, children_in_order, derived_type
 from trailtui.local.translate.timefuncs import carry_zone, check_set_zones, rewrite_time
 from trailtui.local.translate.types import set_zone, trino_name
 
@@ -430,6 +430,8 @@ def _rule(node: Any, src: Source) -> Any:
         defuse(node)
     if isinstance(node, exp.SetOperation):
         check_set_zones(node)
+    if isinstance(node, exp.Having):
+        check_having(node, src)
     if isinstance(node, exp.LimitOptions) and node.args.get("with_ties"):
         raise InvalidQueryStatement("FETCH FIRST ... WITH TIES is not supported on the local lake")
     return node

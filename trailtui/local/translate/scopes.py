@@ -88,3 +88,33 @@ def derived_type(column: Any) -> Any | None:
                 return t
             return None
     return None
+
+
+def check_having(node: Any, src: Any) -> None:
+    """A select-list alias is not a name in HAVING (Trino: sql/select, "HAVING clause"; only ORDER BY sees
+    the output names): `HAVING c > 5` for `count(*) AS c` is refused as Trino refuses it. Every real
+    column named in a FROM source is left alone; an unqualified name that is only an alias is refused."""
+    from sqlglot import exp
+
+    from trailtui.local.errors import InvalidQueryStatement
+    from trailtui.local.translate.types import store_columns
+
+    select = node.parent
+    if not isinstance(select, exp.Select):
+        return
+    aliases = {
+        p.alias.lower()
+        for p in select.expressions
+        if isinstance(p, exp.Alias)
+        and not (isinstance(p.this, exp.Column) and p.this.name.lower() == p.alias.lower())
+    }
+    columns = set(store_columns())
+    for join in [select.args.get("from_"), *(select.args.get("joins") or [])]:
+        source = _projection_query(join.this) if join is not None else None
+        if source is not None:
+            columns |= {p.alias_or_name.lower() for p in source.expressions}
+    for col in node.find_all(exp.Column):
+        name = col.name.lower()
+        if col.table or col.find_ancestor(exp.Lambda) is not None or name not in aliases or name in columns:
+            continue
+        raise InvalidQueryStatement(f"{src.where(col)}Column '{name}' cannot be resolved")
