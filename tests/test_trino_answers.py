@@ -109,6 +109,11 @@ CASTS_AND_TIMES: list[Case] = [
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
     ("to_base(-255, 16)", "-ff", "T: MathFunctions.toBase (Java's Long.toString(x, radix))"),
+    # array_join casts each element as CAST(x AS varchar) does.
+    ("array_join(ARRAY[1.5e0, 2], ',')", "1.5E0,2.0E0", "D: functions/array.html#array_join"),
+    ("array_join(ARRAY[DECIMAL '0.50', NULL], ',', 'n')", "0.50,n", "D: functions/array.html#array_join"),
+    ("array_join(ARRAY[1.25], ';')", "1.25", "D: functions/array.html#array_join (a decimal stays one)"),
+    ("typeof(ARRAY[1, 2.5])", "array(decimal(11,1))", "D: language/types.html (common super type)"),
     ("round(2.675e0, 2)", "2.67", "T: MathFunctions.round(double, n): Math.round(x * 10^n) / 10^n"),
     # Trino's date_diff is Joda-Time's field difference: a month ending on the last day of a shorter
     # month is whole (joda BasicMonthOfYearDateTimeField.getDifferenceAsLong), as DuckDB's date_sub.

@@ -225,3 +225,33 @@ def rewrite_cast(node: Any) -> Any:
     if to.this in (T.VARCHAR, T.CHAR) and length:
         return late(f"substr({{0}}, 1, {length})", [node], node.type)
     return node
+
+
+def rewrite_array_join(node: Any) -> Any:
+    """array_join casts each element to varchar as CAST does in Trino (functions/array: array_join):
+    doubles in Java's scientific notation (`1.5E0`), decimals with their zero (`0.50`), timestamps with
+    their precision. DuckDB's array_to_string used its own text (`1.5`, `.50`)."""
+    from sqlglot import exp
+
+    T = exp.DataType.Type
+    arr = node.this
+    t = getattr(arr, "type", None)
+    if t is None or t.this != T.ARRAY or not t.expressions:
+        return node
+    element = t.expressions[0]
+    if not isinstance(element, exp.DataType) or element.this not in (
+        T.DOUBLE,
+        T.FLOAT,
+        T.DECIMAL,
+        T.TIMESTAMP,
+        T.TIMESTAMPTZ,
+    ):
+        return node
+    x = exp.column("trino_element")
+    x.type = element
+    cast = exp.Cast(this=x, to=_dt("VARCHAR").copy())
+    cast.type = _dt("VARCHAR")
+    body = rewrite_cast(cast)
+    lam = exp.Lambda(this=body, expressions=[exp.to_identifier("trino_element")])
+    node.set("this", exp.Anonymous(this="list_transform", expressions=[arr, lam]))
+    return node

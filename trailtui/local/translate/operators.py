@@ -23,7 +23,7 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
-from trailtui.local.translate.casts import rewrite_cast
+from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible
 from trailtui.local.translate.functypes import fill_result_type
 from trailtui.local.translate.late import defuse, late
@@ -214,6 +214,25 @@ def _common_numeric_type(node: Any) -> Any:
         scale = max(s for _, s in params)
         digits = max(p - s for p, s in params)
         node.type = _dt(f"DECIMAL({min(38, digits + scale)}, {scale})")
+    return node
+
+
+def _array_type(node: Any) -> Any:
+    """ARRAY[...] typed from its elements once they have their Trino types (sqlglot typed it before:
+    `ARRAY[1.25]` is array(decimal(3,2)), not array(double))."""
+    values = [e for e in node.expressions if kind(e) not in ("NULL", "UNKNOWN")]
+    if not values or not all(is_numeric(v) for v in values):
+        return node
+    if any(is_float(v) for v in values):
+        element = "DOUBLE" if any(kind(v) == "DOUBLE" for v in values) else "REAL"
+    elif any(is_decimal(v) for v in values):
+        params = [decimal_params(v) for v in values]
+        scale = max(s for _, s in params)
+        element = f"DECIMAL({min(38, max(p - s for p, s in params) + scale)}, {scale})"
+    else:
+        element = max((kind(v) for v in values), key=lambda k: INT_PRECISION[k])
+        element = {"INT": "INTEGER"}.get(element, element)
+    node.type = _dt(f"ARRAY({element})")
     return node
 
 
@@ -426,6 +445,10 @@ def _rule(node: Any, src: Source) -> Any:
         return _at_time_zone(node)
     if isinstance(node, exp.Cast | exp.TryCast):
         return rewrite_cast(node)
+    if isinstance(node, exp.Array):
+        return _array_type(node)
+    if isinstance(node, exp.ArrayToString):
+        return rewrite_array_join(node)
     if isinstance(node, exp.Try):
         defuse(node)
     if isinstance(node, exp.SetOperation):
