@@ -169,7 +169,7 @@ class StoreCommands:
             return
         if store.details.get("TerminationProtectionEnabled"):
             self.app.notify(
-                f"{store.name} has termination protection (stores made by an import have it): "
+                f"{store.name} has termination protection (on by default for a new or imported store): "
                 f":store {store.name}, then :edit to turn it off, then :drop {store.name} again.",
                 severity="error",
             )
