@@ -47,3 +47,22 @@ async def test_the_whole_statistics_line_at_160x48(demo_lake: Any) -> None:
             r"matched [\d,]+  scanned [\d,]+  [\d.]+ [KMG]?B scanned, est\. <?\$\d+\.\d{4}  exec [\d,]+ ms.*",
             shown,
         ), shown
+
+
+def test_large_figures_keep_the_cost_in_the_width_of_the_status_line_at_80_columns() -> None:
+    """A Lake scan of millions of events, and Athena's line, in the 54 cells the status line has at 80
+    columns with the stores pane shown: the cost stays, whole figures only."""
+    from trailtui.lake.results import QueryStatistics
+    from trailtui.tui.status import statistics_line
+
+    lake = QueryStatistics(events_matched=1_234_567, events_scanned=98_765_432, bytes_scanned=987_654_321_000)
+    athena = QueryStatistics(bytes_scanned=5_400_000_000, execution_ms=12_345, queue_ms=678, engine="athena")
+    for stats in (lake, athena):
+        line = statistics_line(stats, 54)
+        assert len(line) <= 54 and COST.search(line), line
+        assert "…" not in line and not line.endswith((",", " ")), line
+    assert statistics_line(lake, 54).startswith("scanned 98,765,432 events, ")
+    assert statistics_line(athena, 54).startswith("Athena  5.0 GB scanned, est. $")  # GiB, as human_bytes
+    assert statistics_line(athena, 0).endswith("  engine 12,345 ms  queued 678 ms")
+    whole = statistics_line(lake, 0)
+    assert whole.startswith("matched 1,234,567  scanned 98,765,432  ") and whole.endswith(" ms")

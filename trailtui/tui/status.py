@@ -37,8 +37,12 @@ def statistics_line(s: QueryStatistics, width: int) -> str:
     a number cut by an ellipsis would read as another number."""
     scanned = human_bytes(s.bytes_scanned)
     if s.engine == "athena":  # Athena counts bytes, not events, and queues queries
-        whole = ["Athena", f"{scanned} scanned, est. {cost_text(s)}"]
-        parts = [*whole, f"engine {s.execution_ms:,} ms", f"queued {s.queue_ms:,} ms"]
+        whole = parts = [
+            "Athena",
+            f"{scanned} scanned, est. {cost_text(s)}",
+            f"engine {s.execution_ms:,} ms",
+            f"queued {s.queue_ms:,} ms",
+        ]
     else:
         whole = [f"matched {s.events_matched:,}", f"scanned {s.events_scanned:,}"]
         whole += [f"{scanned} scanned, est. {cost_text(s)}", f"exec {s.execution_ms:,} ms"]
