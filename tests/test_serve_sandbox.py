@@ -4,6 +4,7 @@ server code in a thread, as in test_serve_attacks."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -13,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.serving import serve_in_thread
-from tests.test_serve_attacks import KEY, SECRET, served
+from tests.test_serve_attacks import KEY, SECRET, _raw_post, _signed, served
 from trailtui.local.server import LakeHTTPServer
 from trailtui.local.service import LocalLake
 
@@ -123,3 +124,49 @@ def test_a_client_creates_at_most_ten_stores(served: LakeHTTPServer) -> None:
         ct.create_event_data_store(Name="store-10", RetentionPeriod=90)
     assert e.value.response["Error"]["Code"] == "EventDataStoreMaxLimitExceededException"
     assert len(ct.list_event_data_stores()["EventDataStores"]) == 10
+
+
+def _call(server: LakeHTTPServer, operation: str, params: dict[str, Any]) -> tuple[int, Any]:
+    """A signed request whose JSON body no SDK would send (NaN, 1e30, a time as text)."""
+    body = json.dumps(params).encode()
+    target = f"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.{operation}"
+    return _raw_post(server, _signed(server, body, target=target), body)
+
+
+def test_odd_values_get_a_client_error_not_an_internal_failure(served: LakeHTTPServer) -> None:
+    """Found by fuzzing every operation with values of the wrong range or shape: these answered 500
+    InternalFailure (with a traceback in serve's log); a client's mistake is a 400 that says what is wrong."""
+    ct = _boto(served)
+    arn = ct.create_event_data_store(Name="odd", RetentionPeriod=90, TerminationProtectionEnabled=False)[
+        "EventDataStoreArn"
+    ]
+    source = {
+        "S3": {
+            "S3LocationUri": "s3://bucket-name/x",
+            "S3BucketRegion": "us-east-1",
+            "S3BucketAccessRoleArn": "r",
+        }
+    }
+    for operation, params, words in [
+        ("ListQueries", {"EventDataStore": arn, "StartTime": 1e30}, "StartTime is not a time"),
+        ("ListQueries", {"EventDataStore": arn, "EndTime": float("nan")}, "EndTime is not a time"),
+        ("ListQueries", {"EventDataStore": arn, "EndTime": "yesterday"}, "EndTime is not a time"),
+        (
+            "StartImport",
+            {"Destinations": [arn], "ImportSource": source, "StartEventTime": 1e30},
+            "not a time",
+        ),
+        ("CreateEventDataStore", {"Name": "odd-2", "BillingMode": "CHEAP"}, "BillingMode CHEAP is not valid"),
+        ("UpdateEventDataStore", {"EventDataStore": arn, "BillingMode": "CHEAP"}, "BillingMode CHEAP"),
+    ]:
+        status, reply = _call(served, operation, params)
+        assert status == 400, (operation, reply)
+        assert reply["__type"] == "InvalidParameterException" and words in reply["Message"], reply
+    # A time as ISO 8601 text is read as the time it names (it reached the handler as text: 500).
+    status, reply = _call(
+        served,
+        "ListQueries",
+        {"EventDataStore": arn, "StartTime": "2020-01-01T00:00:00Z", "EndTime": time.time()},
+    )
+    assert status == 200 and reply["Queries"] == []
+    assert ct.get_event_data_store(EventDataStore=arn)["BillingMode"] == "EXTENDABLE_RETENTION_PRICING"

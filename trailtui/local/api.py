@@ -177,10 +177,23 @@ class CloudTrailLakeApi:
 
     @staticmethod
     def _timestamps_from_wire(params: dict[str, Any], shape: Any) -> dict[str, Any]:
+        from botocore.utils import parse_timestamp
+
         out = dict(params)
         for name, member in shape.members.items():
-            if member.type_name == "timestamp" and isinstance(out.get(name), int | float):
-                out[name] = datetime.fromtimestamp(out[name], UTC)
+            value = out.get(name)
+            if member.type_name != "timestamp" or not isinstance(value, int | float | str):
+                continue
+            try:
+                if isinstance(value, str):
+                    # Epoch seconds on the wire; an ISO 8601 string is read too, and handed to the handler as
+                    # epoch seconds (as text it reached them and failed: InternalFailure).
+                    out[name] = parse_timestamp(value)
+                    params[name] = out[name].timestamp()
+                else:
+                    out[name] = datetime.fromtimestamp(value, UTC)
+            except (OverflowError, OSError, ValueError):  # 1e30, NaN, 'x': a client's error, not ours (500)
+                raise InvalidParameter(f"{name} is not a time: {value!r}.") from None
         return out
 
     # -- tokens -------------------------------------------------------------------------------------------

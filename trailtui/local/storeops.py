@@ -84,6 +84,13 @@ _TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$", re.UNICODE)
 _TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$", re.UNICODE)
 
 
+def check_billing(billing_mode: object) -> str:
+    """A BillingMode of the model's enum (botocore's validation does not check enums)."""
+    if billing_mode not in RETENTION:
+        raise InvalidParameter(f"BillingMode {billing_mode} is not valid: use {' or '.join(RETENTION)}.")
+    return str(billing_mode)
+
+
 def check_retention(days: int, billing_mode: str) -> None:
     high = RETENTION[billing_mode][1]
     if not MIN_RETENTION <= days <= high:
@@ -180,7 +187,7 @@ class StoreOperations:
     def create(self, p: dict[str, Any]) -> dict[str, Any]:
         name = p["Name"]
         check_name(name)
-        billing = p.get("BillingMode", EXTENDABLE)
+        billing = check_billing(p.get("BillingMode", EXTENDABLE))
         retention = p.get("RetentionPeriod", RETENTION[billing][0])
         check_retention(retention, billing)
         selectors = p.get("AdvancedEventSelectors") or DEFAULT_SELECTORS
@@ -225,7 +232,7 @@ class StoreOperations:
         self._no_import(store)
         changes: dict[str, Any] = {}
         settings: dict[str, Any] = {}
-        billing = p.get("BillingMode", store.billing_mode)
+        billing = check_billing(p.get("BillingMode", store.billing_mode))
         if billing != store.billing_mode:
             if billing == FIXED:
                 raise InvalidParameter(
