@@ -170,3 +170,65 @@ def test_odd_values_get_a_client_error_not_an_internal_failure(served: LakeHTTPS
     )
     assert status == 200 and reply["Queries"] == []
     assert ct.get_event_data_store(EventDataStore=arn)["BillingMode"] == "EXTENDABLE_RETENTION_PRICING"
+
+
+_ODD = [
+    float("nan"),
+    1e30,
+    None,
+    0,
+    -1,
+    "",
+    "\x1b]0;x\x07",
+    [],
+    {},
+    True,
+    "s3://bucket-name/x",
+    "2026-01-01T00:00:00Z",
+]
+
+
+def _value(shape: Any, rnd: Any, depth: int = 0) -> Any:
+    """A value for `shape`, or (now and then, and deep down) one of the wrong type or range."""
+    if rnd.random() < 0.15 or depth > 4:
+        return rnd.choice(_ODD)
+    kind = shape.type_name
+    if kind == "structure":
+        return {m: _value(s, rnd, depth + 1) for m, s in shape.members.items() if rnd.random() < 0.8}
+    if kind == "list":
+        return [_value(shape.member, rnd, depth + 1) for _ in range(rnd.randint(0, 2))]
+    if kind == "map":
+        return {"k": _value(shape.value, rnd, depth + 1)}
+    if kind == "string":
+        return rnd.choice(
+            [*(shape.enum or []), "abc", "Equals", "eventCategory", "s3://bucket-name/p", "x" * 300]
+        )
+    if kind in ("integer", "long"):
+        return rnd.choice([0, 7, 90, 3653, -5, 2**40])
+    if kind == "timestamp":
+        return rnd.choice([0, 1.7e9, -1e12, 1e15, "2026-01-01T00:00:00Z", "x"])
+    return rnd.random() < 0.5
+
+
+def test_no_operation_answers_internal_failure_to_odd_values(served: LakeHTTPServer) -> None:
+    """Every operation, 25 requests each of values of the right shape with wrong types and ranges mixed in:
+    each gets an answer of the client's making (400), never InternalFailure (500)."""
+    import random
+
+    from trailtui.local.wire import serve_cloudtrail
+
+    api = served.api
+    _boto(served).create_event_data_store(
+        Name="fuzzed", RetentionPeriod=90, TerminationProtectionEnabled=False
+    )
+    rnd = random.Random(13)
+    failures = []
+    for operation in sorted(set(api._ops) - {"DeleteEventDataStore"}):
+        shape = api._model.operation_model(operation).input_shape
+        for _ in range(25):
+            params = _value(shape, rnd) if shape is not None else {}
+            if isinstance(params, dict):
+                status, _, reply = serve_cloudtrail(api, f"x.{operation}", json.dumps(params).encode())
+                if status >= 500:
+                    failures.append((operation, params, reply[:120]))
+    assert failures == []
