@@ -327,3 +327,21 @@ def test_having_does_not_see_select_aliases(ct: Any) -> None:
         ct, f"SELECT eventName, count(*) AS c FROM {S} GROUP BY 1 HAVING count(*) > 5 ORDER BY c DESC LIMIT 1"
     )
     assert rows and rows[0][1] is not None and int(rows[0][1]) > 5
+
+
+def test_unnest_of_a_map_and_of_several_arrays(ct: Any) -> None:
+    """UNNEST(map) AS t(k, v) gives one row per entry; UNNEST(a, b) zips the arrays, padding the shorter
+    with NULL (D: sql/select.html#unnest). DuckDB's UNNEST took one list and the query failed."""
+    rows = run(
+        ct,
+        f"SELECT k, v FROM (SELECT MAP(ARRAY['a', 'b'], ARRAY[1, 2]) AS m FROM {S} LIMIT 1) "
+        "CROSS JOIN UNNEST(m) AS t(k, v) ORDER BY k",
+    )
+    assert rows == [["a", "1"], ["b", "2"]]
+    rows = run(
+        ct, f"SELECT x, y FROM {ONE_ROW} CROSS JOIN UNNEST(ARRAY['a', 'b'], ARRAY[1, 2, 3]) AS t(x, y)"
+    )
+    assert sorted(rows, key=str) == sorted([["a", "1"], ["b", "2"], [None, "3"]], key=str)
+    (entries,) = run(ct, f"SELECT count(*) FROM {S} CROSS JOIN UNNEST(requestParameters) AS t(k, v)")
+    (total,) = run(ct, f"SELECT sum(cardinality(requestParameters)) FROM {S}")
+    assert entries == total

@@ -248,3 +248,30 @@ def _map_equality(rw: Rewriter, node: Any) -> Any:
         return exp.Anonymous(this="list_sort", expressions=[_entries(m)])
 
     return type(node)(this=entries(node.this), expression=entries(node.expression))
+
+
+@handles(exp.Unnest)
+def _unnest_map_or_arrays(rw: Rewriter, node: Any) -> Any:
+    """`UNNEST(map) AS t(key, value)` and `UNNEST(a, b) AS t(x, y)` (functions/array, sql/select "UNNEST"):
+    DuckDB's UNNEST takes one list. Written as a lateral subquery whose select list unnests each list;
+    DuckDB zips the unnests of one select list and pads the shorter with NULL, as Trino does."""
+    alias = node.args.get("alias")
+    columns = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
+    if node.args.get("offset") or not isinstance(node.parent, exp.Join | exp.From):
+        return None
+    lists: list[Any] = []
+    for arg in node.expressions:
+        if is_map(arg):
+            lists += [exp.Anonymous(this="map_keys", expressions=[arg.copy()])]
+            lists += [exp.Anonymous(this="map_values", expressions=[arg.copy()])]
+        else:
+            lists.append(arg.copy())
+    one_list = len(lists) == 1  # a single array: DuckDB's UNNEST takes it as it is
+    if one_list or len(lists) != len(columns):
+        return None
+    select = exp.Select(
+        expressions=[
+            exp.alias_(exp.Unnest(expressions=[x]), col.copy()) for x, col in zip(lists, columns, strict=True)
+        ]
+    )
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
