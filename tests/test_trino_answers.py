@@ -199,6 +199,24 @@ def test_no_common_type_is_refused(ct: Any, expr: str, message: str) -> None:
     assert message in exc.value.response["Error"]["Message"]
 
 
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("CAST(123 AS varchar(2))", "Value 123 cannot be represented as varchar(2)"),
+        ("CAST(1.5e0 AS varchar(2))", "Value 1.5E0 cannot be represented as varchar(2)"),
+        ("CAST(eventTime AS varchar(4))", "cannot be represented as varchar(4)"),
+    ],
+)
+def test_cast_to_a_short_varchar_fails_for_non_text(ct: Any, expr: str, message: str) -> None:
+    """Only text is cut by CAST(x AS varchar(n)); a number, boolean or timestamp that does not fit fails
+    (D: functions/conversion.html; T: type/VarcharOperators, DoubleOperators.castToVarchar). `123` became
+    `12`."""
+    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED" and message in (state.error or "")
+
+
 def test_element_at_zero_fails(ct: Any) -> None:
     """element_at(array, 0) fails (T: operator/scalar/ArrayElementAtFunction: "SQL array indices start at
     1"); it gave NULL."""

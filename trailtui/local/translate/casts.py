@@ -176,6 +176,26 @@ def rewrite_cast(node: Any) -> Any:
     to = node.args["to"]
     src = node.this
     src_kind = src.type.this if src.type is not None else T.UNKNOWN
+    given = _params(to)
+    if (
+        to.this in (T.VARCHAR, T.CHAR)
+        and given
+        and given[0].isdigit()
+        and src_kind not in (T.VARCHAR, T.CHAR, T.TEXT, T.NVARCHAR, T.UNKNOWN, T.NULL)
+    ):
+        # A number, boolean or time too long for varchar(n) fails in Trino (only text is cut):
+        # "Value 123 cannot be represented as varchar(2)".
+        whole = node.copy()
+        whole.set("to", _dt("VARCHAR").copy())
+        whole.type = _dt("VARCHAR")
+        text = rewrite_cast(whole)
+        n = int(given[0])
+        return late(
+            f"CASE WHEN length({{0}}) > {n} THEN error('Value ' || {{0}} || ' cannot be represented as "
+            f"varchar({n})') ELSE {{0}} END",
+            [text],
+            node.type,
+        )
     if src_kind == T.TIMESTAMPTZ and to.this in (T.TIMESTAMP, T.DATE, T.VARCHAR, T.CHAR):
         return _from_zoned(node, src, to)
     if isinstance(src, exp.Literal) and src.is_string and to.this == T.DECIMAL and not to.expressions:
