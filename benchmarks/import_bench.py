@@ -10,6 +10,11 @@ Each is also timed in CPU seconds (this process and DuckDB's threads): on a mach
 time says as much about the neighbours as about the import, CPU time much less. The load average is printed
 before and after, and the size of what each wrote (trailtui's lake holds each record's text besides the typed
 columns, which the reference does not keep).
+
+`--floor` adds a diagnostic: the least any arrangement of trailtui's statements could cost, one `INSERT ...
+SELECT ... ORDER BY eventTime` straight from the files into a store's table (the same typed columns, eventjson,
+row groups and codecs), with no deduplication, no per-file counts and no batches. If it misses a target, no
+rearrangement of the import's statements meets it (docs/performance.md, "Import").
 """
 
 from __future__ import annotations
@@ -57,31 +62,73 @@ def _trailtui_import(root: Path) -> tuple[float, float, int, int]:
         return elapsed, cpu, report.events_added, lake.path.stat().st_size
 
 
-def run(events: int = 200_000, repeats: int = 3) -> list[tuple[str, float, float]]:
+def _floor_insert(files: list[Path]) -> tuple[float, float, int]:
+    from trailtui.local.catalog import get_or_create_store
+    from trailtui.local.importer import _reader_sql
+    from trailtui.local.schema import COLUMNS, record_structure
+    from trailtui.local.sources import LogFormat
+
+    structure = record_structure().replace("'", "''")
+    cols = ", ".join("ts" if c.name == "eventtime" else f't."{c.key}"' for c in COLUMNS)
+    typed = (
+        f"SELECT t, try_cast(t.eventTime AS TIMESTAMP) AS ts, j FROM (SELECT json_transform(j, '{structure}') "
+        f"AS t, j FROM ({_reader_sql(LogFormat.RECORDS, True)}))"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        lake = LakeFile(locations(tmp).ensure())
+        start, cpu = time.perf_counter(), _cpu()
+        with lake.writer() as con:
+            store, _ = get_or_create_store(con, "bench")
+            con.execute("SET preserve_insertion_order = true")
+            con.execute(
+                f"INSERT INTO {store.table_name} SELECT {cols}, j FROM ({typed}) ORDER BY ts",
+                {"files": [str(f) for f in files]},
+            )
+        return time.perf_counter() - start, _cpu() - cpu, lake.path.stat().st_size
+
+
+def run(events: int = 200_000, repeats: int = 3, floor: bool = False) -> list[tuple[str, float, float]]:
     root, files = trail_logs(events)
     size = sum(f.stat().st_size for f in files)
     print(
         f"import: {events:,} events in {len(files)} gzipped files ({size / 1e6:.1f} MB), {_load()}",
         file=sys.stderr,
     )
-    ours, refs_flat, refs_unnest = [], [], []
+    ours, refs_flat, refs_unnest, floors = [], [], [], []
     for _ in range(repeats):  # interleaved, so that a change of load meets each alike
         wall, cpu, added, lake_bytes = _trailtui_import(root)
         assert added == events
         ours.append((wall, cpu, lake_bytes))
         refs_flat.append(_duckdb_load(files, unnest=False))
         refs_unnest.append(_duckdb_load(files, unnest=True))
+        if floor:
+            floors.append(_floor_insert(files))
 
     print(f"import: done, {_load()}", file=sys.stderr)
 
     def rate(runs: list[tuple[float, float, int]], which: int) -> float:
         return events / statistics.median(r[which] for r in runs)
 
+    extra = []
+    if floor:
+        extra = [
+            (
+                "floor (one INSERT, no dedup) events/s vs read_json+unnest",
+                rate(floors, 0),
+                rate(refs_unnest, 0),
+            ),
+            (
+                "floor (one INSERT, no dedup) events per CPU s vs read_json+unnest",
+                rate(floors, 1),
+                rate(refs_unnest, 1),
+            ),
+        ]
     return [
         ("import events/s vs read_json", rate(ours, 0), rate(refs_flat, 0)),
         ("import events/s vs read_json+unnest", rate(ours, 0), rate(refs_unnest, 0)),
         ("import events per CPU second vs read_json+unnest", rate(ours, 1), rate(refs_unnest, 1)),
         ("import lake size, MB (vs read_json+unnest's table)", ours[-1][2] / 1e6, refs_unnest[-1][2] / 1e6),
+        *extra,
     ]
 
 
@@ -91,8 +138,9 @@ def _load() -> str:
 
 
 def main() -> None:
-    events = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    for name, value, ref in run(events):
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    events = int(args[0]) if args else 200_000
+    for name, value, ref in run(events, floor="--floor" in sys.argv):
         print(f"{name:40} {value:12,.0f} {ref:12,.0f} {value / ref:6.2f}x")
 
 
