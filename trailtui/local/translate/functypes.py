@@ -16,7 +16,6 @@ _VARCHAR_CLASSES = {
     "SplitPart",
     "Replace",
     "JSONValue",
-    "Reverse",
     "Hex",
     "RegexpReplace",
     "JSONFormat",
@@ -54,6 +53,11 @@ def fill_result_type(node: Any) -> None:
     if t is not None and t.this != exp.DataType.Type.UNKNOWN:
         return
     kind = type(node).__name__
+    if kind == "Reverse":  # reverse of a string is a string; of an array, the array's type
+        inner = getattr(node.this, "type", None)
+        if inner is not None and inner.this != exp.DataType.Type.UNKNOWN:
+            node.type = inner
+        return
     name = str(node.name).lower() if isinstance(node, exp.Anonymous) else ""
     if (
         kind in _VARCHAR_CLASSES
