@@ -109,6 +109,11 @@ CASTS_AND_TIMES: list[Case] = [
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
     ("to_base(-255, 16)", "-ff", "T: MathFunctions.toBase (Java's Long.toString(x, radix))"),
+    (
+        "format_datetime(TIMESTAMP '2024-01-05 13:04:05', 'D DDD')",
+        "5 005",
+        "D: functions/datetime.html#format_datetime (Joda-Time: D day of year)",
+    ),
     # array_join casts each element as CAST(x AS varchar) does.
     ("array_join(ARRAY[1.5e0, 2], ',')", "1.5E0,2.0E0", "D: functions/array.html#array_join"),
     ("array_join(ARRAY[DECIMAL '0.50', NULL], ',', 'n')", "0.50,n", "D: functions/array.html#array_join"),
