@@ -109,6 +109,10 @@ CASTS_AND_TIMES: list[Case] = [
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
     ("to_base(-255, 16)", "-ff", "T: MathFunctions.toBase (Java's Long.toString(x, radix))"),
+    # A group that takes no part in the match is NULL (java.util.regex.Matcher.group), not ''.
+    ("regexp_extract('abc', '(x)?b', 1)", None, "D: functions/regexp.html#regexp_extract"),
+    ("regexp_extract('abc', '(a)(?:x)?(b)', 2)", "b", "D: functions/regexp.html#regexp_extract"),
+    ("regexp_extract('abc', '(x*)b', 1)", "", "D: functions/regexp.html#regexp_extract (an empty match)"),
     (
         "format_datetime(TIMESTAMP '2024-01-05 13:04:05', 'D DDD')",
         "5 005",

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, literal_int, macro, udf
 
 # split_part: NULL past the last field; an index below 1 is an error (functions/string.html#split_part).
 macro(
@@ -126,9 +126,59 @@ def _split_part(rw: Rewriter, node: Any) -> Any:
     return rw.call("trino_split_part", node.this, node.args.get("delimiter"), node.args.get("part_index"))
 
 
+def _group_text(pattern: str, group: int) -> str | None:
+    """The text of capturing group `group` (1-based) of a regular expression, or None if it cannot tell."""
+    count, i, start, depth, opened = 0, 0, -1, 0, []
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: up to its closing bracket (a leading ] or ^] is literal)
+            j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            j += pattern[j : j + 1] == "]"
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            capturing = not pattern.startswith("(?", i) or (
+                pattern.startswith(("(?P<", "(?<"), i) and not (pattern.startswith(("(?<=", "(?<!"), i))
+            )
+            opened.append(capturing)
+            if capturing:
+                count += 1
+                if count == group:
+                    start, depth = i, len(opened)
+        elif c == ")" and opened:
+            if start >= 0 and len(opened) == depth:
+                body = pattern[start + 1 : i]
+                if body.startswith("?"):  # a named group: its name is not part of the pattern
+                    body = body[body.index(">") + 1 :]
+                return body
+            opened.pop()
+        i += 1
+    return None
+
+
+# regexp_extract of a group that takes no part in the match is NULL in Trino (Java's Matcher.group gives
+# null); DuckDB gives ''. When the group's own pattern cannot match the empty string, '' can only mean
+# that, so it becomes NULL.
+macro(
+    "trino_regexp_extract_group",
+    "(s, p, g, body) AS CASE WHEN regexp_matches(s, p) THEN (CASE WHEN regexp_extract(s, p, g) = '' "
+    "AND NOT regexp_full_match('', body) THEN NULL ELSE regexp_extract(s, p, g) END) END",
+)
+
+
 @handles(exp.RegexpExtract)
 def _regexp_extract(rw: Rewriter, node: Any) -> Any:
     group = node.args.get("group") or exp.Literal.number(0)
+    pattern, g = node.expression, literal_int(group)
+    if isinstance(pattern, exp.Literal) and pattern.is_string and g is not None and g > 0:
+        body = _group_text(pattern.this, g)
+        if body is not None:
+            return rw.call("trino_regexp_extract_group", node.this, pattern, group, exp.Literal.string(body))
     return rw.call("trino_regexp_extract", node.this, node.expression, group)
 
 
