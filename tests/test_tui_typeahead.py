@@ -30,3 +30,24 @@ async def test_a_filter_typed_before_the_rows_arrive_filters_them(demo_lake: Any
             assert ex.shown_columns == ["eventName", "sourceIPAddress"]
     finally:
         lake.close()
+
+
+async def test_a_key_typed_ahead_of_a_question_does_not_answer_it(demo_lake: Any) -> None:
+    """`:drop scratch` and a `y` in one burst: the question shows and waits; only a key typed once it is on
+    screen answers it (a stray y must not delete a store, replace a file or run a billed scan)."""
+    from trailtui.tui.dialogs import ConfirmScreen
+
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.command("create scratch")
+        await ex.press("tab", "tab", "space", "shift+tab", "enter")  # termination protection off, save
+        await ex.wait_until(lambda: "scratch" in ex.stores("local"), what="the new store")
+        ex.burst("f4", ":", *"drop scratch", "enter", "y")
+        await ex.wait_until(lambda: isinstance(ex.screen, ConfirmScreen), what="the question")
+        for _ in range(10):  # time for the y typed ahead to arrive, were it taken as the answer
+            await ex.pilot.pause(0.05)
+        assert isinstance(ex.screen, ConfirmScreen) and "scratch" in ex.stores("local")
+        assert "for good" in "\n".join(ex.screen_lines())
+        await ex.press("y")  # typed with the question on screen
+        await ex.wait_until(lambda: "scratch" not in ex.stores("local"), what="the store dropped")
+        assert ex.notified("Dropped the local store scratch")

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -93,10 +94,10 @@ class HelpScreen(ModalScreen[None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    """A yes/no question (billing, deleting, replacing a file), answered only by a key typed once it is
+    on screen: keys typed ahead (a burst behind ctrl+j or :drop, a word holding a `y`) were not typed
+    in answer to it, and are dropped rather than taken for a yes."""
+
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
@@ -104,6 +105,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, yes: str = "yes, run it") -> None:
         super().__init__()
+        self.asked_at = float("inf")  # until mounted, no key answers
         self.question = question
         self.yes = yes  # what `y` does, in a few words
 
@@ -112,8 +114,18 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(safe_text(self.question))
             yield Static(Text(f"\ny: {self.yes}      n / Esc: no", style="bold"))
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def on_mount(self, event: events.Mount) -> None:
+        self.asked_at = event.time  # the clock of the events: a key carries when it was typed
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        if event.time < self.asked_at:
+            return  # typed before the question showed
+        if event.key == "y":
+            self.dismiss(True)
+        elif event.key in ("n", "escape"):
+            self.dismiss(False)
 
 
 class CommandLine(ModalScreen[str | None]):
