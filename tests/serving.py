@@ -24,7 +24,7 @@ def serve_in_thread(api: Any, key: str, secret: str, faults: str = "", **options
 def serve_as_profile(lake: Any, folder: Path, monkeypatch: Any, key: str, secret: str) -> Any:
     """Serve `lake` (a LocalLake) over HTTP as the CloudTrail endpoint of an AWS profile `lake` (standing in
     for CloudTrail Lake), written to an AWS config in `folder`; returns the server (shut it down after)."""
-    server = serve_in_thread(lake.api, key, secret)
+    server = serve_in_thread(lake.api, key, secret, allow_paths=["s3://"])  # Lake delivers to any bucket
     config, creds = folder / "aws-config", folder / "aws-credentials"
     config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {server.url}\n")
     creds.write_text(f"[lake]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")

@@ -81,11 +81,10 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         AWS_SHARED_CREDENTIALS_FILE="/dev/null",
         TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
     )
+    options = ("--access-key-id", KEY, "--secret-access-key", SECRET)
     proc = subprocess.Popen(
-        # Clients may import local logs only under the folders serve allows: here the one above its home.
-        serve_command(
-            "--access-key-id", KEY, "--secret-access-key", SECRET, "--allow-path", str(home.parent)
-        ),
+        # Clients may import only from where serve allows: the folder above its home, and the bucket.
+        serve_command(*options, "--allow-path", str(home.parent), "--allow-path", f"s3://{BUCKET}"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -58,6 +58,15 @@ def test_clients_read_and_write_no_local_files_by_default(served: LakeHTTPServer
         ct.start_query(QueryStatement=sql, DeliveryS3Uri=f"file://{folder}")
     assert e.value.response["Error"]["Code"] == "InvalidParameterException"
     assert list(folder.iterdir()) == []  # nothing written
+    # S3 is read and written with serve's own AWS credentials: a client would reach every bucket they reach
+    # (an import's failures name each object and quote how it starts).
+    with pytest.raises(ClientError) as e:
+        _import_from(ct, arn, "s3://operators-private-bucket/secrets")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as e:
+        ct.start_query(QueryStatement=sql, DeliveryS3Uri="s3://operators-private-bucket")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert ct.list_imports()["Imports"] == []
 
 
 def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
@@ -69,13 +78,17 @@ def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
     outside.mkdir()
     (allowed / "escape").symlink_to(outside)  # a link out of the allowed folder leads nowhere
     lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, allow_paths=[str(allowed)])
+    server = serve_in_thread(lake.api, KEY, SECRET, allow_paths=[str(allowed), "s3://trails/org"])
     try:
         ct = _boto(server)
         store = ct.create_event_data_store(
             Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False
         )["EventDataStoreArn"].rsplit("/", 1)[1]
         sql = f"SELECT eventName FROM {store} LIMIT 3"
+        for uri in ("s3://trails/organization", "s3://trails", "s3://other/org"):  # not under s3://trails/org
+            with pytest.raises(ClientError) as e:
+                _import_from(ct, f"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{store}", uri)
+            assert e.value.response["Error"]["Code"] == "InvalidParameterException", uri
         for uri in (f"file://{allowed}/escape", f"file://{allowed}/../outside"):
             with pytest.raises(ClientError) as e:
                 ct.start_query(QueryStatement=sql, DeliveryS3Uri=uri)

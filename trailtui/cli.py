@@ -155,8 +155,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="DIR",
-        help="a folder clients may import logs from and deliver results to (file://); repeatable; "
-        "default: none",
+        help="a folder, or s3://BUCKET[/PREFIX] (s3:// for any bucket), clients may import logs from and "
+        "deliver results to; repeatable; default: none",
     )
     sv.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
     sv.add_argument(

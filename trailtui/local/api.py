@@ -344,6 +344,8 @@ class CloudTrailLakeApi:
                 raise InvalidS3BucketName(str(exc)) from None
             if delivery.bucket is None:
                 self.local_paths.check(delivery.prefix, "DeliveryS3Uri")
+            else:  # written with this process's own AWS credentials
+                self.local_paths.check_s3(delivery.uri, "DeliveryS3Uri")
         if not sql:
             if p.get("QueryAlias"):
                 raise InvalidParameter(
