@@ -81,3 +81,14 @@ def test_records_skipped_counts_each_record_once_and_says_why(
     monkeypatch.setattr(importer, "BATCH_FILES", 1)
     assert main(["import", str(tmp_path), "--store", "other"]) == 1
     assert "records skipped:    2 (1 without" in capsys.readouterr().out
+
+
+def test_a_json_lines_file_whose_good_lines_are_not_cloudtrail_is_named_as_itself(
+    lake: LakeFile, tmp_path: Path
+) -> None:
+    (tmp_path / "other.jsonl").write_text('{"hello": 1}\n{broken\n{"hello": 2}\n')
+    report = import_paths(lake, [tmp_path])
+    assert [(Path(p.path).name, p.reason) for p in report.rejected] == [
+        ("other.jsonl", "not CloudTrail: none of its 2 record(s) has a valid eventTime")
+    ]
+    assert report.records_skipped == 0 and not report.warnings

@@ -355,10 +355,13 @@ class Importer:
         with good_lines(source.file) as lines:
             if lines is None:
                 return False
-            before = len(report.warnings)
+            warned, rejected = len(report.warnings), len(report.rejected)
             self._commit_batch([RecordSource(lines.copy, source.source, source.etag)], report)
-            for i in range(before, len(report.warnings)):  # the copy's warnings are the file's
-                report.warnings[i] = Passed(source.file.display, report.warnings[i].reason)
+            for found in (report.warnings, report.rejected):  # what is said of the copy is said of the file
+                for i in range(warned if found is report.warnings else rejected, len(found)):
+                    found[i] = Passed(source.file.display, found[i].reason)
+        if len(report.rejected) > rejected:  # its good lines are not CloudTrail either: rejected whole
+            return True
         report.malformed_lines += lines.bad
         report.warnings.append(Passed(source.file.display, lines.warning()))
         return True
