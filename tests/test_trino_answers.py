@@ -109,6 +109,8 @@ CASTS_AND_TIMES: list[Case] = [
     ("typeof(json_extract_scalar(eventjson, '$.eventName'))", "varchar", "D: functions/json.html"),
     ("truncate(1.99, 1)", "1.90", "D: functions/math.html#truncate (same type as x)"),
     ("to_base(-255, 16)", "-ff", "T: MathFunctions.toBase (Java's Long.toString(x, radix))"),
+    ("CAST(' 2024-1-5 ' AS date)", "2024-01-05", "T: util/DateTimeUtils.parseDate (trimmed)"),
+    ("try_cast('2024-01-01 10:00' AS date)", None, "T: util/DateTimeUtils.parseDate"),
     # A group that takes no part in the match is NULL (java.util.regex.Matcher.group), not ''.
     ("regexp_extract('abc', '(x)?b', 1)", None, "D: functions/regexp.html#regexp_extract"),
     ("regexp_extract('abc', '(a)(?:x)?(b)', 2)", "b", "D: functions/regexp.html#regexp_extract"),
@@ -214,12 +216,15 @@ def test_no_common_type_is_refused(ct: Any, expr: str, message: str) -> None:
         ("CAST(123 AS varchar(2))", "Value 123 cannot be represented as varchar(2)"),
         ("CAST(1.5e0 AS varchar(2))", "Value 1.5E0 cannot be represented as varchar(2)"),
         ("CAST(eventTime AS varchar(4))", "cannot be represented as varchar(4)"),
+        # varchar to date reads yyyy-mm-dd only (T: util/DateTimeUtils.parseDate); date(x) is that cast.
+        ("CAST('2024-01-01 10:00:00' AS date)", "Value cannot be cast to date: 2024-01-01 10:00:00"),
+        ("date('2024-01-01 10:00:00')", "Value cannot be cast to date: 2024-01-01 10:00:00"),
     ],
 )
-def test_cast_to_a_short_varchar_fails_for_non_text(ct: Any, expr: str, message: str) -> None:
+def test_casts_that_fail_in_trino_fail(ct: Any, expr: str, message: str) -> None:
     """Only text is cut by CAST(x AS varchar(n)); a number, boolean or timestamp that does not fit fails
-    (D: functions/conversion.html; T: type/VarcharOperators, DoubleOperators.castToVarchar). `123` became
-    `12`."""
+    (D: functions/conversion.html; T: type/VarcharOperators, DoubleOperators.castToVarchar): `123` became
+    `12`. A date is read from yyyy-mm-dd only: DuckDB read a date out of a timestamp text."""
     q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
     q.start()
     state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))

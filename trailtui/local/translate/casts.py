@@ -211,6 +211,15 @@ def rewrite_cast(node: Any) -> Any:
         return node
     if isinstance(src, exp.Literal) and src.is_string and to.this in (T.TIMESTAMP, T.TIMESTAMPTZ):
         return _timestamp_literal(node, to)
+    if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this == T.DATE:
+        # Trino reads only yyyy-mm-dd (DateTimeUtils.parseDate): '2024-01-01 10:00:00' fails
+        bad = "NULL" if isinstance(node, exp.TryCast) else "error('Value cannot be cast to date: ' || {0})"
+        return late(
+            f"CASE WHEN NOT regexp_full_match({{0}}, '\\s*[+-]?[0-9]{{{{4,}}}}-[0-9]{{{{1,2}}}}-[0-9]{{{{1,2}}}}\\s*') "
+            f"THEN {bad} ELSE {'TRY_CAST' if isinstance(node, exp.TryCast) else 'CAST'}(trim({{0}}) AS DATE) END",
+            [src],
+            "DATE",
+        )
     if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this in _STRICT_TEXT:
         pattern, name = _STRICT_TEXT[to.this]
         target = to.sql(dialect="duckdb")

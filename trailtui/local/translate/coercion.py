@@ -106,3 +106,15 @@ def check_coercible(node: Any, src: Source) -> None:
             f"{where}All {name} results must be the same type or coercible to a common type. "
             f"Cannot find common supertype for types {_types(values)}"
         )
+
+
+def check_concat(node: Any, src: Source) -> None:
+    """`||` and concat() take strings (or arrays): Trino has no implicit cast of a number, a boolean or a
+    timestamp to varchar, so `'a' || 1` fails (functions/string: concat; functions/conversion)."""
+    from sqlglot import exp
+
+    args = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
+    families = {_family(a) for a in args}
+    if "text" in families and families & {"number", "boolean", "time"}:
+        types = ", ".join(trino_name(a.type) for a in args)
+        raise InvalidQueryStatement(f"{src.where(node)}Unexpected parameters ({types}) for function concat")

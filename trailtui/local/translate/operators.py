@@ -24,7 +24,7 @@ from typing import Any
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
-from trailtui.local.translate.coercion import check_coercible
+from trailtui.local.translate.coercion import check_coercible, check_concat
 from trailtui.local.translate.functypes import fill_result_type
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
@@ -293,18 +293,6 @@ def _check_comparable(node: Any, src: Source) -> None:
         )
 
 
-def _check_concat(node: Any, src: Source) -> None:
-    """`||` and concat() take strings (or arrays): Trino has no implicit cast of a number, a boolean or a
-    timestamp to varchar, so `'a' || 1` fails (functions/string: concat; functions/conversion)."""
-    from sqlglot import exp
-
-    args = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
-    families = {_family(a) for a in args}
-    if "text" in families and families & {"number", "boolean", "time"}:
-        types = ", ".join(trino_name(a.type) for a in args)
-        raise InvalidQueryStatement(f"{src.where(node)}Unexpected parameters ({types}) for function concat")
-
-
 def _nan_safe(node: Any) -> Any:
     """Trino: NaN compares false with everything. DuckDB: NaN = NaN and NaN is the greatest double."""
     from sqlglot import exp
@@ -418,7 +406,7 @@ def _rule(node: Any, src: Source) -> Any:
         node.type = node.this.type
         return node
     if isinstance(node, exp.DPipe | exp.Concat):
-        _check_concat(node, src)
+        check_concat(node, src)
     if isinstance(node, exp.And | exp.Or | exp.Not | exp.In | exp.Case | exp.If | exp.Coalesce | exp.Nullif):
         check_coercible(node, src)
     if isinstance(node, exp.Greatest | exp.Least):
@@ -445,6 +433,8 @@ def _rule(node: Any, src: Source) -> Any:
         return _at_time_zone(node)
     if isinstance(node, exp.Cast | exp.TryCast):
         return rewrite_cast(node)
+    if isinstance(node, exp.Date) and is_text(node.this):  # date(x) is CAST(x AS date) (functions/datetime)
+        return rewrite_cast(exp.Cast(this=node.this, to=_dt("DATE").copy()))
     if isinstance(node, exp.Array):
         return _array_type(node)
     if isinstance(node, exp.ArrayToString):
