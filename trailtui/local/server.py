@@ -107,7 +107,7 @@ class LakeHTTPServer(ThreadingHTTPServer):
         self.creds = creds
         self.faults = faults
         api.faults = faults if faults and faults.active else None
-        # Clients read and write no local files but under these folders (see localpaths.py).
+        # Clients read and write no local files or S3 locations but under these (see localpaths.py).
         api.local_paths = LocalPaths(allow_paths)
         self.requests_served = 0
         self.connections_refused = 0
@@ -190,8 +190,9 @@ class _HeadReader:
         self._sock.settimeout(self._idle)  # the body and the answer: the usual timeouts
 
     def readline(self, limit: int = -1) -> bytes:
-        line = b""
-        while not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+        pieces: list[bytes] = []  # joined once: a line dripped a byte at a time costs no quadratic copying
+        size = 0
+        while not (pieces and pieces[-1].endswith(b"\n")) and (limit < 0 or size < limit):
             if self._left <= 0:
                 raise http.client.LineTooLong("request head")
             wait = self._deadline - time.monotonic()
@@ -204,11 +205,12 @@ class _HeadReader:
             end = ready.find(b"\n")
             take = min(len(ready) if end < 0 else end + 1, self._left)
             if limit >= 0:
-                take = min(take, limit - len(line))
+                take = min(take, limit - size)
             piece = self._raw.read(take)
             self._left -= len(piece)
-            line += piece
-        return line
+            size += len(piece)
+            pieces.append(piece)
+        return b"".join(pieces)
 
     def read1(self, size: int = -1) -> bytes:
         return bytes(self._raw.read1(size))
