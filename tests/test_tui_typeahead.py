@@ -4,10 +4,14 @@ its one-letter keys (`e` drill-down, `c` copy the column, `-` hide a column...).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from tests.explorer import explorer, slow_lake
+from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID, INCIDENT_IP
+from trailtui.local.lakefile import LakeFile
+from trailtui.paths import locations
 
 SQL = f"SELECT eventName, sourceIPAddress FROM {DEMO_STORE_ID} WHERE sourceIPAddress = '{INCIDENT_IP}'"
 
@@ -30,6 +34,30 @@ async def test_a_filter_typed_before_the_rows_arrive_filters_them(demo_lake: Any
             assert ex.shown_columns == ["eventName", "sourceIPAddress"]
     finally:
         lake.close()
+
+
+async def test_typed_while_the_lake_opens_the_query_is_as_at_ctrl_j_and_the_filter_stays(
+    demo_lake: LakeFile,
+) -> None:
+    """On a first start the lake may still be opening (the demo build holds it): ctrl+j, F4, `/GetObject`,
+    then more SQL typed into the editor, all before it opens. The query run is the one asked for at ctrl+j,
+    and the filter typed for its rows filters them; no letter acts as a grid key."""
+    with contextlib.ExitStack() as held:
+        held.enter_context(demo_lake.writer())  # another process holds the lake while the explorer starts
+        async with explorer((80, 24)) as ex:
+            ex.editor.text = SQL
+            ex.burst("ctrl+j", "f4", "/", *"GetObject", "enter", "f3", "end", *" LIMIT 1")
+            await ex.wait_until(lambda: ex.editor.text.endswith("LIMIT 1"), what="the typing into the editor")
+            assert ex.filter_text == "GetObject" and "No query yet" in ex.status_line
+            held.close()  # the lake opens
+            q = await ex.finished()
+            assert q.error is None and q.total and q.total > 1  # not the LIMIT 1 typed after ctrl+j
+            assert History(locations().history_db).search()[0].sql == SQL
+            shown = ex.shown_rows
+            assert shown and all(row[0] == "GetObject" for row in shown)
+            assert len(shown) == sum(1 for row in q.rows if row[0] == "GetObject") < len(q.rows)
+            assert ex.filter_text == "GetObject"
+            assert not ex.clipboard and not ex.notified("Drill-down")
 
 
 async def test_a_key_typed_ahead_of_a_question_does_not_answer_it(demo_lake: Any) -> None:

@@ -43,13 +43,16 @@ class ResultsPanel(Vertical):
         return self.query_one("#filter", Input)
 
     # -- what the screen tells it -------------------------------------------------------------------------
-    def clear(self, message: str) -> None:
-        """A new query (or none): no rows, no counts of the previous one, no filter box left unapplied."""
+    def clear(self, message: str, keep_filter: bool = False) -> None:
+        """A new query (or none): no rows, no counts of the previous one, no filter box left unapplied;
+        with `keep_filter`, a filter typed for this query's rows stays (typed while its connection opened)."""
         self.grid.clear(message)
         self.loaded, self.total, self.account = 0, None, None
         self.border_title = "Results"
         self._retitle_soon.ran()  # an update still due for the previous run's pages would draw '0 of 0'
-        if self.filter_box.display or self.filter_box.value:
+        if keep_filter and self.filter_box.display:
+            self.grid.apply_filter(self.filter_box.value)  # the grid's own filter went with its rows
+        elif self.filter_box.display or self.filter_box.value:
             if self.filter_box.has_focus:
                 self.grid.focus()
             self._drop_filter_box()

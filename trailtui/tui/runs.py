@@ -56,6 +56,17 @@ class RunsMixin(_Base):
     # -- running queries ----------------------------------------------------------------------------------
     def action_run_query(self) -> None:
         sql, origin = self._statement()
+        self._run(sql, origin)
+
+    def run_when_open(self) -> None:
+        """The connection a query was asked for on has opened: run the statement as it was at that ctrl+j,
+        keeping a filter typed since for its rows (the results pane was cleared at the ctrl+j)."""
+        waiting = self.state.sql_when_open
+        self.state.sql_when_open = None
+        if waiting is not None:
+            self._run(*waiting, keep_filter=True)
+
+    def _run(self, sql: str, origin: tuple[int, int], keep_filter: bool = False) -> None:
         if not sql:
             self.notify("The editor is empty.", severity="warning")
             return
@@ -68,21 +79,23 @@ class RunsMixin(_Base):
             )
             return
         if conn is None:
-            self.state.run_when_open = key
+            self.state.run_when_open, self.state.sql_when_open = key, (sql, origin)
             what = "The local lake" if key.is_local else "The connection"
+            self.clear_results(f"{what} is still opening; the query runs as soon as it is ready.")
             self.notify(f"{what} is still opening; the query runs as soon as it is ready.")
             return
-        self.state.run_when_open = None
+        self.state.run_when_open = self.state.sql_when_open = None
         if conn.bills_scans:
             from trailtui.lake.sqltext import has_time_bound
 
             if not has_time_bound(sql):
                 question = unbounded_question(self.state, key, store_named(self.state, sql), "This query")
                 self.app.push_screen(
-                    ConfirmScreen(question), lambda yes: self._start(sql, key, origin) if yes else None
+                    ConfirmScreen(question),
+                    lambda yes: self._start(sql, key, origin, keep_filter) if yes else None,
                 )
                 return
-        self._start(sql, key, origin)
+        self._start(sql, key, origin, keep_filter)
 
     def stopping_check(self) -> bool:
         return self.stopping.is_set()
@@ -109,11 +122,13 @@ class RunsMixin(_Base):
             line, column = (line + 1, 0) if char == "\n" else (line, column + 1)
         return stripped.rstrip(), (line, column)
 
-    def _start(self, sql: str, key: ConnectionKey, origin: tuple[int, int] = (0, 0)) -> None:
+    def _start(
+        self, sql: str, key: ConnectionKey, origin: tuple[int, int] = (0, 0), keep_filter: bool = False
+    ) -> None:
         conn = self.state.connections[key]
         run = self.state.new_run(sql, key)
         run.origin = origin
-        self.clear_results("Waiting for results…")
+        self.clear_results("Waiting for results…", keep_filter)
         self._show_status()
         uri = self.delivery_for(key)  # `:deliver` (export.py)
         if uri:
@@ -193,10 +208,11 @@ class RunsMixin(_Base):
             panel.focus()
         self.add_class("-error-shown")
 
-    def clear_results(self, message: str) -> None:
-        """A new state of the results pane: no error panel, no rows, `message` in their place."""
+    def clear_results(self, message: str, keep_filter: bool = False) -> None:
+        """A new state of the results pane: no error panel, no rows, `message` in their place (and the
+        filter box kept with `keep_filter`)."""
         if self.has_class("-error-shown"):
             if self.query_one(ErrorPanel).has_focus:
                 self.results.grid.focus()
             self.remove_class("-error-shown")
-        self.results.clear(message)
+        self.results.clear(message, keep_filter)

@@ -84,6 +84,9 @@ class ExplorerState:
         self.runs: dict[int, Run] = {}
         self.current_run: int | None = None
         self.run_when_open: ConnectionKey | None = None  # asked for before its connection opened
+        # The statement and its place in the editor as they were at that ctrl+j: text typed after it (while
+        # the connection opened) is not part of the query the user asked for.
+        self.sql_when_open: tuple[str, tuple[int, int]] | None = None
         self.failed: dict[ConnectionKey, str] = {}  # connections that did not open, and why
         self._next_run = 1
 
