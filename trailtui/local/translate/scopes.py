@@ -69,8 +69,61 @@ def _cte(select: Any, name: str) -> Any:
     return None
 
 
+def _selects(source: Any) -> list[Any]:
+    """Every SELECT whose rows a derived table unions (one for a plain subquery or CTE)."""
+    from sqlglot import exp
+
+    while isinstance(source, exp.Subquery | exp.CTE):
+        source = source.this
+    if isinstance(source, exp.SetOperation):
+        return _selects(source.this) + _selects(source.expression)
+    return [source] if isinstance(source, exp.Select) else []
+
+
+_INT_DIGITS = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
+
+
+def _decimal_params(t: Any) -> tuple[int, int]:
+    kind = t.this.name
+    if kind in _INT_DIGITS:
+        return _INT_DIGITS[kind], 0
+    digits = [int(p.name) for p in t.expressions if p.name.isdigit()]
+    return (digits[0], digits[1]) if len(digits) >= 2 else (digits[0], 0) if digits else (38, 0)
+
+
+def _common_type(types: list[Any]) -> Any | None:
+    """The type of a set operation's column from its sides' types: their type if they agree, or for
+    numbers the type Trino coerces them to (language/types, "Type coercion": `SELECT 0 UNION ALL SELECT
+    avg(x)` is a double, `SELECT 1 UNION ALL SELECT 2.5` a decimal(11,1)); None where the translator does
+    not compute it (sqlglot's type stands)."""
+    from sqlglot import exp
+
+    known = [t for t in types if t.this not in (exp.DataType.Type.NULL, exp.DataType.Type.UNKNOWN)]
+    if not known:
+        return None
+    first = known[0]
+    if all(
+        t == first and (t.meta or {}).get("trino_zone") == (first.meta or {}).get("trino_zone") for t in known
+    ):
+        return first
+    kinds = {t.this.name for t in known}
+    if not kinds <= {*_INT_DIGITS, "DECIMAL", "REAL", "FLOAT", "DOUBLE"}:
+        return None
+    if "DOUBLE" in kinds:
+        return exp.DataType.build("DOUBLE")
+    if kinds & {"REAL", "FLOAT"}:
+        return exp.DataType.build("REAL")
+    if "DECIMAL" in kinds:
+        params = [_decimal_params(t) for t in known]
+        scale = max(s for _, s in params)
+        return exp.DataType.build(f"DECIMAL({min(38, max(p - s for p, s in params) + scale)}, {scale})")
+    widest = max(kinds, key=list(_INT_DIGITS).index)
+    return exp.DataType.build("INTEGER" if widest == "INT" else widest)
+
+
 def derived_type(column: Any) -> Any | None:
-    """The Trino type of the projection a column reads from a subquery or CTE, or None."""
+    """The Trino type of the projection a column reads from a subquery or CTE, or None. A set
+    operation's column is read by position on every side (a UNION's sides may differ in type)."""
     from sqlglot import exp
 
     table = column.table
@@ -80,13 +133,18 @@ def derived_type(column: Any) -> Any | None:
     query = _projection_query(source) if source is not None else None
     if query is None:
         return None
-    for projection in query.expressions:
+    for i, projection in enumerate(query.expressions):
         if projection.alias_or_name.lower() == column.name.lower():
-            inner = projection.this if isinstance(projection, exp.Alias) else projection
-            t = getattr(inner, "type", None)
-            if t is not None and t.this != exp.DataType.Type.UNKNOWN:
-                return t
-            return None
+            types = []
+            for select in _selects(source):
+                if i >= len(select.expressions):
+                    return None
+                inner = select.expressions[i].unalias()
+                t = getattr(inner, "type", None)
+                if t is None or t.this == exp.DataType.Type.UNKNOWN:
+                    return None
+                types.append(t)
+            return _common_type(types)
     return None
 
 
@@ -110,7 +168,10 @@ def check_having(node: Any, src: Any) -> None:
     }
     columns = set(store_columns())
     for join in [select.args.get("from_"), *(select.args.get("joins") or [])]:
-        source = _projection_query(join.this) if join is not None else None
+        source = join.this if join is not None else None
+        if isinstance(source, exp.Table):  # a CTE's columns are names in HAVING too
+            source = _cte(select, source.name.lower())
+        source = _projection_query(source) if source is not None else None
         if source is not None:
             columns |= {p.alias_or_name.lower() for p in source.expressions}
     for col in node.find_all(exp.Column):
