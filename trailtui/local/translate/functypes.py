@@ -69,3 +69,28 @@ def fill_result_type(node: Any) -> None:
         node.type = exp.DataType.build("JSON")
     elif kind in _ARRAY_OF_VARCHAR_CLASSES:
         node.type = exp.DataType.build("ARRAY(VARCHAR)", dialect="trino")
+
+
+# Functions whose result is one of the values of their first argument (functions/aggregate, window).
+_VALUE_OF_ARGUMENT = {"Min", "Max", "AnyValue", "ArgMax", "ArgMin", "FirstValue", "LastValue", "NthValue"}
+
+
+def keep_argument_type(node: Any) -> None:
+    """min, max, arbitrary, max_by, first_value, lag, ... have their argument's Trino type: sqlglot typed
+    them before the translator gave literals theirs, so `max(2.5) / 2` divided a double (1.25) where
+    Trino divides a decimal(2,1) (1.3). Wrapping windows and FILTERs take the type of what they wrap."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Window | exp.Filter):
+        inner = node.this
+        if type(inner).__name__ in _VALUE_OF_ARGUMENT | {"Lag", "Lead"}:
+            node.type = inner.type
+        return
+    kind = type(node).__name__
+    if kind in ("Lag", "Lead") and node.args.get("default") is not None:
+        return  # the result is the common type of the value and the default
+    if kind not in _VALUE_OF_ARGUMENT and kind not in ("Lag", "Lead"):
+        return
+    t = getattr(node.this, "type", None)
+    if t is not None and t.this not in (exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL):
+        node.type = t

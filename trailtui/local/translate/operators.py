@@ -25,7 +25,7 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat
-from trailtui.local.translate.functypes import fill_result_type
+from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.parse import Source
@@ -370,6 +370,8 @@ def _at_time_zone(node: Any) -> Any:
 def _rule(node: Any, src: Source) -> Any:
     from sqlglot import exp
 
+    if isinstance(node, exp.Func | exp.Window | exp.Filter):
+        keep_argument_type(node)
     if isinstance(node, exp.Func):
         fill_result_type(node)
         carry_zone(node)
@@ -426,7 +428,11 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Bracket):
         return _subscript(node)
     if isinstance(node, exp.Typeof):
-        out = exp.Literal.string(trino_name(node.this.type))
+        name = trino_name(node.this.type)
+        if node.this.find(exp.AggFunc) is not None:  # keep the aggregate: typeof(count(*)) is one row
+            quoted = "'" + name.replace("'", "''") + "'"
+            return late(f"CASE WHEN ({{0}}) IS NULL THEN {quoted} ELSE {quoted} END", [node.this], "VARCHAR")
+        out = exp.Literal.string(name)
         out.type = _dt("VARCHAR")
         return out
     if isinstance(node, exp.AtTimeZone):
