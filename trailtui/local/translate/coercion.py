@@ -118,3 +118,24 @@ def check_concat(node: Any, src: Source) -> None:
     if "text" in families and families & {"number", "boolean", "time"}:
         types = ", ".join(trino_name(a.type) for a in args)
         raise InvalidQueryStatement(f"{src.where(node)}Unexpected parameters ({types}) for function concat")
+
+
+def rows_as_tuples(node: Any) -> None:
+    """`ROW(a, b) = ROW('x', 'y')` compares field by field in Trino (functions/comparison). DuckDB builds
+    each ROW as a struct named after its fields' expressions ({'eventsource': ...} against {'_0': ...}),
+    and structs with different names are never equal: the query counted 0 rows. Compared as tuples, the
+    fields pair by position, as in Trino."""
+    from sqlglot import exp
+
+    def anonymous_row(side: Any) -> bool:
+        return isinstance(side, exp.Struct) and not any(
+            isinstance(e, exp.PropertyEQ | exp.Alias) for e in side.expressions
+        )
+
+    sides = [node.this, *node.expressions] if isinstance(node, exp.In) else [node.this, node.expression]
+    if len(sides) < 2 or not all(anonymous_row(s) for s in sides):
+        return
+    for side in sides:
+        row = exp.Tuple(expressions=list(side.expressions))
+        row.type = side.type
+        side.replace(row)

@@ -24,7 +24,7 @@ from typing import Any
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
-from trailtui.local.translate.coercion import check_coercible, check_concat
+from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
@@ -411,6 +411,8 @@ def _rule(node: Any, src: Source) -> Any:
         check_concat(node, src)
     if isinstance(node, exp.And | exp.Or | exp.Not | exp.In | exp.Case | exp.If | exp.Coalesce | exp.Nullif):
         check_coercible(node, src)
+    if isinstance(node, exp.EQ | exp.NEQ | exp.In):
+        rows_as_tuples(node)
     if isinstance(node, exp.Greatest | exp.Least):
         check_coercible(node, src)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
