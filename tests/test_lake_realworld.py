@@ -250,3 +250,24 @@ def test_union_of_integer_and_decimal_is_a_decimal(ct: Any) -> None:
         "SELECT sum(v), typeof(sum(v)), max(v) / 2 FROM t",
     )
     assert rows == [["3.5", "decimal(38,1)", "1.3"]]
+
+
+def test_date_fields_are_bigint(ct: Any) -> None:
+    """functions/datetime: hour(), year(), day_of_week(), extract(...) ... return bigint (sqlglot said
+    tinyint or integer for some, which typeof() showed and decimal arithmetic on them used)."""
+    fields = [
+        "hour(eventTime)",
+        "minute(eventTime)",
+        "second(eventTime)",
+        "millisecond(eventTime)",
+        "year(eventTime)",
+        "month(eventTime)",
+        "day(eventTime)",
+        "day_of_week(eventTime)",
+        "day_of_year(eventTime)",
+        "week(eventTime)",
+        "quarter(eventTime)",
+        "extract(HOUR FROM eventTime)",
+    ]
+    (row,) = run(ct, f"SELECT {', '.join(f'typeof({f})' for f in fields)} FROM {S} LIMIT 1")
+    assert dict(zip(fields, row, strict=True)) == dict.fromkeys(fields, "bigint")

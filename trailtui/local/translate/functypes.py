@@ -45,10 +45,35 @@ _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
 _ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}
 
 
+# Fields of a date or time: bigint in Trino (functions/datetime, "Convenience extraction functions");
+# sqlglot says tinyint or integer for some, which made typeof() and decimal arithmetic on them differ.
+_BIGINT_CLASSES = {
+    "Hour",
+    "Minute",
+    "Second",
+    "Year",
+    "Month",
+    "Day",
+    "DayOfWeekIso",
+    "DayOfMonth",
+    "DayOfYear",
+    "WeekOfYear",
+    "Quarter",
+    "Extract",
+    "YearOfWeek",
+}
+_BIGINT_NAMES = {"millisecond", "yow", "timezone_hour", "timezone_minute"}
+
+
 def fill_result_type(node: Any) -> None:
     """Give a function call sqlglot could not type its Trino result type, where it is fixed."""
     from sqlglot import exp
 
+    if type(node).__name__ in _BIGINT_CLASSES or (
+        isinstance(node, exp.Anonymous) and str(node.name).lower() in _BIGINT_NAMES
+    ):
+        node.type = exp.DataType.build("BIGINT")
+        return
     t = getattr(node, "type", None)
     if t is not None and t.this != exp.DataType.Type.UNKNOWN:
         return
