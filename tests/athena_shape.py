@@ -251,7 +251,7 @@ def to_duckdb(t: AthenaTranslation) -> Any:
     import sqlglot
     from sqlglot import exp
 
-    from trailtui.local.translate import semantics
+    from trailtui.local.translate import semantics, trino_names
     from trailtui.local.translate import translate as lake_to_duckdb
 
     tree = sqlglot.parse_one(t.sql, read="trino")
@@ -265,5 +265,10 @@ def to_duckdb(t: AthenaTranslation) -> Any:
         return node
 
     trino = tree.transform(substitute).sql(dialect="trino")
-    with mock.patch.object(semantics, "store_columns", athena_columns):
+    # The stand-in for Athena's JSON-to-map is this file's own function, not Trino's: let it be called.
+    callable_here = trino_names.TRINO_FUNCTIONS | {JSON_MAP}
+    with (
+        mock.patch.object(semantics, "store_columns", athena_columns),
+        mock.patch.object(trino_names, "TRINO_FUNCTIONS", callable_here),
+    ):
         return lake_to_duckdb(trino, lambda ref: SHAPED if ref == FAKE_STORE else None)

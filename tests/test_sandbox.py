@@ -89,7 +89,7 @@ RUNAWAY: list[tuple[str, str]] = [
         "SELECT count(*) FROM r",
     ),
     ("cartesian explosion", f"SELECT count(*) FROM {S} a, {S} b, {S} c"),
-    ("memory hog", f"SELECT list(eventjson) FROM {S} a, (SELECT 1 FROM {S} LIMIT 40) b"),
+    ("memory hog", f"SELECT array_agg(eventjson) FROM {S} a, (SELECT 1 FROM {S} LIMIT 40) b"),
 ]
 
 

@@ -295,7 +295,6 @@ ARRAYS: list[Case] = [
     ("width_bucket(3.14, 0, 4, 3)", "3", "D: math.html#width_bucket"),
     ("width_bucket(-1, 0, 4, 3)", "0", "D: math.html#width_bucket"),
     ("width_bucket(5, ARRAY[1, 2, 3])", "3", "D: math.html#width_bucket"),
-    ("array_has_duplicates(ARRAY[1, 2, 1])", "true", "D: array.html#array_has_duplicates"),
     ("array_except(ARRAY[1, 5, 3], ARRAY[3])", "[1, 5]", "D: array.html#array_except"),
     ("array_intersect(ARRAY[1, 5, 3], ARRAY[3, 1])", "[1, 3]", "D: array.html#array_intersect"),
     ("repeat(1, 3)", "[1, 1, 1]", "D: array.html#repeat"),

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from trailtui.lake.sqltext import quote_store_ids
-from trailtui.local.errors import InvalidQueryStatement, LakeError
+from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.dialect import check_function_names, check_tokens
+from trailtui.local.translate.dialect import mismatched as _mismatched
+from trailtui.local.translate.sandbox import denied_function
 
 _PLACEHOLDER = re.compile(r"(?:FROM|JOIN)\s+(<[^>]{1,60}>|\$\{?[A-Za-z_]+\}?)", re.IGNORECASE)
 
@@ -97,12 +100,6 @@ def placeholder_hint(sql: str) -> str:
     return ""
 
 
-def _mismatched(src: Source, token: Any, expecting: str = "") -> LakeError:
-    line, col = src.position(token.start)
-    tail = f". Expecting: {expecting}" if expecting else ""
-    return InvalidQueryStatement(f"line {line}:{col}: mismatched input '{token.text}'{tail}")
-
-
 def _check_grammar(src: Source, tokens: list[Any]) -> None:
     """What sqlglot accepts and Trino's grammar does not."""
     from sqlglot.tokens import TokenType as T
@@ -154,6 +151,7 @@ def parse(sql: str) -> tuple[Any, Source]:
     try:
         tokens = trino.tokenize(src.parsed)
         _check_grammar(src, tokens)
+        check_tokens(src, tokens)
         statements = [s for s in trino.parser().parse(tokens, src.parsed) if s is not None]
     except ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
@@ -175,6 +173,7 @@ def parse(sql: str) -> tuple[Any, Source]:
     if not isinstance(tree, exp.Query) or isinstance(tree, exp.Command):
         kind = tree.key.upper() if hasattr(tree, "key") else type(tree).__name__
         raise InvalidQueryStatement(f"Only SELECT queries are allowed; this statement is {kind}{src.hint()}.")
+    check_function_names(src, tokens, tree, denied_function)
     if tree.find(exp.Into):
         raise InvalidQueryStatement("SELECT ... INTO is not allowed: queries are read-only.")
     for node in tree.walk():

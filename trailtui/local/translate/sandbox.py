@@ -49,6 +49,10 @@ def store_id_of(ref: str) -> str:
     return m.group("id") if m else ref
 
 
+def denied_function(name: str) -> bool:
+    return _DENIED_FUNCTION.match(name) is not None
+
+
 def check_functions(tree: Any) -> None:
     from sqlglot import exp
 

@@ -67,15 +67,6 @@ macro(
     "10000 entries') ELSE generate_series(a, b, s) END",
 )
 macro(
-    "trino_array_has_duplicates",
-    "(a) AS len(trino_array_distinct(a)) < len(a)",
-)
-macro(
-    "trino_array_duplicates",
-    "(a) AS trino_array_distinct(list_filter(a, lambda e, i: "
-    "list_position(list_slice(a, 1, i - 1), e) IS NOT NULL))",
-)
-macro(
     "trino_any_true",
     "(l) AS CASE WHEN list_contains(l, true) THEN true WHEN trino_has_null(l) THEN NULL ELSE false END",
 )
@@ -119,8 +110,6 @@ handles(exp.ArrayRemove)(_call("trino_array_remove"))
 handles("array_union")(_call("trino_array_union"))
 handles("arrays_overlap")(_call("trino_arrays_overlap"))
 handles("contains_sequence")(_call("trino_contains_sequence"))
-handles("array_has_duplicates")(_call("trino_array_has_duplicates"))
-handles("array_duplicates")(_call("trino_array_duplicates"))
 handles(exp.ArrayOverlaps)(_call("trino_arrays_overlap"))
 
 

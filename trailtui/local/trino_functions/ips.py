@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from trailtui.local.trino_functions.core import Rewriter, args_of, handles, udf
+from trailtui.local.trino_functions.core import Rewriter, handles, udf
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -85,41 +85,12 @@ def _prefix_cast(text: str) -> str:
     return str(_network(text))
 
 
-@udf("trino_ip_prefix", ("VARCHAR", "BIGINT"), "VARCHAR")
-def _ip_prefix(text: str, length: int) -> str:
-    ip = _address(text)
-    if not 0 <= length <= ip.max_prefixlen:
-        kind = "IPv4" if ip.version == 4 else "IPv6"
-        raise ValueError(f"{kind} subnet size must be in range [0, {ip.max_prefixlen}]")
-    return str(ipaddress.ip_network(f"{ip}/{length}", strict=False))
-
-
-@udf("trino_ip_subnet_min", ("VARCHAR",), "VARCHAR")
-def _subnet_min(prefix: str) -> str:
-    return str(_network(prefix).network_address)
-
-
-@udf("trino_ip_subnet_max", ("VARCHAR",), "VARCHAR")
-def _subnet_max(prefix: str) -> str:
-    return str(_network(prefix).broadcast_address)
-
-
 @udf("trino_ip_contains", ("VARCHAR", "VARCHAR"), "BOOLEAN")
 def _contains(network: str, address: str) -> bool:
     """contains(network, address): whether a CIDR network holds an address."""
     net = _network(network, "CIDR")
     ip = _address(address)
     return net.version == ip.version and ip in net
-
-
-@udf("trino_is_subnet_of", ("VARCHAR", "VARCHAR"), "BOOLEAN")
-def _is_subnet_of(prefix: str, other: str) -> bool:
-    net = _network(prefix)
-    if "/" in other:
-        sub = _network(other)
-        return sub.version == net.version and sub.subnet_of(net)  # type: ignore[arg-type]
-    ip = _address(other)
-    return ip.version == net.version and ip in net
 
 
 # -- rewrites ------------------------------------------------------------------------------------------
@@ -185,8 +156,3 @@ def _between(rw: Rewriter, node: Any) -> Any:
     for key in ("this", "low", "high"):
         node.set(key, rw.call("trino_ipaddress_bytes", node.args.get(key)))
     return node
-
-
-@handles("ip_prefix", "ip_subnet_min", "ip_subnet_max", "is_subnet_of")
-def _ip_functions(rw: Rewriter, node: Any) -> Any:
-    return rw.call("trino_" + str(node.name).lower(), *args_of(node))
