@@ -184,6 +184,13 @@ SAME_ANSWER: list[tuple[str, str, str]] = [
         f"SELECT eventName, count(*) FROM {S} GROUP BY 1 HAVING count(*) > 5000 ORDER BY 2 DESC",
         "HAVING over a CTE's column that shares an output alias",
     ),
+    (
+        f"SELECT upper(k) AS k, count(*) FROM {S} CROSS JOIN UNNEST(map_keys(requestParameters)) AS t(k) "
+        "GROUP BY k HAVING k <> 'Host' ORDER BY 2 DESC, 1",
+        f"SELECT upper(k), count(*) FROM {S} CROSS JOIN UNNEST(map_keys(requestParameters)) AS t(k) "
+        "WHERE k <> 'Host' GROUP BY k ORDER BY 2 DESC, 1",
+        "HAVING over an UNNEST column that shares an output alias",
+    ),
     # Summed as integers for a while: a UNION's column takes the type of all its sides (a double here).
     (
         f"WITH t AS ((SELECT 0 AS v FROM {S} LIMIT 1) UNION ALL "

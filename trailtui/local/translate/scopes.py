@@ -169,6 +169,9 @@ def check_having(node: Any, src: Any) -> None:
     columns = set(store_columns())
     for join in [select.args.get("from_"), *(select.args.get("joins") or [])]:
         source = join.this if join is not None else None
+        alias = source.args.get("alias") if source is not None else None
+        if isinstance(alias, exp.TableAlias):  # UNNEST(...) AS t(k), (VALUES ...) AS v(a, b)
+            columns |= {c.name.lower() for c in alias.columns}
         if isinstance(source, exp.Table):  # a CTE's columns are names in HAVING too
             source = _cte(select, source.name.lower())
         source = _projection_query(source) if source is not None else None
