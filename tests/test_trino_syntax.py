@@ -153,3 +153,33 @@ def test_keywords_before_a_parenthesis_are_not_calls() -> None:
         f"AND a.eventName IS DISTINCT FROM ('y') UNION (SELECT 1 FROM {SID})",
         resolve,
     )
+
+
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        (f"SELECT eventTime, count(*) FROM {S} GROUP BY eventName", "line 1:8: 'eventTime'"),
+        (
+            f"SELECT eventName,\n  userIdentity.arn FROM {S} GROUP BY eventName",
+            "line 2:3: 'userIdentity.arn'",
+        ),
+        (f"SELECT eventName, upper(eventSource) FROM {S} GROUP BY 1", "line 1:19: 'upper(eventSource)'"),
+        (f"SELECT max(eventName), eventSource FROM {S}", "line 1:24: 'eventSource'"),
+        (
+            f"SELECT date_trunc('hour', eventTime), eventTime, count(*) FROM {S} GROUP BY 1",
+            "line 1:39: 'eventTime'",
+        ),
+        (
+            f"SELECT eventName, count(*) FROM {S} GROUP BY eventName ORDER BY eventTime",
+            "line 1:98: 'eventTime'",
+        ),
+    ],
+)
+def test_a_column_missing_from_group_by_is_named_as_written(ct: Any, sql: str, message: str) -> None:
+    """Trino names the select item (or ORDER BY key) that uses the column, as written, at its position
+    (T: sql/analyzer/AggregationAnalyzer); it said `'eventtime' must be ...`, lower-cased, without one."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=sql)
+    err = exc.value.response["Error"]
+    assert err["Code"] == "InvalidQueryStatementException"
+    assert err["Message"] == f"{message} must be an aggregate expression or appear in GROUP BY clause"

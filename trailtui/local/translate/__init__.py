@@ -24,6 +24,7 @@ from typing import Any
 from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local import trino_functions
 from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.grouping import Site, group_sites, locate_group_error
 from trailtui.local.translate.late import finish
 from trailtui.local.translate.names import Namer
 from trailtui.local.translate.parse import Source, parse
@@ -63,8 +64,14 @@ class Translation:
     types: list[TrinoType | None] = field(default_factory=list)  # Trino type of each result column
     function_at: dict[str, str] = field(default_factory=dict)  # unknown-to-sqlglot function -> "line L:C: "
 
+    group_sites: list[Site] = field(default_factory=list)  # aggregating SELECTs' expressions, as parsed
+
     def locate(self, message: str) -> str:
-        """An error about a function, with the function's line and column in the query, as Trino says it."""
+        """An error about a function or a column missing from GROUP BY, with its line and column in the query,
+        as Trino says it."""
+        grouping = locate_group_error(message, self.group_sites)
+        if grouping is not None:
+            return grouping
         m = re.match(r"Function '(\w+)' not registered", message)
         where = self.function_at.get(m.group(1)) if m else None
         return f"{where}{message}" if where and not message.startswith("line ") else message
@@ -106,6 +113,7 @@ def _function_positions(tree: Any, src: Source) -> dict[str, str]:
 def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -> Translation:
     tree, src = parse(sql)
     function_at = _function_positions(tree, src)
+    sites = group_sites(tree, src)
     check_functions(tree)
     stores = resolve_stores(tree, resolve, src.hint(), home)
     names = Namer(tree, lambda t: id(t) in stores.nodes).names(tree)
@@ -130,5 +138,6 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
         star_unknown=names is None,
         types=types,
         function_at=function_at,
+        group_sites=sites,
         functions=functions,
     )
