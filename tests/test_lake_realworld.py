@@ -278,3 +278,18 @@ def test_date_fields_are_bigint(ct: Any) -> None:
     ]
     (row,) = run(ct, f"SELECT {', '.join(f'typeof({f})' for f in fields)} FROM {S} LIMIT 1")
     assert dict(zip(fields, row, strict=True)) == dict.fromkeys(fields, "bigint")
+
+
+def test_array_sort_with_a_comparator_is_refused(ct: Any) -> None:
+    """functions/array: array_sort(x, function) orders by the comparator; the local lake cannot, and used to
+    drop it silently (a descending comparator answered [1, 2, 3], Trino [3, 2, 1])."""
+    from botocore.exceptions import ClientError
+
+    from trailtui.lake.query import QueryRun
+
+    q = QueryRun(ct, f"SELECT array_sort(ARRAY[3, 1, 2], (a, b) -> IF(a < b, 1, IF(a = b, 0, -1))) FROM {S}")
+    with pytest.raises(ClientError) as info:
+        q.start()
+    assert info.value.response["Error"]["Code"] == "InvalidQueryStatementException"
+    assert "comparator" in info.value.response["Error"]["Message"]
+    assert run(ct, f"SELECT array_sort(ARRAY[3, NULL, 1]) FROM {S} LIMIT 1") == [["[1, 3, null]"]]

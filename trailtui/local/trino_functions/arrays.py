@@ -270,3 +270,16 @@ def _zip_with(rw: Rewriter, node: Any) -> Any:
     return exp.Anonymous(
         this="list_transform", expressions=[exp.Anonymous(this="list_zip", expressions=[a, b]), fn]
     )
+
+
+@handles(exp.ArraySort)
+def _array_sort(rw: Rewriter, node: Any) -> Any:
+    """array_sort(x, (a, b) -> ...) orders by the comparator in Trino; DuckDB's list_sort takes none, and
+    sqlglot dropped it with a warning (a descending comparator gave the ascending order). Refused rather
+    than answered differently; array_sort(x) alone is DuckDB's list_sort (ascending, NULLs last, as Trino)."""
+    if node.args.get("expression") is not None:
+        raise ValueError(
+            "array_sort with a comparator is not supported on the local lake; use array_sort(x) or "
+            "reverse(array_sort(x))"
+        )
+    return None
