@@ -183,3 +183,16 @@ def test_a_column_missing_from_group_by_is_named_as_written(ct: Any, sql: str, m
     err = exc.value.response["Error"]
     assert err["Code"] == "InvalidQueryStatementException"
     assert err["Message"] == f"{message} must be an aggregate expression or appear in GROUP BY clause"
+
+
+def test_quantified_comparison_with_a_subquery(ct: Any) -> None:
+    """`x = ANY (subquery)` is Trino (D: functions/comparison.html#quantified-comparison-predicates-all-any-and-some):
+    it was refused as `varchar = boolean`; its operands' types are still checked."""
+    same = run(
+        ct,
+        f"SELECT count(*) FROM {S} WHERE eventName = ANY (SELECT eventName FROM {S} WHERE eventName LIKE 'Get%')",
+    )
+    assert same == run(ct, f"SELECT count(*) FROM {S} WHERE eventName LIKE 'Get%'")
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT 1 FROM {S} WHERE eventName = SOME (SELECT 1 FROM {S})")
+    assert "Cannot apply operator: varchar = integer" in exc.value.response["Error"]["Message"]

@@ -139,3 +139,18 @@ def rows_as_tuples(node: Any) -> None:
         row = exp.Tuple(expressions=list(side.expressions))
         row.type = side.type
         side.replace(row)
+
+
+def quantified_operand(node: Any) -> Any:
+    """What a comparison's right side compares with: for `x = ANY (SELECT y ...)` (ALL, SOME) the subquery's
+    column, not the ANY node (sqlglot types it boolean: `eventName = ANY (SELECT eventName ...)` was refused
+    as `varchar = boolean`)."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Any | exp.All):
+        query = node.this.unnest() if isinstance(node.this, exp.Subquery | exp.Paren) else node.this
+        if isinstance(query, exp.Select) and len(query.expressions) == 1:
+            inner = query.expressions[0]
+            return inner.unalias() if isinstance(inner, exp.Alias) else inner
+        return exp.Null()  # the family is unknown: not refused here
+    return node

@@ -25,6 +25,7 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
+from trailtui.local.translate.coercion import quantified_operand as compared_with
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
@@ -282,7 +283,7 @@ _INCOMPARABLE = {
 
 
 def _check_comparable(node: Any, src: Source) -> None:
-    a, b = node.this, node.expression
+    a, b = node.this, compared_with(node.expression)
     if frozenset((_family(a), _family(b))) in _INCOMPARABLE:
         symbol = _SYMBOLS.get(type(node).__name__, "=")
         if symbol == "<>" and "!=" in src.parsed:
