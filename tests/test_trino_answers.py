@@ -249,6 +249,19 @@ def test_cast_text_with_t_to_timestamp_fails(ct: Any) -> None:
     assert "Value cannot be cast to timestamp: 2024-01-01T10:00:00" in (state.error or "")
 
 
+def test_cast_of_a_column_with_t_to_timestamp_fails(ct: Any) -> None:
+    """The same for text read from a column (or JSON), not only a literal: DuckDB read ISO's `T` and
+    answered. try_cast gives NULL; text Trino reads still casts."""
+    values = f"(VALUES ('2024-01-01T10:00'), ('2024-01-01 10:00:00.123')) t(x), {ONE_ROW}"
+    q = QueryRun(ct, f"SELECT CAST(x AS timestamp) FROM {values}")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert "Value cannot be cast to timestamp: 2024-01-01T10:00" in (state.error or "")
+    rows = run(ct, f"SELECT try_cast(x AS timestamp) FROM {values} ORDER BY 1 NULLS FIRST")
+    assert rows == [[None], ["2024-01-01 10:00:00.123"]]
+
+
 def test_sum_and_avg_have_trino_types(ct: Any) -> None:
     """avg of decimal(p, s) is decimal(p, s), rounded half up; sum of decimal(p, s) is decimal(38, s); sum of
     integers is a bigint (D: functions/aggregate.html#avg, #sum). The CASE of decimals is the usual way to

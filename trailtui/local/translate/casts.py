@@ -220,6 +220,18 @@ def rewrite_cast(node: Any) -> Any:
             [src],
             "DATE",
         )
+    if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this == T.TIMESTAMP:
+        # Trino reads a date, then after a space a time (type/DateTimes.DATETIME_PATTERN): DuckDB also read
+        # ISO's `2024-01-01T10:00:00`, so a column of such text answered where Trino fails.
+        bad = (
+            "NULL" if isinstance(node, exp.TryCast) else "error('Value cannot be cast to timestamp: ' || {0})"
+        )
+        return late(
+            f"CASE WHEN NOT regexp_full_match({{0}}, '\\s*[0-9]{{{{4,}}}}-[0-9]{{{{1,2}}}}-[0-9]{{{{1,2}}}}( .*)?') "
+            f"THEN {bad} ELSE {'TRY_CAST' if isinstance(node, exp.TryCast) else 'CAST'}({{0}} AS TIMESTAMP) END",
+            [src],
+            node.type,
+        )
     if src_kind in (T.VARCHAR, T.CHAR, T.TEXT) and to.this in _STRICT_TEXT:
         pattern, name = _STRICT_TEXT[to.this]
         target = to.sql(dialect="duckdb")
