@@ -27,6 +27,14 @@ STRINGS: list[Case] = [
     ("regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')", "3ca 3cb 14m", "D: regexp.html#regexp_replace"),
     ("regexp_replace('1a 2b 14m', '\\d+[ab] ')", "14m", "D: regexp.html#regexp_replace"),
     ("regexp_replace('abc', 'b', '\\$')", "a$c", "D: regexp.html#regexp_replace (escaped dollar)"),
+    # Java's replaceAll replaces the empty match right after a match too (RE2's skipped it: `X`).
+    ("regexp_replace('aaa', 'a*', 'X')", "XX", "T: java.util.regex.Matcher.replaceAll (empty matches)"),
+    ("regexp_replace('abc', 'x*', '-')", "-a-b-c-", "T: java.util.regex.Matcher.replaceAll (empty matches)"),
+    (
+        "regexp_replace('ab', '(a)?', '[$1]')",
+        "[a][]b[]",
+        "T: java.util.regex.Matcher.replaceAll (empty matches)",
+    ),
     ("substr('Quadratically', 5)", "ratically", "T: TestStringFunctions.testSubstring"),
     ("substr('Quadratically', 0)", "", "T: TestStringFunctions.testSubstring"),
     ("substr('Quadratically', -5)", "cally", "T: TestStringFunctions.testSubstring"),

@@ -3,6 +3,8 @@ functions/regexp.html): NULL where Trino gives NULL, Trino's argument forms and 
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from sqlglot import exp
@@ -182,6 +184,27 @@ def _regexp_extract(rw: Rewriter, node: Any) -> Any:
     return rw.call("trino_regexp_extract", node.this, node.expression, group)
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _matches_empty(pattern: str) -> bool:
+    try:
+        return _compiled(pattern).search("") is not None
+    except re.error:
+        return False
+
+
+# Java's replaceAll (Trino's regexp_replace) also replaces an empty match right after a match
+# (`regexp_replace('aaa', 'a*', 'X')` is `XX`); RE2's global replace, DuckDB's, skips it (`X`). Python's
+# re.sub, since 3.7, does as Java does; it is used for the patterns that can match the empty string.
+# The replacement comes in RE2's form (java_replacement), which re.sub reads the same way.
+@udf("trino_regexp_replace_empty", ("VARCHAR", "VARCHAR", "VARCHAR"), "VARCHAR")
+def _replace_with_empty_matches(s: str, pattern: str, replacement: str) -> str:
+    return _compiled(pattern).sub(replacement, s)
+
+
 @handles(exp.RegexpReplace)
 def _regexp_replace(rw: Rewriter, node: Any) -> Any:
     repl = node.args.get("replacement")
@@ -191,6 +214,9 @@ def _regexp_replace(rw: Rewriter, node: Any) -> Any:
         converted: Any = exp.Literal.string(java_replacement(repl.this))
     else:
         converted = rw.call("trino_java_replacement", repl)
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string and _matches_empty(pattern.this):
+        return rw.call("trino_regexp_replace_empty", node.this, pattern, converted)
     return exp.Anonymous(
         this="regexp_replace", expressions=[node.this, node.expression, converted, exp.Literal.string("g")]
     )
