@@ -293,3 +293,16 @@ def test_array_sort_with_a_comparator_is_refused(ct: Any) -> None:
     assert info.value.response["Error"]["Code"] == "InvalidQueryStatementException"
     assert "comparator" in info.value.response["Error"]["Message"]
     assert run(ct, f"SELECT array_sort(ARRAY[3, NULL, 1]) FROM {S} LIMIT 1") == [["[1, 3, null]"]]
+
+
+def test_what_sqlglot_cannot_write_for_duckdb_is_refused(ct: Any) -> None:
+    """sqlglot drops or approximates what DuckDB lacks, with only a logged warning; such a query is refused
+    at StartQuery instead of answering something else (soundex: Trino's functions/string)."""
+    from botocore.exceptions import ClientError
+
+    from trailtui.lake.query import QueryRun
+
+    with pytest.raises(ClientError) as info:
+        QueryRun(ct, f"SELECT soundex(eventName) FROM {S}").start()
+    assert info.value.response["Error"]["Code"] == "InvalidQueryStatementException"
+    assert "Not supported on the local lake" in info.value.response["Error"]["Message"]

@@ -110,6 +110,19 @@ def _function_positions(tree: Any, src: Source) -> dict[str, str]:
     return out
 
 
+def _duckdb_sql(tree: Any) -> str:
+    """The DuckDB text of the translated tree. What sqlglot cannot write in DuckDB it would drop or
+    approximate with a logged warning (array_sort's comparator was dropped: a descending sort answered
+    ascending); the query is refused instead, with sqlglot's reason."""
+    from sqlglot.errors import ErrorLevel, UnsupportedError
+
+    try:
+        return str(tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.RAISE))
+    except UnsupportedError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unsupported syntax"
+        raise InvalidQueryStatement(f"Not supported on the local lake: {reason}") from None
+
+
 def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -> Translation:
     tree, src = parse(sql)
     function_at = _function_positions(tree, src)
@@ -129,7 +142,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
     tree = finish(tree)
     for node in tree.walk():  # the generator copies the tree: nested struct types make that slow
         node.type = None
-    duck = tree.sql(dialect="duckdb", identify=True)
+    duck = _duckdb_sql(tree)
     return Translation(
         duckdb_sql=duck,
         store_tables=list(dict.fromkeys(stores.tables)),
