@@ -86,6 +86,8 @@ REFUSED: list[tuple[str, str]] = [
     # Presto's, not Trino's (prestodb's array and IP functions).
     (f"SELECT array_has_duplicates(ARRAY[1]) FROM {SID}", "Function 'array_has_duplicates' not registered"),
     (f"SELECT ip_prefix('10.1.2.3', 8) FROM {SID}", "line 1:8: Function 'ip_prefix' not registered"),
+    (f"SELECT CAST('10.0.0.0/8' AS IPPREFIX) FROM {SID}", "line 1:29: Unknown type: ipprefix"),
+    (f"SELECT IPPREFIX '10.0.0.0/8' FROM {SID}", "line 1:8: Unknown type: ipprefix"),
 ]
 
 

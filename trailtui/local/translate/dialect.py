@@ -90,8 +90,22 @@ def check_tokens(src: Source, tokens: list[Any]) -> None:
             raise InvalidQueryStatement(f"line {line}:{col}: Natural join not supported")
         elif kind == T.INTERVAL:
             _check_interval(src, tokens, i)
+        elif kind == T.IPPREFIX and _is_type_use(tokens, i):
+            # Presto's type; Trino has IPADDRESS only (D: language/types.html#ipaddress)
+            line, col = src.position(tok.start)
+            raise InvalidQueryStatement(f"line {line}:{col}: Unknown type: ipprefix")
         else:
             _check_clause(src, tokens, i)
+
+
+def _is_type_use(tokens: list[Any], i: int) -> bool:
+    """The token at i is a type: in a CAST (`AS ipprefix)`) or a typed literal (`ipprefix '...'`)."""
+    from sqlglot.tokens import TokenType as T
+
+    prev, nxt = (tokens[j] if 0 <= j < len(tokens) else None for j in (i - 1, i + 1))
+    if nxt is not None and nxt.token_type == T.STRING:
+        return True
+    return prev is not None and prev.token_type == T.ALIAS and nxt is not None and nxt.token_type == T.R_PAREN
 
 
 def _check_clause(src: Source, tokens: list[Any], i: int) -> None:
