@@ -1,10 +1,10 @@
-"""Trino's IPADDRESS and IPPREFIX types and IP functions (trino.io/docs/current/functions/ipaddress.html,
+"""Trino's IPADDRESS type and IP functions (trino.io/docs/current/functions/ipaddress.html,
 language/types.html#ipaddress), without a DuckDB extension.
 
 An IPADDRESS travels through DuckDB as its canonical text, the text Trino prints: IPv4 (also for IPv4-mapped
 IPv6 addresses) in dotted form, IPv6 in RFC 5952 form (TestIpAddressOperators.testVarcharToIpAddressCast).
 Equal addresses therefore have equal text; order comparisons between addresses use a 16-byte key, as
-Trino orders them. An IPPREFIX is the text `address/length` with the host bits cleared.
+Trino orders them. (Presto's IPPREFIX type is not Trino's: translate/dialect.py refuses it.)
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _sixteen(ip: IpAddress) -> bytes:
     return ip.packed
 
 
-def _network(text: str, what: str = "IPPREFIX") -> IpNetwork:
+def _network(text: str, what: str = "CIDR") -> IpNetwork:
     try:
         address, slash, length = text.strip().partition("/")
         if not slash:
@@ -80,11 +80,6 @@ def _to_bytes(text: str) -> bytes:
     return _sixteen(_address(text))
 
 
-@udf("trino_ipprefix", ("VARCHAR",), "VARCHAR")
-def _prefix_cast(text: str) -> str:
-    return str(_network(text))
-
-
 @udf("trino_ip_contains", ("VARCHAR", "VARCHAR"), "BOOLEAN")
 def _contains(network: str, address: str) -> bool:
     """contains(network, address): whether a CIDR network holds an address."""
@@ -119,8 +114,6 @@ def _cast_rewrite(rw: Rewriter, node: Any) -> Any:
                 exp.Anonymous(this="unhex", expressions=[exp.Literal.string(value.this)]),
             )
         return rw.call("trino_try_ipaddress" if isinstance(node, exp.TryCast) else "trino_ipaddress", value)
-    if _is_type(to, "IPPREFIX"):
-        return rw.call("trino_ipprefix", value)
     if is_ip(value) and (_is_type(to, "VARBINARY") or _is_type(to, "BINARY")):
         return rw.call("trino_ipaddress_bytes", value)
     return None
