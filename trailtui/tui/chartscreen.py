@@ -9,11 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.widgets._toast import ToastRack
 
 from trailtui.tui.chart import (
     Bars,
@@ -130,6 +132,18 @@ class ChartScreen(ModalScreen[None]):
             )
             self.query_one("#chart-bars-scroll").focus()
         self._show_head()
+        self.screen_layout_refresh_signal.subscribe(self, self._toasts_below_head)
+
+    def _toasts_below_head(self, _screen: object = None) -> None:
+        """Toasts (an export ending while the chart is open) start below the heading, over the chart's
+        top right for their few seconds: at the screen's top they hid the heading's figures."""
+        try:
+            rack = self.get_child_by_type(ToastRack)
+        except NoMatches:
+            return  # notifications are off (Textual's headless tests)
+        below = self.query_one("#chart-head").region.bottom
+        if below and rack.styles.margin.top != below:
+            rack.styles.margin = (below, 0, 0, 0)
 
     def on_resize(self) -> None:
         self._draw_bars()

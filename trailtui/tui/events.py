@@ -35,7 +35,8 @@ class DemoBuildProgress:
         if self.error:
             return f"The demo organization could not be completed: {self.error}"
         if self.ready:
-            return f"The demo organization is ready: {self.events:,} events over {self.days_total} days."
+            # One line of a toast at 80 columns (its width: 60%, less padding).
+            return f"The demo is ready: {self.events:,} events, {self.days_total} days."
         if not self.days_done:
             return "Building the demo organization (first run): the newest day first..."
         return (

@@ -39,9 +39,11 @@ class RoomMixin(_Base):
 
     def show_demo_build(self, e: events.DemoBuildProgress) -> None:
         """The first run's demo build: its progress stays in the stores pane until it is ready (a toast
-        alone vanishes after a few seconds and leaves only "loading…"), and a toast for each step."""
+        alone vanishes after a few seconds and leaves only "loading…"). Only its end is a toast, one short
+        line: a toast for each step covered the editor's welcome lines for as long as the build ran."""
         self.query_one(StoresPane).show_building(None if e.ready else e.text)
-        self.notify(e.text, severity="error" if e.error else "information")
+        if e.ready or e.error:
+            self.notify(e.text, severity="error" if e.error else "information")
 
     def keep_toasts_above_results(self) -> None:
         """From now on, after each layout the toasts are fitted above the results (on mount)."""
