@@ -169,6 +169,11 @@ class StoreTree(Tree[EventDataStore | None]):
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.Resized())
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar came or went (the details unfolded under a tree that no longer fits): it takes
+        columns inside the tree without resizing it, and a message wrapped to the old width was cut."""
+        self.post_message(self.Resized())
+
 
 class StoresPane(Vertical):
     BINDINGS = bindings("stores")
