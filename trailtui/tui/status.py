@@ -120,7 +120,7 @@ class QueryStatusBar(Static):
             top.append(f"  {run.loaded:,} of {run.total:,} rows loaded")
         if self.others_running:
             top.append(f"  +{self.others_running} running", style="yellow")
-        top.append(f"  {run.label}", style="dim")
+        top.append_text(safe_text(f"  {run.label}", "dim"))  # a profile name is the user's text, as written
         if run.query_id:
             top.append(f"  {run.query_id}", style="dim")
         bottom = Text(no_wrap=True, overflow="ellipsis")
