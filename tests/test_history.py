@@ -330,3 +330,36 @@ def test_saved_query_files_are_plain(tmp_path: Path) -> None:
     assert path.read_text() == "-- name: Root activity\n-- description: who used root\nSELECT 1\n"
     (q,) = saved_queries(tmp_path)
     assert (q.name, q.description, q.sql) == ("Root activity", "who used root", "SELECT 1\n")
+
+
+async def test_reopened_results_bring_their_sql_unless_the_editor_holds_unrun_sql(demo_lake: Any) -> None:
+    """ctrl+o in the history: the editor shows the reopened query's SQL when it holds nothing of the
+    user's (the welcome query, a query already in the history); SQL never run stays, and a notice says
+    which query the rows are from. From the service's list too (its SQL comes from DescribeQuery)."""
+    other = f"SELECT eventName FROM {DEMO_STORE_ID} WHERE eventTime > timestamp '2020-01-01 00:00:00' LIMIT 3"
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        first = await ex.run(EVENTS_SQL)
+        await ex.run(other)  # the editor holds `other`, in the history
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("down", "ctrl+o")  # the older one
+        await ex.wait_until(lambda: ex.editor.text == EVENTS_SQL, what="its SQL in the editor")
+        assert (await ex.finished()).query_id == first.query_id
+        ex.editor.text = "-- my draft, never run"
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("ctrl+o")  # the newest: `other`
+        await ex.wait_until(lambda: ex.notified("These rows are from: SELECT eventName FROM"))
+        assert ex.editor.text == "-- my draft, never run"
+        ex.editor.text = ""
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
+        await ex.press("tab")
+        await ex.wait_until(lambda: any(first.query_id in line for line in ex.screen_lines()))
+        for _ in range(5):
+            if first.query_id in str(ex.screen.query_one("#history-list").highlighted_option.prompt):
+                break
+            await ex.press("down")
+        await ex.press("ctrl+o")
+        await ex.wait_until(lambda: ex.editor.text == EVENTS_SQL, what="the SQL from DescribeQuery")

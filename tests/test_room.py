@@ -302,8 +302,35 @@ async def test_history_gives_the_sql_priority_at_80_columns(demo_lake: Any) -> N
         await ex.wait_until(lambda: any("FINISHED" in line for line in ex.screen_lines()))
         entries = [line for line in ex.screen_lines() if re.search(r"\d\d-\d\d \d\d:\d\d FINISHED", line)]
         assert len(entries) == 2
-        assert "SELECT eventTime, eventName FROM 0d3a" in entries[0]  # the newest first, its SQL readable
-        assert "SELECT eventTime, recipientAccountId" in entries[1]  # not the welcome's comment
+        assert "SELECT eventTime, " in entries[0]  # the newest first, its SQL readable
+        assert "SELECT eventTime, " in entries[1] and "LIMIT 1000" in entries[1]  # not the welcome's comment
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_history_entries_that_differ_after_the_store_id_tell_apart(
+    demo_lake: Any, size: tuple[int, int]
+) -> None:
+    """Each entry's line names the store by a short form of its ID, and a line still too long for the
+    list loses its middle, not its end: queries alike up to (and past) the store ID read differently."""
+    base = "SELECT eventTime, eventName, sourceIPAddress FROM 0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d "
+    ends = (
+        "ORDER BY eventTime DESC LIMIT 5",
+        "ORDER BY eventTime DESC LIMIT 7",
+        "ORDER BY eventTime LIMIT 5",
+    )
+    async with explorer(size) as ex:
+        await ex.ready()
+        for end in ends:
+            await ex.run(base + end)
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, history.HistoryScreen))
+        await ex.wait_until(lambda: any("FINISHED" in line for line in ex.screen_lines()))
+        entries = [line for line in ex.screen_lines() if re.search(r"\d\d:\d\d  ?FINISHED", line)]
+        assert len(entries) == 3 and len(set(entries)) == 3, entries
+        for entry, end in zip(entries, reversed(ends), strict=True):  # newest first
+            assert entry.count("SELECT eventTime, ") == 1 and end[-12:] in entry, entry
+            assert "2f4b6a8c0e1d" not in entry  # the ID shortened or left out: whole in the preview below
+        assert "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d" in ex.history_preview
 
 
 async def test_a_connection_message_unfolds_the_details_at_80x24(
@@ -344,3 +371,69 @@ async def test_zoom_still_takes_the_whole_screen_after_f12_or_a_stores_zoom(
         assert ex.pane_size("stores") == (0, 0) and ex.pane_size("editor")[0] == 80
         await ex.press("ctrl+n")
         assert ex.pane_size("stores")[0] == 24
+
+
+async def test_a_message_wrapped_under_the_unfolded_details_leaves_room_for_the_scrollbar(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80x24 the unfolded details (`i`) leave the tree a few lines: a connection's message arriving
+    then brings the tree's scrollbar, two columns inside it, and wraps again to what is left rather than
+    being cut under the scrollbar. Read line by line as the tree scrolls (the mouse wheel)."""
+    without_aws(monkeypatch, tmp_path)
+    (tmp_path / "no-config").write_text("[profile keyless]\nregion = us-east-1\n")  # and no keys
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.press("f2", "i")
+        await ex.command("profile keyless")
+        await ex.wait_until(lambda: "credentials" in ex.stores_text(1).partition("\n")[2], 20)
+        await ex.pilot.pause(0.2)
+        message = " ".join(ex.stores_text(1).partition("\n")[2].split())
+        tree = ex.app.main.query_one("#store-tree", Tree)
+        assert tree.show_vertical_scrollbar
+        region, seen = tree.region, []
+        for y in range(tree.max_scroll_y + 1):
+            tree.scroll_to(y=y, animate=False)
+            await ex.pilot.pause()
+            lines = [line[region.x : region.right] for line in ex.screen_lines()[region.y : region.bottom]]
+            seen.append(lines[0])
+        seen += lines[1:]
+        shown = " ".join(" ".join(re.sub("[▁-█]", " ", line).split()) for line in seen)  # no scrollbar
+        assert message in shown, seen  # every word whole, none under the scrollbar
+
+
+async def test_the_demo_build_leaves_the_welcome_lines_in_view_at_80x24(demo_lake: Any) -> None:
+    """While the first run's demo builds, its progress is in the stores pane, not in toasts over the
+    editor's welcome lines; its end is one short toast line."""
+    async with explorer((80, 24), toasts=True) as ex:
+        await ex.ready()
+        welcome = [line for line in ex.screen_lines()[2:7]]
+        assert "Welcome: ctrl+j" in welcome[0]
+        ex.app.main.post(events.DemoBuildProgress(0, 0))
+        ex.app.main.post(events.DemoBuildProgress(11, 38_500))
+        await ex.wait_until(lambda: "11 of 30 days" in _stores_column(ex))
+        await ex.pilot.pause(0.2)
+        assert ex.screen_lines()[2:7] == welcome
+        ex.app.main.post(events.DemoBuildProgress(30, 105_000, ready=True))
+        await ex.wait_until(lambda: ex.notified("The demo is ready"))
+        await ex.pilot.pause(0.2)
+        shown = [line for line in ex.screen_lines() if "The demo is ready" in line]
+        assert len(shown) == 1 and "105,000 events, 30 days." in shown[0]  # whole, on one line
+
+
+async def test_an_export_notice_leaves_the_chart_heading_in_view(demo_lake: Any, tmp_path: Path) -> None:
+    """A toast raised while the chart is open (an export ending) shows below the chart's heading."""
+    for size in ((80, 24), (160, 48)):
+        async with explorer(size, toasts=True) as ex:
+            await ex.ready()
+            await ex.run(SHORT)
+            await ex.press("f4")
+            await ex.export(tmp_path / f"out-{size[0]}.csv")
+            await ex.press("v")
+            await ex.wait_until(lambda: bool(ex.chart_text), what="the chart")
+            await ex.wait_until(lambda: ex.notified("Exported 50 rows"))
+            await ex.pilot.pause(0.2)
+            lines = ex.screen_lines()
+            assert any("Exported 50 rows" in line for line in lines)
+            head = ex.chart_text.splitlines()[:2]  # the summary and the selected bucket
+            assert head[0].startswith("eventTime per") and head[1].startswith("▶")
+            assert head[0] in lines[1] and head[1] in lines[2], lines[:4]

@@ -4,11 +4,13 @@ new query (and so no new scan to pay for)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,10 +21,14 @@ from textual.widgets.option_list import Option
 
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.history import History, HistoryEntry
+from trailtui.lake.text import sanitize
 from trailtui.tui.safe import safe_text
 from trailtui.tui.status import STATUS_STYLE
 from trailtui.tui.workers import ServiceQuery
 from trailtui.units import human_bytes
+
+# An event data store's ID as the FROM clause names it (a UUID), alone or at the end of its ARN.
+_STORE_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,22 +55,33 @@ def sql_line(sql: str) -> str:
     return " ".join(" ".join(lines).split()) or " ".join(sql.split())
 
 
-def entry_label(e: HistoryEntry, narrow: bool = False) -> Text:
-    """One line per query; `narrow` (under 100 columns) keeps only when and how it ended before the SQL,
-    which is what tells entries apart (at 80 columns the full line left `SELEC…` for every one)."""
+def short_sql(sql: str, room: int) -> str:
+    """The one-line SQL in `room` cells: each store ID (36 characters) as its first 8 and `…`, and when
+    still too long, its middle left out, not its end: queries that differ only in their WHERE or LIMIT
+    read alike up to the store ID, and looked identical cut at 80 columns."""
+    line = _STORE_ID.sub(lambda m: m.group()[:8] + "…", sanitize(sql_line(sql)))
+    if cell_len(line) <= room or room < 20:
+        return line
+    head = room // 2
+    return line[:head] + "…" + line[len(line) - (room - head - 1) :]
+
+
+def entry_label(e: HistoryEntry, width: int = 0) -> Text:
+    """One line per query in `width` cells; under 100 (narrow) only when and how it ended come before the
+    SQL, which is what tells entries apart (at 80 columns the full line left `SELEC…` for every one)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    if narrow:
+    if 0 < width < 100:
         text.append(f"{_when(e.started)[5:]} ", style="dim")  # MM-DD HH:MM
         text.append(f"{e.status:<9} ", style=STATUS_STYLE.get(e.status, ""))
-        text.append_text(safe_text(sql_line(e.sql)))
+        text.append(short_sql(e.sql, width - text.cell_len))
         return text
     text.append(f"{_when(e.started)}  ", style="dim")
     text.append(f"{e.status:<9}", style=STATUS_STYLE.get(e.status, ""))
-    text.append(f" {e.connection:<8} ", style="cyan")
+    text.append_text(safe_text(f" {e.connection:<8} ", "cyan"))  # a profile's name, as written
     rows = f"{e.row_count:,} rows" if e.row_count is not None else ""
     scanned = human_bytes(e.bytes_scanned) if e.bytes_scanned else ""
     text.append(f"{rows:>12} {scanned:>9}  ", style="dim")
-    text.append_text(safe_text(sql_line(e.sql)))
+    text.append(short_sql(e.sql, width - text.cell_len) if width else sanitize(sql_line(e.sql)))
     return text
 
 
@@ -139,11 +156,12 @@ class HistoryScreen(ModalScreen[Pick | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         # Before the first layout the list has no size yet: the box is 96% of the screen, less its border.
-        width = max(40, (options.size.width or self.app.size.width * 96 // 100 - 2) - 3)
+        # The lines' room: less the list's own border and padding (4) and its scrollbar (2), and one cell.
+        width = max(40, (options.size.width or self.app.size.width * 96 // 100 - 2) - 7)
         if self.mode == "local":
             self.entries = self.history.search(self.query_one(Input).value)
             # One line per query, cut by the list's own width (its CSS: nowrap, ellipsis).
-            labels = [entry_label(e, narrow=width < 100) for e in self.entries]
+            labels = [entry_label(e, width) for e in self.entries]
             options.add_options(
                 [Option(label, id=str(e.id)) for label, e in zip(labels, self.entries, strict=True)]
             )

@@ -105,7 +105,7 @@ class MainScreen(
             events.IdentityLoaded: self._identity_loaded,
             events.IdentityFailed: self._identity_loaded,
             events.QueryStarted: self._query_started,
-            events.QueryDescribed: self._query_described,
+            events.QueryDescribed: self.reopened_described,
             events.QueryStateChanged: self._query_state_changed,
             events.ResultsArrived: self._results_arrived,
             events.QueryFailed: self._query_failed,

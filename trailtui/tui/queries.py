@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.library import QueryFile, file_name, samples, save_query, saved_queries, time_window
 from trailtui.lake.run import LakeQuery
-from trailtui.tui import workers
+from trailtui.lake.text import truncate
+from trailtui.tui import events, workers
 from trailtui.tui.dialogs import PromptScreen
-from trailtui.tui.history import HistoryScreen, Pick
+from trailtui.tui.editor import WELCOME_SQL
+from trailtui.tui.history import HistoryScreen, Pick, sql_line
 from trailtui.tui.library import LibraryScreen
 from trailtui.tui.overwrite import then_unless_declined
 from trailtui.tui.running import RunningScreen
@@ -50,6 +52,7 @@ class QueriesMixin(_Base):
         def stopping_check(self) -> bool: ...
         def _backoff(self, key: ConnectionKey | None = None) -> PollBackoff: ...
         def _show_status(self) -> None: ...
+        def _query_described(self, e: events.QueryDescribed) -> None: ...
         def clear_results(self, message: str, keep_filter: bool = False) -> None: ...
 
     # -- the running queries ------------------------------------------------------------------------------
@@ -105,7 +108,34 @@ class QueriesMixin(_Base):
         if pick.action == "edit" and pick.sql is not None:
             self.set_editor(pick.sql)
         elif pick.query_id:
+            if pick.action == "open" and pick.sql:
+                self.show_reopened_sql(pick.sql)  # now: keys typed behind ctrl+o edit this SQL
             self.reopen(pick.query_id, pick.connection, pick.action != "edit", pick.started)
+
+    def reopened_described(self, e: events.QueryDescribed) -> None:
+        """DescribeQuery's answer for a reopened query: its SQL (the service's list knows no SQL before)."""
+        self._query_described(e)
+        if not e.to_editor and e.run_id == self.state.current_run and e.sql.strip():
+            self.show_reopened_sql(e.sql)
+
+    def show_reopened_sql(self, sql: str) -> None:
+        """The editor shows the SQL of the results reopened (ctrl+o), unless it holds SQL of the user's that
+        would be lost: not the welcome query, not a query of the history. That SQL stays, and a notice says
+        which query the rows are from (Enter in the history puts it in the editor; ctrl+z undoes either)."""
+        text = self.editor.text.strip()
+        if text == sql.strip():
+            return
+        if (
+            not text
+            or text == WELCOME_SQL.strip()
+            or any(e.sql.strip() == text for e in self.history.search(text))
+        ):
+            self.set_editor(sql)
+            return
+        self.notify(
+            f"These rows are from: {truncate(sql_line(sql), 70)} (the editor keeps your SQL; "
+            "Enter in ctrl+r puts this one in it)."
+        )
 
     def reopen(
         self, query_id: str, key: ConnectionKey, results: bool = True, started: float | None = None
