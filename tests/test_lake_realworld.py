@@ -306,3 +306,19 @@ def test_what_sqlglot_cannot_write_for_duckdb_is_refused(ct: Any) -> None:
         QueryRun(ct, f"SELECT soundex(eventName) FROM {S}").start()
     assert info.value.response["Error"]["Code"] == "InvalidQueryStatementException"
     assert "Not supported on the local lake" in info.value.response["Error"]["Message"]
+
+
+def test_union_columns_have_the_common_type_of_all_sides(ct: Any) -> None:
+    """language/types "Type coercion": timestamp(0) with timestamp(3) is timestamp(3) (the milliseconds
+    print), integer with decimal(2,1) is decimal(11,1); the first side's type used to decide."""
+    rows = run(
+        ct,
+        f"SELECT TIMESTAMP '2026-01-01 00:00:00' AS t FROM {S} LIMIT 1 "
+        f"UNION ALL SELECT max(eventTime) FROM {S}",
+    )
+    assert rows[0] == ["2026-01-01 00:00:00.000"]
+    assert all(len(r[0] or "") == len("2026-01-01 00:00:00.000") for r in rows)
+    assert run(ct, f"(SELECT 1 FROM {S} LIMIT 1) UNION ALL (SELECT 2.5 FROM {S} LIMIT 1) ORDER BY 1") == [
+        ["1.0"],
+        ["2.5"],
+    ]

@@ -69,14 +69,14 @@ def _cte(select: Any, name: str) -> Any:
     return None
 
 
-def _selects(source: Any) -> list[Any]:
+def selects(source: Any) -> list[Any]:
     """Every SELECT whose rows a derived table unions (one for a plain subquery or CTE)."""
     from sqlglot import exp
 
     while isinstance(source, exp.Subquery | exp.CTE):
         source = source.this
     if isinstance(source, exp.SetOperation):
-        return _selects(source.this) + _selects(source.expression)
+        return selects(source.this) + selects(source.expression)
     return [source] if isinstance(source, exp.Select) else []
 
 
@@ -91,7 +91,7 @@ def _decimal_params(t: Any) -> tuple[int, int]:
     return (digits[0], digits[1]) if len(digits) >= 2 else (digits[0], 0) if digits else (38, 0)
 
 
-def _common_type(types: list[Any]) -> Any | None:
+def common_type(types: list[Any]) -> Any | None:
     """The type of a set operation's column from its sides' types: their type if they agree, or for
     numbers the type Trino coerces them to (language/types, "Type coercion": `SELECT 0 UNION ALL SELECT
     avg(x)` is a double, `SELECT 1 UNION ALL SELECT 2.5` a decimal(11,1)); None where the translator does
@@ -107,6 +107,19 @@ def _common_type(types: list[Any]) -> Any | None:
     ):
         return first
     kinds = {t.this.name for t in known}
+    if kinds <= {"DATE", "TIMESTAMP"} or kinds == {"TIMESTAMPTZ"}:
+        # timestamp(p) of the widest p; a date becomes a timestamp (language/types, "Type coercion")
+        zones = {(t.meta or {}).get("trino_zone") for t in known}
+        digits = [int(p.name) for t in known for p in t.expressions if p.name.isdigit()]
+        digits += [3 for t in known if t.this.name != "DATE" and not t.expressions]
+        if len(zones) > 1 or kinds == {"DATE"}:
+            return None
+        out = exp.DataType.build(
+            f"{kinds.pop() if len(kinds) == 1 else 'TIMESTAMP'}({max(digits, default=0)})"
+        )
+        if out.this.name == "TIMESTAMPTZ":
+            out.meta["trino_zone"] = zones.pop()
+        return out
     if not kinds <= {*_INT_DIGITS, "DECIMAL", "REAL", "FLOAT", "DOUBLE"}:
         return None
     if "DOUBLE" in kinds:
@@ -136,7 +149,7 @@ def derived_type(column: Any) -> Any | None:
     for i, projection in enumerate(query.expressions):
         if projection.alias_or_name.lower() == column.name.lower():
             types = []
-            for select in _selects(source):
+            for select in selects(source):
                 if i >= len(select.expressions):
                     return None
                 inner = select.expressions[i].unalias()
@@ -144,7 +157,7 @@ def derived_type(column: Any) -> Any | None:
                 if t is None or t.this == exp.DataType.Type.UNKNOWN:
                     return None
                 types.append(t)
-            return _common_type(types)
+            return common_type(types)
     return None
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement, LakeError
 from trailtui.local.translate.parse import Source
-from trailtui.local.translate.types import TrinoType, output_type, store_columns
+from trailtui.local.translate.scopes import common_type, selects
+from trailtui.local.translate.types import TrinoType, output_type, store_columns, trino_name
 
 
 @functools.lru_cache(maxsize=64)
@@ -94,7 +95,17 @@ def _output_types(tree: Any) -> list[TrinoType | None]:
         query = query.this
     if not isinstance(query, exp.Select):
         return []
-    return [output_type(e.unalias() if isinstance(e, exp.Alias) else e) for e in query.expressions]
+    out = [output_type(e.unalias() if isinstance(e, exp.Alias) else e) for e in query.expressions]
+    sides = selects(tree)
+    if len(sides) > 1:  # a set operation's column has the type of all its sides (scopes.common_type)
+        for i in range(len(out)):
+            types = [
+                getattr(s.expressions[i].unalias(), "type", None) for s in sides if i < len(s.expressions)
+            ]
+            common = common_type(types) if all(t is not None for t in types) else None
+            if common is not None:
+                out[i] = TrinoType(trino_name(common), (common.meta or {}).get("trino_zone"))
+    return out
 
 
 def give_trino_semantics(tree: Any, src: Source, tables: list[str]) -> tuple[Any, list[TrinoType | None]]:
