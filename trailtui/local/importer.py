@@ -85,15 +85,17 @@ class ImportReport:
         return self.invalid_records + self.malformed_lines
 
     def add(self, batch: ImportReport) -> None:
-        """Count a committed batch in."""
+        """Count a committed batch (or another import's report, as the demo build's parts) in."""
         self.store = batch.store
         self.files_read += batch.files_read
         self.events_added += batch.events_added
         self.duplicates += batch.duplicates
         self.invalid_records += batch.invalid_records
         self.malformed_lines += batch.malformed_lines
+        self.skipped += batch.skipped
         self.rejected += batch.rejected
         self.warnings += batch.warnings
+        self.interrupted = self.interrupted or batch.interrupted
 
 
 ProgressFn = Callable[[ImportProgress], None]

@@ -108,21 +108,6 @@ def _remember(con: duckdb.DuckDBPyConnection, gen: DemoGenerator, days: set[int]
     )
 
 
-def _merge(total: ImportReport | None, part: ImportReport) -> ImportReport:
-    if total is None:
-        return part
-    total.store = part.store
-    total.files_read += part.files_read
-    total.events_added += part.events_added
-    total.duplicates += part.duplicates
-    total.invalid_records += part.invalid_records
-    total.skipped += part.skipped
-    total.rejected += part.rejected
-    total.warnings += part.warnings
-    total.interrupted = total.interrupted or part.interrupted
-    return total
-
-
 class _DayProgress:
     """The importer's per-slice progress, as the whole build's: days done of thirty, events so far."""
 
@@ -182,7 +167,10 @@ def build_demo(
                 write_groups(log_groups(events), Path(tmp), None)
                 del events
                 done = import_paths(lake, [Path(tmp)], DEMO_STORE_NAME, tracker.slice_progress)
-        report = _merge(report, done)
+        if report is None:
+            report = done
+        else:
+            report.add(done)
         if not done.ok:
             break
         plan.days_done |= set(part)
