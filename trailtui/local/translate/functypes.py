@@ -23,6 +23,8 @@ _VARCHAR_CLASSES = {
     "Decode",
     "Chr",
     "Translate",
+    "Normalize",
+    "CurrentTimezone",
 }
 _VARCHAR_NAMES = {
     "url_extract_host",
@@ -61,8 +63,9 @@ _BIGINT_CLASSES = {
     "Quarter",
     "Extract",
     "YearOfWeek",
+    "FromBase",  # functions/conversion.html#from_base
 }
-_BIGINT_NAMES = {"millisecond", "yow", "timezone_hour", "timezone_minute"}
+_BIGINT_NAMES = {"millisecond", "yow", "timezone_hour", "timezone_minute", "to_milliseconds"}
 
 
 def fill_result_type(node: Any) -> None:

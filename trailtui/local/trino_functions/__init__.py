@@ -19,6 +19,7 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.trino_functions import (  # noqa: F401
     aggregates,
     arrays,
+    conversions,
     datetimes,
     ips,
     json_legacy,

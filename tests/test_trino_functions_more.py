@@ -1,0 +1,70 @@
+"""Trino functions DuckDB lacks (from_base, normalize, to_milliseconds, current_timezone) and the array `||`
+with one element, on the local lake (case format: tests/trinofunctions.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.trinofunctions import Case, check, lake_client
+from trailtui.lake.query import QueryRun
+from trailtui.local.demo import DEMO_STORE_ID
+
+CASES: list[Case] = [
+    ("from_base('7fffffffffffffff', 16)", "9223372036854775807", "D: conversion.html#from_base"),
+    ("from_base('-101', 2)", "-5", "D: conversion.html#from_base (Long.parseLong: a sign)"),
+    ("from_base('zz', 36)", "1295", "D: conversion.html#from_base"),
+    ("typeof(from_base('10', 2))", "bigint", "D: conversion.html#from_base"),
+    ("from_base('10', 2) / 4", "0", "D: conversion.html#from_base (bigint division)"),
+    ("to_milliseconds(INTERVAL '1' DAY)", "86400000", "D: datetime.html#to_milliseconds"),
+    (
+        "to_milliseconds(INTERVAL '2' DAY + INTERVAL '3.25' SECOND)",
+        "172803250",
+        "D: datetime.html#to_milliseconds",
+    ),
+    ("typeof(to_milliseconds(INTERVAL '1' HOUR))", "bigint", "D: datetime.html#to_milliseconds"),
+    ("current_timezone()", "UTC", "D: session.html#current_timezone (Lake's session zone)"),
+    ("length(normalize('e' || chr(769)))", "1", "D: string.html#normalize (NFC by default)"),
+    ("length(normalize('e' || chr(769), NFC))", "1", "D: string.html#normalize"),
+    ("length(normalize(chr(233), NFD))", "2", "D: string.html#normalize"),
+    ("normalize(chr(65297), NFKC)", "1", "D: string.html#normalize (fullwidth digit one)"),
+    ("normalize(chr(65297), NFC)", "\uff11", "D: string.html#normalize"),
+]
+
+
+@pytest.fixture(scope="module")
+def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from lake_client(demo_home, tmp_path_factory)
+
+
+def test_functions_answer_as_trino(ct: Any) -> None:
+    check(ct, CASES)
+
+
+def _error(ct: Any, expr: str) -> str:
+    q = QueryRun(ct, f"SELECT {expr} FROM {DEMO_STORE_ID} LIMIT 1")
+    try:
+        q.start()
+    except Exception as exc:  # refused at StartQuery
+        return str(exc)
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED", expr
+    return ct.describe_query(QueryId=q.query_id).get("ErrorMessage") or ""
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("from_base('12x', 16)", "Not a valid base-16 number: 12x"),
+        ("from_base('', 10)", "Not a valid base-10 number:"),
+        ("from_base('1', 40)", "Radix must be between 2 and 36"),
+        ("to_milliseconds(INTERVAL '1' MONTH)", "Unexpected parameters (interval year to month)"),
+    ],
+)
+def test_errors_fail_the_query(ct: Any, expr: str, message: str) -> None:
+    """Trino fails these (conversion.html#from_base, Long.parseLong; datetime.html#to_milliseconds takes
+    an interval day to second only)."""
+    assert message in _error(ct, expr)

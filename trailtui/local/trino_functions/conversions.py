@@ -1,0 +1,80 @@
+"""Trino functions DuckDB lacks: from_base, normalize, to_milliseconds, current_timezone, and the array
+`||` with a single element (trino.io/docs/current/functions/conversion.html, string.html, datetime.html,
+session.html, array.html#concatenation-operator)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from sqlglot import exp
+
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@udf("trino_from_base", ("VARCHAR", "BIGINT"), "BIGINT")
+def _from_base(s: str, radix: int) -> int:
+    """from_base(string, radix): the bigint `string` spells in base `radix` (conversion.html#from_base),
+    read as Java's Long.parseLong reads it (an optional sign, then digits only), with Trino's errors."""
+    if not 2 <= radix <= 36:
+        raise ValueError("Radix must be between 2 and 36")
+    digits = _DIGITS[:radix]
+    body = s[1:] if s[:1] in ("+", "-") else s
+    if not body or any(c not in digits for c in body.lower()):
+        raise ValueError(f"Not a valid base-{radix} number: {s}")
+    value = int(s, radix)
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"Not a valid base-{radix} number: {s}")
+    return value
+
+
+@handles(exp.FromBase)
+def _from_base_call(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_from_base", node.this, node.expression)
+
+
+_FORMS = {"NFC", "NFD", "NFKC", "NFKD"}
+
+
+@udf("trino_normalize", ("VARCHAR", "VARCHAR"), "VARCHAR")
+def _normalize(s: str, form: str) -> str:
+    return unicodedata.normalize(form, s)  # type: ignore[arg-type]
+
+
+@handles(exp.Normalize)
+def _normalize_call(rw: Rewriter, node: Any) -> Any:
+    """normalize(string[, form]): NFC unless a form (NFD, NFC, NFKD, NFKC, a keyword) is given
+    (string.html#normalize)."""
+    form = node.args.get("form")
+    name = str(form.name).upper() if isinstance(form, exp.Expression) else "NFC"
+    if name not in _FORMS:
+        raise ValueError(f"Normalization form must be one of [NFD, NFC, NFKD, NFKC]: {name}")
+    return rw.call("trino_normalize", node.this, exp.Literal.string(name))
+
+
+@handles(exp.CurrentTimezone)
+def _current_timezone(rw: Rewriter, node: Any) -> Any:
+    """current_timezone(): the session's time zone (session.html), UTC on Lake as on the local lake."""
+    return exp.Literal.string("UTC")
+
+
+# Days and microseconds added to the epoch: exact, where epoch(interval) is a double.
+macro("trino_to_milliseconds", "(i) AS epoch_ms(TIMESTAMP '1970-01-01' + i)")
+
+
+@handles("to_milliseconds")
+def _to_milliseconds(rw: Rewriter, node: Any) -> Any:
+    """to_milliseconds(interval day to second): the interval in milliseconds, a bigint (datetime.html).
+    Trino has no to_milliseconds of an interval year to month."""
+    args = args_of(node)
+    if len(args) != 1:
+        return None
+    t = getattr(args[0], "type", None)
+    unit = args[0].args.get("unit") if isinstance(args[0], exp.Interval) else None
+    if (unit is not None and str(unit.name).upper() in ("YEAR", "MONTH")) or (
+        t is not None and "YEAR" in t.sql(dialect="trino").upper() + str(t.args.get("kind") or "")
+    ):
+        raise ValueError("Unexpected parameters (interval year to month) for function to_milliseconds")
+    return rw.call("trino_to_milliseconds", args[0])
