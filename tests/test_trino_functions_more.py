@@ -32,6 +32,14 @@ CASES: list[Case] = [
     ("length(normalize(chr(233), NFD))", "2", "D: string.html#normalize"),
     ("normalize(chr(65297), NFKC)", "1", "D: string.html#normalize (fullwidth digit one)"),
     ("normalize(chr(65297), NFC)", "\uff11", "D: string.html#normalize"),
+    ("ARRAY[1, 2] || 3", "[1, 2, 3]", "D: array.html#concatenation-operator"),
+    ("0 || ARRAY[1, 2]", "[0, 1, 2]", "D: array.html#concatenation-operator"),
+    ("ARRAY['a'] || 'b' || 'c'", "[a, b, c]", "D: array.html#concatenation-operator"),
+    ("ARRAY[ARRAY[1]] || ARRAY[2]", "[[1], [2]]", "D: array.html#concatenation-operator"),
+    ("ARRAY[1] || ARRAY[2] || 3", "[1, 2, 3]", "D: array.html#concatenation-operator"),
+    ("typeof(ARRAY[1, 2] || 3)", "array(integer)", "D: array.html#concatenation-operator"),
+    ("typeof(ARRAY[1] || ARRAY[2])", "array(integer)", "D: array.html#concatenation-operator"),
+    ("cardinality(ARRAY[eventName] || eventSource)", "2", "D: array.html#concatenation-operator"),
 ]
 
 

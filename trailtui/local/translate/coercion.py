@@ -118,6 +118,11 @@ def check_concat(node: Any, src: Source) -> None:
     if "text" in families and families & {"number", "boolean", "time"}:
         types = ", ".join(trino_name(a.type) for a in args)
         raise InvalidQueryStatement(f"{src.where(node)}Unexpected parameters ({types}) for function concat")
+    # `array || element`, `element || array` and `array || array` are arrays (functions/array.html,
+    # concatenation operator); sqlglot types every `||` varchar, so typeof() and what reads it were wrong.
+    arrays = [a.type for a in args if a.type is not None and a.type.this == exp.DataType.Type.ARRAY]
+    if arrays:
+        node.type = max(arrays, key=lambda t: len(t.sql()))  # of two arrays, the one holding the other
 
 
 def rows_as_tuples(node: Any) -> None:

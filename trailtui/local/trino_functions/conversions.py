@@ -78,3 +78,31 @@ def _to_milliseconds(rw: Rewriter, node: Any) -> Any:
     ):
         raise ValueError("Unexpected parameters (interval year to month) for function to_milliseconds")
     return rw.call("trino_to_milliseconds", args[0])
+
+
+def _is_array(t: Any) -> bool:
+    return t is not None and t.this == exp.DataType.Type.ARRAY
+
+
+def _known(t: Any) -> bool:
+    return t is not None and t.this not in (exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL)
+
+
+@handles(exp.DPipe)
+def _array_and_element(rw: Rewriter, node: Any) -> Any:
+    """`array || element` appends, `element || array` prepends (array.html#concatenation-operator);
+    DuckDB's `||` takes two arrays only. An element that is itself an array (of an array of arrays) too."""
+    left, right = node.this, node.expression
+    lt: Any = getattr(left, "type", None)
+    rt: Any = getattr(right, "type", None)
+    if not (_known(lt) and _known(rt)) or not (_is_array(lt) or _is_array(rt)):
+        return None
+    if _is_array(lt) and (not _is_array(rt) or lt.expressions[0] == rt):
+        new = exp.Anonymous(this="list_append", expressions=[left, right])
+        new.type = lt
+        return new
+    if _is_array(rt) and (not _is_array(lt) or rt.expressions[0] == lt):
+        new = exp.Anonymous(this="list_prepend", expressions=[left, right])
+        new.type = rt
+        return new
+    return None
