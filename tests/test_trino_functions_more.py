@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.trinofunctions import Case, check, lake_client
+from tests.trinofunctions import Case, check, lake_client, run
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -76,3 +76,20 @@ def test_errors_fail_the_query(ct: Any, expr: str, message: str) -> None:
     """Trino fails these (conversion.html#from_base, Long.parseLong; datetime.html#to_milliseconds takes
     an interval day to second only)."""
     assert message in _error(ct, expr)
+
+
+def test_date_diff_of_text_is_refused_as_trino_refuses_it(ct: Any) -> None:
+    """Trino casts no varchar to a date implicitly: date_diff of two strings fails at analysis, at the
+    call, with the signatures it takes (D: datetime.html#date_diff), not with DuckDB's words."""
+    message = _error(ct, "date_diff('day', '2026-11-01', '2026-11-20')")
+    assert (
+        "line 1:8: Unexpected parameters (varchar(3), varchar(10), varchar(10)) for function date_diff. "
+        "Expected: date_diff(varchar(x), date, date), date_diff(varchar(x), time(p), time(p)), "
+    ) in message
+    assert "date_sub" not in message
+    message = _error(ct, "date_diff('day', eventTime, eventTime), date_diff('hour', eventTime, 'x')")
+    assert "line 1:48: Unexpected parameters (varchar(4), timestamp(3), varchar(1))" in message
+    (row,) = run(
+        ct, f"SELECT date_diff('day', DATE '2026-11-01', DATE '2026-11-20') FROM {DEMO_STORE_ID} LIMIT 1"
+    )
+    assert row == ["19"]

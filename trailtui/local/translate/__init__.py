@@ -24,6 +24,7 @@ from typing import Any
 from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local import trino_functions
 from trailtui.local.errors import InvalidQueryStatement
+from trailtui.local.translate.coercion import check_date_diff
 from trailtui.local.translate.grouping import Site, group_sites, locate_group_error
 from trailtui.local.translate.late import finish
 from trailtui.local.translate.names import Namer
@@ -138,6 +139,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
         )
     tree = trino_functions.prepare(tree)
     tree, types = give_trino_semantics(tree, src, stores.tables)
+    check_date_diff(tree, src)
     tree, functions = trino_functions.rewrite(tree)
     tree = finish(tree)
     for node in tree.walk():  # the generator copies the tree: nested struct types make that slow

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
-from trailtui.local.translate.parse import Source
+from trailtui.local.translate.parse import Source, start_of
 from trailtui.local.translate.types import trino_name
 
 _TIME = ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "DATETIME", "TIMESTAMPLTZ")
@@ -159,3 +159,34 @@ def quantified_operand(node: Any) -> Any:
             return inner.unalias() if isinstance(inner, exp.Alias) else inner
         return exp.Null()  # the family is unknown: not refused here
     return node
+
+
+# Trino's date_diff signatures, as its error lists them (functions/datetime.html#date_diff).
+_DATE_DIFF_EXPECTED = ", ".join(
+    f"date_diff(varchar(x), {t}, {t})"
+    for t in ("date", "time(p)", "time(p) with time zone", "timestamp(p)", "timestamp(p) with time zone")
+)
+
+
+def check_date_diff(tree: Any, src: Source) -> None:
+    """date_diff takes dates, times or timestamps: Trino casts no varchar to them implicitly, so
+    `date_diff('day', '2026-11-01', '2026-11-20')` fails (DuckDB's error named its own date_sub)."""
+    import re
+
+    from sqlglot import exp
+
+    for node in tree.find_all(exp.DateDiff):
+        unit = node.args.get("unit")
+        args = [node.expression, node.this]  # date_diff(unit, earlier, later)
+        if unit is None or not any(_family(a) in ("text", "number", "boolean") for a in args):
+            continue
+        unit_type = f"varchar({len(unit.name)})" if isinstance(unit, exp.Literal | exp.Var) else "varchar"
+        types = ", ".join([unit_type, *(trino_name(a.type) for a in args)])
+        start = start_of(node)
+        calls = [m.start() for m in re.finditer(r"\bdate_diff\s*\(", src.parsed, re.I)]
+        before = [c for c in calls if start is None or c <= start]
+        line, col = src.position(before[-1]) if before else (0, 0)
+        where = f"line {line}:{col}: " if before else ""
+        raise InvalidQueryStatement(
+            f"{where}Unexpected parameters ({types}) for function date_diff. Expected: {_DATE_DIFF_EXPECTED}"
+        )
