@@ -32,6 +32,9 @@ CASES: list[Case] = [
     ("length(normalize(chr(233), NFD))", "2", "D: string.html#normalize"),
     ("normalize(chr(65297), NFKC)", "1", "D: string.html#normalize (fullwidth digit one)"),
     ("normalize(chr(65297), NFC)", "\uff11", "D: string.html#normalize"),
+    ("to_hex(xxhash64(CAST('' AS VARBINARY)))", "EF46DB3751D8E999", "T: TestVarbinaryFunctions.testXxhash64"),
+    ("to_hex(xxhash64(to_utf8('hello')))", "26C7827D889F6DA3", "D: binary.html#xxhash64 (XXH64, seed 0)"),
+    ("typeof(xxhash64(to_utf8('a')))", "varbinary", "D: binary.html#xxhash64"),
     ("ARRAY[1, 2] || 3", "[1, 2, 3]", "D: array.html#concatenation-operator"),
     ("0 || ARRAY[1, 2]", "[0, 1, 2]", "D: array.html#concatenation-operator"),
     ("ARRAY['a'] || 'b' || 'c'", "[a, b, c]", "D: array.html#concatenation-operator"),
@@ -69,6 +72,10 @@ def _error(ct: Any, expr: str) -> str:
         ("from_base('12x', 16)", "Not a valid base-16 number: 12x"),
         ("from_base('', 10)", "Not a valid base-10 number:"),
         ("from_base('1', 40)", "Radix must be between 2 and 36"),
+        (
+            "xxhash64('a')",
+            "Unexpected parameters (varchar(1)) for function xxhash64. Expected: xxhash64(varbinary)",
+        ),
         ("to_milliseconds(INTERVAL '1' MONTH)", "Unexpected parameters (interval year to month)"),
     ],
 )

@@ -93,6 +93,8 @@ def fill_result_type(node: Any) -> None:
         or (kind == "JSONExtract" and node.args.get("json_query"))
     ):
         node.type = exp.DataType.build("VARCHAR")
+    elif name == "xxhash64":  # functions/binary.html#xxhash64
+        node.type = exp.DataType.build("VARBINARY")
     elif kind in _JSON_CLASSES:
         node.type = exp.DataType.build("JSON")
     elif kind in _ARRAY_OF_VARCHAR_CLASSES:

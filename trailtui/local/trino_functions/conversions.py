@@ -106,3 +106,24 @@ def _array_and_element(rw: Rewriter, node: Any) -> Any:
         new.type = rt
         return new
     return None
+
+
+@udf("trino_xxhash64", ("BLOB",), "BLOB")
+def _xxhash64(data: bytes) -> bytes:
+    """xxhash64(varbinary): the 8 bytes of XXH64 with seed 0, most significant first, a varbinary
+    (trino.io/docs/current/functions/binary.html#xxhash64)."""
+    import xxhash
+
+    return bytes(xxhash.xxh64_digest(bytes(data)))
+
+
+@handles("xxhash64")
+def _xxhash64_call(rw: Rewriter, node: Any) -> Any:
+    args = args_of(node)
+    t = getattr(args[0], "type", None) if len(args) == 1 else None
+    if t is not None and t.this in exp.DataType.TEXT_TYPES:  # Trino casts no varchar to varbinary
+        given = t.sql(dialect="trino").lower()
+        raise ValueError(
+            f"Unexpected parameters ({given}) for function xxhash64. Expected: xxhash64(varbinary)"
+        )
+    return rw.call("trino_xxhash64", args[0]) if len(args) == 1 else None
