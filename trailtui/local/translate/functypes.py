@@ -42,6 +42,7 @@ _VARCHAR_NAMES = {
     "json_array_get",
     "word_stem",
     "normalize",
+    "format_number",
 }
 _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
 _ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}

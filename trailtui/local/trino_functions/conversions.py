@@ -1,6 +1,6 @@
-"""Trino functions DuckDB lacks: from_base, normalize, to_milliseconds, current_timezone, and the array
-`||` with a single element (trino.io/docs/current/functions/conversion.html, string.html, datetime.html,
-session.html, array.html#concatenation-operator)."""
+"""Trino functions DuckDB lacks: from_base, normalize, to_milliseconds, current_timezone, xxhash64,
+format_number, and the array `||` with a single element (trino.io/docs/current/functions/conversion.html,
+string.html, datetime.html, session.html, binary.html, array.html#concatenation-operator)."""
 
 from __future__ import annotations
 
@@ -127,3 +127,54 @@ def _xxhash64_call(rw: Rewriter, node: Any) -> Any:
             f"Unexpected parameters ({given}) for function xxhash64. Expected: xxhash64(varbinary)"
         )
     return rw.call("trino_xxhash64", args[0]) if len(args) == 1 else None
+
+
+def _format_number(count: int) -> str:
+    """Trino's FormatNumberFunction (facts from trinodb/trino, written anew): divide by 1000 while the value
+    is at least 1000 in magnitude, up to Q (K, M, B, T, Q); then 3 significant digits (#.##, #.# or #,
+    rounded half up from the double's exact value)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    fractional = float(count)
+    unit = ""
+    for symbol in "KMBTQ":
+        if abs(fractional) >= 1000:
+            fractional /= 1000
+            unit = symbol
+    places = 2 if fractional < 10 else 1 if fractional < 100 else 0
+    rounded = Decimal(fractional).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return ("0" if text in ("-0", "") else text) + unit
+
+
+@udf("trino_format_number", ("BIGINT",), "VARCHAR")
+def _format_number_bigint(value: int) -> str:
+    return _format_number(value)
+
+
+@udf("trino_format_number_double", ("DOUBLE",), "VARCHAR")
+def _format_number_double(value: float) -> str:
+    """The double form truncates to a bigint first, as Java's (long) cast does (NaN is 0)."""
+    if value != value:
+        return _format_number(0)
+    whole = max(-1e19, min(1e19, value))  # an infinity saturates, as the cast does
+    return _format_number(max(-(2**63), min(2**63 - 1, int(whole))))
+
+
+@handles("format_number")
+def _format_number_call(rw: Rewriter, node: Any) -> Any:
+    """format_number(number): a large number with a unit symbol, '1.23K' (string.html#format_number)."""
+    args = args_of(node)
+    if len(args) != 1:
+        return None
+    t = getattr(args[0], "type", None)
+    if t is not None and t.this in exp.DataType.TEXT_TYPES:
+        given = t.sql(dialect="trino").lower()
+        raise ValueError(
+            f"Unexpected parameters ({given}) for function format_number. "
+            "Expected: format_number(bigint), format_number(double)"
+        )
+    integral = t is not None and t.this in exp.DataType.INTEGER_TYPES
+    return rw.call("trino_format_number" if integral else "trino_format_number_double", args[0])
