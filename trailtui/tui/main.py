@@ -182,8 +182,9 @@ class MainScreen(
         self.state.opened(e.requested, e.connection)
         self.update_context()
         opened = e.connection.key
-        if self.state.run_when_open == opened and self.state.current == opened:
-            self.run_when_open()  # asked for while it was opening, and the user is still on it
+        waiting = self.state.run_when_open
+        if waiting is not None and waiting.key == opened and self.state.current == opened:
+            self.run_waiting()  # asked for while it was opening, and the user is still on it
 
     def _connection_failed(self, e: events.ConnectionFailed) -> None:
         self.state.failed[e.connection] = e.reason
@@ -223,8 +224,8 @@ class MainScreen(
 
     def _stores_failed(self, e: events.StoresFailed) -> None:
         waiting = self.state.run_when_open
-        if waiting == e.connection and e.connection not in self.state.connections:
-            self.state.run_when_open = self.state.sql_when_open = None  # it will not open: not run
+        if waiting is not None and waiting.key == e.connection and e.connection not in self.state.connections:
+            self.state.run_when_open = None  # it will not open: the query waiting for it is not run
             self.notify(
                 "The query was not run: its connection did not open (see the stores pane).", severity="error"
             )

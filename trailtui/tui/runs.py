@@ -14,7 +14,7 @@ from trailtui.tui import events, workers
 from trailtui.tui.cost import store_named, unbounded_question
 from trailtui.tui.dialogs import ConfirmScreen
 from trailtui.tui.errorpanel import ErrorPanel
-from trailtui.tui.state import Run
+from trailtui.tui.state import Run, WaitingQuery
 from trailtui.tui.status import QueryStatusBar
 
 LOCAL_POLL_CEILING = 0.2  # seconds: the longest wait between DescribeQuery calls on the local lake
@@ -58,13 +58,12 @@ class RunsMixin(_Base):
         sql, origin = self._statement()
         self._run(sql, origin)
 
-    def run_when_open(self) -> None:
+    def run_waiting(self) -> None:
         """The connection a query was asked for on has opened: run the statement as it was at that ctrl+j,
         keeping a filter typed since for its rows (the results pane was cleared at the ctrl+j)."""
-        waiting = self.state.sql_when_open
-        self.state.sql_when_open = None
+        waiting = self.state.run_when_open
         if waiting is not None:
-            self._run(*waiting, keep_filter=True)
+            self._run(waiting.sql, waiting.origin, keep_filter=True)
 
     def _run(self, sql: str, origin: tuple[int, int], keep_filter: bool = False) -> None:
         if not sql:
@@ -79,12 +78,12 @@ class RunsMixin(_Base):
             )
             return
         if conn is None:
-            self.state.run_when_open, self.state.sql_when_open = key, (sql, origin)
+            self.state.run_when_open = WaitingQuery(key, sql, origin)
             what = "The local lake" if key.is_local else "The connection"
             self.clear_results(f"{what} is still opening; the query runs as soon as it is ready.")
             self.notify(f"{what} is still opening; the query runs as soon as it is ready.")
             return
-        self.state.run_when_open = self.state.sql_when_open = None
+        self.state.run_when_open = None
         if conn.bills_scans:
             from trailtui.lake.sqltext import has_time_bound
 

@@ -17,6 +17,16 @@ LOCAL_KEY = ConnectionKey.local()
 
 
 @dataclass
+class WaitingQuery:
+    """A query asked for (ctrl+j) before its connection opened: the statement and its place in the editor as
+    they were then, since text typed while the connection opens is not part of the query asked for."""
+
+    key: ConnectionKey
+    sql: str
+    origin: tuple[int, int]
+
+
+@dataclass
 class Run:
     """One query as the explorer follows it (a new one, or an earlier one reopened from the history)."""
 
@@ -83,10 +93,7 @@ class ExplorerState:
         self.identities: dict[ConnectionKey, Any] = {}  # an Identity, or why it could not be had
         self.runs: dict[int, Run] = {}
         self.current_run: int | None = None
-        self.run_when_open: ConnectionKey | None = None  # asked for before its connection opened
-        # The statement and its place in the editor as they were at that ctrl+j: text typed after it (while
-        # the connection opened) is not part of the query the user asked for.
-        self.sql_when_open: tuple[str, tuple[int, int]] | None = None
+        self.run_when_open: WaitingQuery | None = None  # asked for before its connection opened
         self.failed: dict[ConnectionKey, str] = {}  # connections that did not open, and why
         self._next_run = 1
 
@@ -112,8 +119,8 @@ class ExplorerState:
                 self.aws = conn.key
             if self.current == requested:
                 self.current = conn.key
-            if self.run_when_open == requested:
-                self.run_when_open = conn.key
+            if self.run_when_open is not None and self.run_when_open.key == requested:
+                self.run_when_open.key = conn.key
 
     def current_profile(self) -> str | None:
         return self.aws.profile if self.aws is not None else None
