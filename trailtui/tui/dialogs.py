@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from trailtui.tui.interpreter import COMMANDS, placeholder
 from trailtui.tui.keymap import KEYMAP
@@ -76,6 +76,13 @@ def help_table() -> Table:
     table.add_row("", "")
     table.add_row(Text("ctrl+p", style="bold cyan"), Text("Command palette: every action above, searchable."))
     return table
+
+
+def modal_list_width(options: OptionList) -> int:
+    """The width of a list in a modal box 96% of the screen wide (history, running queries). Their lists are
+    filled when the screen mounts, before the first layout gives them a size: then it is the box's width
+    less its border."""
+    return options.size.width or options.app.size.width * 96 // 100 - 2
 
 
 class HelpScreen(ModalScreen[None]):

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.history import History, HistoryEntry
 from trailtui.lake.text import sanitize
+from trailtui.tui.dialogs import modal_list_width
 from trailtui.tui.safe import safe_text
 from trailtui.tui.status import STATUS_STYLE
 from trailtui.tui.workers import ServiceQuery
@@ -155,9 +156,8 @@ class HistoryScreen(ModalScreen[Pick | None]):
     def refresh_list(self) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        # Before the first layout the list has no size yet: the box is 96% of the screen, less its border.
         # The lines' room: less the list's own border and padding (4) and its scrollbar (2), and one cell.
-        width = max(40, (options.size.width or self.app.size.width * 96 // 100 - 2) - 7)
+        width = max(40, modal_list_width(options) - 7)
         if self.mode == "local":
             self.entries = self.history.search(self.query_one(Input).value)
             # One line per query, cut by the list's own width (its CSS: nowrap, ellipsis).

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trailtui.tui.dialogs import modal_list_width
 from trailtui.tui.safe import safe_text
 from trailtui.tui.state import Run
 from trailtui.tui.status import STATUS_STYLE
@@ -102,8 +103,7 @@ class RunningScreen(ModalScreen[int | None]):
             self.query_one("#running-title", Static).update(self._title())
         now = time.monotonic()
         options.clear_options()
-        # Before the first layout the list has no size: the box is 96% of the screen, less its border.
-        width = max(30, (options.size.width or self.app.size.width * 96 // 100 - 2) - 4)
+        width = max(30, modal_list_width(options) - 4)  # less the list's own border and padding
         labels = [run_label(r, now) for r in self.shown]
         for label in labels:
             label.truncate(width, overflow="ellipsis")  # one line per query: the whole SQL is below
