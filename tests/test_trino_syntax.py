@@ -98,6 +98,21 @@ def test_duckdb_syntax_is_refused_as_trino_refuses_it(sql: str, message: str) ->
     assert message in str(exc.value)
 
 
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        (f"SELECT eventName[1:2], FROM {SID}", "line 1:19: mismatched input ':'"),
+        (f"SELECT readOnly::int FROM {SID} WHERE eventName == 'x'", "line 1:16: mismatched input '::'"),
+        (f"SELECT 1 == 1 FROM {SID} WHERE eventName ILIKE 'x'", "line 1:10: mismatched input '=='"),
+    ],
+)
+def test_of_two_problems_the_first_in_the_text_is_reported(sql: str, message: str) -> None:
+    """Trino's parser stops at the first token it has no place for, whatever kind of problem comes after."""
+    with pytest.raises(InvalidQueryStatement) as exc:
+        translate(sql, resolve)
+    assert message in str(exc.value)
+
+
 ACCEPTED = [
     # Trino's own forms that look like the refused ones.
     f"SELECT eventName FROM {SID} WHERE eventName LIKE 'Get\\_%' ESCAPE '\\'",

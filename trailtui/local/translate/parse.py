@@ -1,8 +1,8 @@
 """Parsing Lake SQL as Trino does: one read-only query, Trino's grammar, errors at `line L:C`.
 
-sqlglot's parser is more lenient than Trino's: it accepts a trailing comma before FROM, `LIMIT n OFFSET m`
-(Trino takes OFFSET first), and `==`. A query Lake would refuse must be refused here too, or a query written
-on the local lake fails on Lake, so those are found in the token stream before parsing.
+sqlglot's parser is more lenient than Trino's: a query Lake would refuse must be refused here too, or a query
+written on the local lake fails on Lake, so grammar.check_tokens reads the token stream before parsing, and
+function_calls checks the names called after it.
 
 Positions: the parser sees the text with store IDs quoted (two characters more per ID) and without leading
 blank lines; `Source.position` maps a position back to the line and column of the text the user sent.
@@ -16,8 +16,8 @@ from typing import Any
 
 from trailtui.lake.sqltext import quote_store_ids
 from trailtui.local.errors import InvalidQueryStatement
-from trailtui.local.translate.dialect import check_function_names, check_tokens
-from trailtui.local.translate.dialect import mismatched as _mismatched
+from trailtui.local.translate.function_calls import check_function_names
+from trailtui.local.translate.grammar import check_tokens
 from trailtui.local.translate.sandbox import denied_function
 
 _PLACEHOLDER = re.compile(r"(?:FROM|JOIN)\s+(<[^>]{1,60}>|\$\{?[A-Za-z_]+\}?)", re.IGNORECASE)
@@ -100,44 +100,6 @@ def placeholder_hint(sql: str) -> str:
     return ""
 
 
-def _check_grammar(src: Source, tokens: list[Any]) -> None:
-    """What sqlglot accepts and Trino's grammar does not."""
-    from sqlglot.tokens import TokenType as T
-
-    # Trino's grammar fails at the first token when it cannot start a statement (a typo such as `SELEC 1`
-    # is reported at 1:1, not at the `1` where sqlglot gives up). Words that start statements we refuse
-    # later with a clearer message (DEALLOCATE, DENY) are left to that check.
-    first = tokens[0] if tokens else None
-    if first is not None and (
-        first.token_type in (T.NUMBER, T.STRING, T.NATIONAL_STRING, T.STAR, T.COMMA, T.DOT)
-        or (first.token_type == T.VAR and first.text.upper() not in ("DEALLOCATE", "DENY"))
-    ):
-        raise _mismatched(src, first, "'SELECT', 'WITH', 'VALUES', 'TABLE', '('")
-    limit_at: dict[int, bool] = {}
-    depth = 0
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.token_type in (T.L_PAREN, T.L_BRACKET):
-            depth += 1
-        elif tok.token_type in (T.R_PAREN, T.R_BRACKET):
-            limit_at.pop(depth, None)
-            depth -= 1
-        elif (
-            tok.token_type == T.COMMA
-            and nxt is not None
-            and nxt.token_type in (T.FROM, T.R_PAREN, T.R_BRACKET)
-        ):
-            raise _mismatched(src, nxt, "<expression>")
-        elif tok.token_type == T.EQ and tok.text == "==":
-            raise _mismatched(src, tok)
-        elif tok.token_type == T.LIMIT:
-            limit_at[depth] = True
-        elif tok.token_type == T.OFFSET and limit_at.get(depth):
-            raise _mismatched(src, tok, "<EOF> (Trino takes OFFSET before LIMIT)")
-        elif tok.token_type in (T.UNION, T.EXCEPT, T.INTERSECT):
-            limit_at.pop(depth, None)
-
-
 def parse(sql: str) -> tuple[Any, Source]:
     """The query's tree and its source, or InvalidQueryStatement with the line and column of the problem."""
     from sqlglot import exp
@@ -150,7 +112,6 @@ def parse(sql: str) -> tuple[Any, Source]:
     trino = Trino()
     try:
         tokens = trino.tokenize(src.parsed)
-        _check_grammar(src, tokens)
         check_tokens(src, tokens)
         statements = [s for s in trino.parser().parse(tokens, src.parsed) if s is not None]
     except ParseError as exc:

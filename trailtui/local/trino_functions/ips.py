@@ -4,7 +4,7 @@ language/types.html#ipaddress), without a DuckDB extension.
 An IPADDRESS travels through DuckDB as its canonical text, the text Trino prints: IPv4 (also for IPv4-mapped
 IPv6 addresses) in dotted form, IPv6 in RFC 5952 form (TestIpAddressOperators.testVarcharToIpAddressCast).
 Equal addresses therefore have equal text; order comparisons between addresses use a 16-byte key, as
-Trino orders them. (Presto's IPPREFIX type is not Trino's: translate/dialect.py refuses it.)
+Trino orders them. (Presto's IPPREFIX type is not Trino's: translate/grammar.py refuses it.)
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""DuckDB's SQL that Trino refuses, refused here too: a query that runs on the local lake must run on Lake.
+"""What sqlglot's parser accepts and Trino's grammar does not, refused in one pass over the token stream.
 
-sqlglot's Trino parser is lenient: it reads DuckDB's syntax (`FROM x SELECT ...`, `SELECT * EXCLUDE (...)`,
-`GROUP BY ALL`, `USING SAMPLE`, `ILIKE`, `x::int`, `[1, 2]`, `{'a': 1}`, `s[1:2]`, `LIKE ANY (...)`, `IS TRUE`,
-`INTERVAL 1 DAY`, ...) and DuckDB runs it. Each is refused at StartQuery with Trino's parser error
-(`line L:C: mismatched input 'X'`) at the token Trino stops at, and a call of a function Trino does not have
-with Trino's `line L:C: Function 'x' not registered`.
+A query that runs on the local lake must run on Lake. sqlglot's Trino parser is lenient: it accepts a trailing
+comma before FROM, `LIMIT n OFFSET m` (Trino takes OFFSET first) and `==`, and it reads DuckDB's syntax
+(`FROM x SELECT ...`, `SELECT * EXCLUDE (...)`, `GROUP BY ALL`, `USING SAMPLE`, `ILIKE`, `x::int`, `[1, 2]`,
+`{'a': 1}`, `s[1:2]`, `LIKE ANY (...)`, `IS TRUE`, `INTERVAL 1 DAY`, ...), which DuckDB runs. Each is refused
+before parsing with Trino's parser error (`line L:C: mismatched input 'X'`) at the token Trino stops at; the
+pass goes left to right, so of two problems the first in the text is the one reported, as Trino reports it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from trailtui.local.errors import InvalidQueryStatement, LakeError
-from trailtui.local.translate.trino_names import is_trino_function
 
 if TYPE_CHECKING:
     from trailtui.local.translate.parse import Source
@@ -62,20 +62,46 @@ def _word(tok: Any) -> str:
 
 
 def check_tokens(src: Source, tokens: list[Any]) -> None:
-    """Syntax DuckDB has and Trino's grammar does not, found in the token stream."""
+    """The query's tokens, read left to right, raise at the first one Trino's grammar has no place for."""
     from sqlglot.tokens import TokenType as T
 
+    # Trino's grammar fails at the first token when it cannot start a statement (a typo such as `SELEC 1`
+    # is reported at 1:1, not at the `1` where sqlglot gives up). Words that start statements we refuse
+    # later with a clearer message (DEALLOCATE, DENY) are left to that check.
+    first = tokens[0] if tokens else None
+    if first is not None and (
+        first.token_type in (T.NUMBER, T.STRING, T.NATIONAL_STRING, T.STAR, T.COMMA, T.DOT)
+        or (first.token_type == T.VAR and first.text.upper() not in ("DEALLOCATE", "DENY"))
+    ):
+        raise mismatched(src, first, "'SELECT', 'WITH', 'VALUES', 'TABLE', '('")
     # Tokens Trino's lexer or grammar has no place for, wherever they are (`->>`, `:=`, `^`, `&`, `|`, `@`,
     # `#`), and DuckDB's operators. Braces only exist in MATCH_RECOGNIZE patterns.
     never = {T.ILIKE, T.GLOB, T.SIMILAR_TO, T.DCOLON, T.CARET, T.AMP, T.PIPE, T.COLON_EQ, T.DARROW, T.HASH}
     never |= {T.PARAMETER}
     if not any(_word(t) == "MATCH_RECOGNIZE" for t in tokens):
         never |= {T.L_BRACE, T.R_BRACE}
-    brackets = 0
+    spelled = {(T.LIKE, "~~"), (T.NOT, "!"), (T.EQ, "==")}  # DuckDB's spellings of LIKE, NOT and =
+    depth = 0  # parentheses and brackets open
+    brackets = 0  # brackets open (subscripts)
+    limit_at: dict[int, bool] = {}  # depths whose query has had a LIMIT
     for i, tok in enumerate(tokens):
         kind = tok.token_type
-        if kind in never or (kind == T.LIKE and tok.text == "~~") or (kind == T.NOT and tok.text == "!"):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if kind in never or (kind, tok.text) in spelled:
             raise mismatched(src, tok)
+        if kind in (T.L_PAREN, T.L_BRACKET):
+            depth += 1
+        elif kind in (T.R_PAREN, T.R_BRACKET):
+            limit_at.pop(depth, None)
+            depth -= 1
+        elif kind == T.COMMA and nxt is not None and nxt.token_type in (T.FROM, T.R_PAREN, T.R_BRACKET):
+            raise mismatched(src, nxt, "<expression>")  # a trailing comma
+        elif kind == T.LIMIT:
+            limit_at[depth] = True
+        elif kind == T.OFFSET and limit_at.get(depth):
+            raise mismatched(src, tok, "<EOF> (Trino takes OFFSET before LIMIT)")
+        elif kind in _SET_OPS:
+            limit_at.pop(depth, None)
         if kind == T.L_BRACKET:
             prev = tokens[i - 1] if i > 0 else None
             if prev is None or prev.token_type in _OPERAND_START:  # a list literal, not a subscript
@@ -185,67 +211,3 @@ def _check_interval(src: Source, tokens: list[Any], i: int) -> None:
         raise _at_end(src)
     if _word(tokens[j + 1]) not in _FIELDS:
         raise mismatched(src, tokens[j + 1])
-
-
-def _called_names(tree: Any) -> set[str]:
-    """Every name under which the query's function nodes may have been written."""
-    from sqlglot import exp
-
-    names: set[str] = set()
-    for node in tree.find_all(exp.Func):
-        if isinstance(node, exp.Binary | exp.Unary | exp.Predicate):
-            continue  # operators (`AND (...)`, `NOT (...)`, `EXISTS (...)`), not calls
-        if isinstance(node, exp.Anonymous):
-            names.add(str(node.name).lower())
-        else:
-            names.update(n.lower() for n in type(node).sql_names())
-    return names
-
-
-# Words of Trino's grammar that a parenthesis follows and sqlglot reads as plain names.
-_GRAMMAR_WORDS = frozenset({"bernoulli", "system", "pattern", "measures", "define", "subset", "columns"})
-
-
-def check_function_names(src: Source, tokens: list[Any], tree: Any, denied: Any) -> None:
-    """A call of a function Trino does not have fails as on Lake. A name followed by `(` is a call unless it
-    is a table or CTE alias with its columns (`t(a, b)`), a type (`CAST(x AS map(varchar, array(varchar)))`)
-    or a word of the grammar; a keyword is a call when the parsed query has a function that may be spelled
-    so (`left(...)`, `replace(...)`). Names the sandbox refuses are left to its own error."""
-    from sqlglot import exp
-    from sqlglot.tokens import TokenType as T
-
-    called = _called_names(tree)
-    aliases = {str(a.name).lower() for a in tree.find_all(exp.TableAlias)}
-    # A table function in FROM is the sandbox's to refuse, with its own message.
-    aliases |= {str(t.this.name).lower() for t in tree.find_all(exp.Table) if isinstance(t.this, exp.Func)}
-    cast_depth: list[int] = []  # paren depths of the CASTs whose type is being read
-    casts: list[int] = []  # paren depths of open CASTs
-    depth = 0
-    for i, tok in enumerate(tokens):
-        prev = tokens[i - 1] if i > 0 else None
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.token_type == T.L_PAREN:
-            depth += 1
-            if _word(prev) in ("CAST", "TRY_CAST"):
-                casts.append(depth)
-            continue
-        if tok.token_type == T.R_PAREN:
-            if cast_depth and cast_depth[-1] == depth:
-                cast_depth.pop()
-            if casts and casts[-1] == depth:
-                casts.pop()
-            depth -= 1
-            continue
-        if tok.token_type == T.ALIAS and casts and casts[-1] == depth:
-            cast_depth.append(depth)
-            continue
-        if nxt is None or nxt.token_type != T.L_PAREN or cast_depth:
-            continue
-        if prev is not None and (prev.token_type in (T.ALIAS, T.DOT) or _word(prev) == "WITHIN"):
-            continue
-        name = str(tok.text).lower()
-        if is_trino_function(name) or name in aliases or denied(name):
-            continue
-        if name in called or (tok.token_type == T.VAR and name not in _GRAMMAR_WORDS):
-            line, col = src.position(tok.start)
-            raise InvalidQueryStatement(f"line {line}:{col}: Function '{name}' not registered")
