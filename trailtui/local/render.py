@@ -110,6 +110,14 @@ def _interval(v: dt.timedelta) -> str:
     return f"{sign}{days} {hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
 
 
+def _year_month(v: dt.timedelta) -> str:
+    """interval year to month as Trino prints it: years, a dash, months (`INTERVAL '14' MONTH` is `1-2`).
+    DuckDB hands a months-only interval to Python as 30 days a month, so the months are exact."""
+    months = round(v.total_seconds() / 86_400 / 30)
+    sign = "-" if months < 0 else ""
+    return f"{sign}{abs(months) // 12}-{abs(months) % 12}"
+
+
 def _nested(v: Any, render: Renderer) -> str:
     return "null" if v is None else render(v)
 
@@ -176,12 +184,15 @@ def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
             return _time_digits(precision)
         if trino.name == "real" and kind in ("float", "double"):
             return java_real
+        if trino.name == "interval year to month" and kind == "interval":
+            return _year_month
     if kind == "float":
         return java_real
+    inner = inner_types(t, trino)
     if kind == "struct":
         fields = [
-            (str(name), name.lower() if isinstance(name, str) else str(name), renderer_for(ft))
-            for name, ft in t.children
+            (str(name), name.lower() if isinstance(name, str) else str(name), renderer_for(ft, tt))
+            for (name, ft), tt in zip(t.children, inner, strict=True)
         ]
 
         def struct(v: Any) -> str:
@@ -189,8 +200,8 @@ def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
 
         return struct
     if kind == "map":
-        key_r = renderer_for(t.children[0][1])
-        val_r = renderer_for(t.children[1][1])
+        key_r = renderer_for(t.children[0][1], inner[0])
+        val_r = renderer_for(t.children[1][1], inner[1])
 
         def mapping(v: Any) -> str:
             items = (
@@ -200,7 +211,7 @@ def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
 
         return mapping
     if kind in ("list", "array"):
-        item_r = renderer_for(t.children[0][1])
+        item_r = renderer_for(t.children[0][1], inner[0])
 
         def listing(v: Any) -> str:
             return "[" + ", ".join(_nested(x, item_r) for x in v) + "]"
@@ -215,6 +226,18 @@ def renderer_for(t: Any, trino: TrinoType | None = None) -> Renderer:
     if kind.startswith("timestamp"):
         return _timestamp
     return _scalar
+
+
+def inner_types(t: Any, trino: TrinoType | None) -> list[TrinoType | None]:
+    """The Trino types of a struct's fields, a map's key and value or a list's element, where the
+    translator knows them (a timestamp inside keeps its precision and zone), else None for each."""
+    kind = _type_id(t)
+    if kind not in ("struct", "map", "list", "array"):
+        return []
+    count = {"map": 2, "list": 1, "array": 1}.get(kind, len(t.children))
+    if trino is not None and len(trino.children) == count:
+        return list(trino.children)
+    return [None] * count
 
 
 def render_row(row: tuple[Any, ...], renderers: list[Renderer]) -> list[str | None]:

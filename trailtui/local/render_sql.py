@@ -96,6 +96,8 @@ def sql_renderer(t: Any, trino: TrinoType | None = None, depth: int = 0) -> SqlR
             return None
         if trino.name == "real" and kind in ("float", "double"):
             return None
+        if trino.name == "interval year to month":
+            return None
     if kind == "decimal" and dict(t.children).get("precision") == dict(t.children).get("scale"):
         return decimal_fraction_text  # DuckDB prints decimal(2,2) 0.5 as `.50`; Trino as `0.50`
     if kind in _AS_TEXT:
@@ -107,18 +109,26 @@ def sql_renderer(t: Any, trino: TrinoType | None = None, depth: int = 0) -> SqlR
     if kind == "timestamp with time zone":
         return _in_utc(_timestamp(3))
     if kind == "struct":
-        return _struct(t, depth)
+        return _struct(t, depth, trino)
     if kind == "map":
-        return _map(t, depth)
+        return _map(t, depth, trino)
     if kind == "list":
-        return _list(t, depth)
+        return _list(t, depth, trino)
     return None  # doubles, floats, intervals, times, blobs, arrays, unions, ...: render.py does them
 
 
-def _struct(t: Any, depth: int) -> SqlRenderer | None:
+def _inner(t: Any, trino: TrinoType | None) -> list[TrinoType | None]:
+    """The Trino types of a nested value's parts (render.py's _inner_types)."""
+    from trailtui.local.render import inner_types
+
+    return inner_types(t, trino)
+
+
+def _struct(t: Any, depth: int, trino: TrinoType | None) -> SqlRenderer | None:
     fields = []
-    for n, (name, ft) in enumerate(t.children, start=1):
-        r = sql_renderer(ft, depth=depth + 1)
+    inner = _inner(t, trino)
+    for n, ((name, ft), tt) in enumerate(zip(t.children, inner, strict=True), start=1):
+        r = sql_renderer(ft, tt, depth=depth + 1)
         if r is None:
             return None
         label = name.lower() if isinstance(name, str) else str(name)
@@ -134,9 +144,10 @@ def _struct(t: Any, depth: int) -> SqlRenderer | None:
     return render
 
 
-def _map(t: Any, depth: int) -> SqlRenderer | None:
-    key_r = sql_renderer(t.children[0][1], depth=depth + 1)
-    val_r = sql_renderer(t.children[1][1], depth=depth + 1)
+def _map(t: Any, depth: int, trino: TrinoType | None) -> SqlRenderer | None:
+    inner = _inner(t, trino)
+    key_r = sql_renderer(t.children[0][1], inner[0], depth=depth + 1)
+    val_r = sql_renderer(t.children[1][1], inner[1], depth=depth + 1)
     if key_r is None or val_r is None:
         return None
     e = f"__entry{depth}"
@@ -149,8 +160,8 @@ def _map(t: Any, depth: int) -> SqlRenderer | None:
     return render
 
 
-def _list(t: Any, depth: int) -> SqlRenderer | None:
-    item_r = sql_renderer(t.children[0][1], depth=depth + 1)
+def _list(t: Any, depth: int, trino: TrinoType | None) -> SqlRenderer | None:
+    item_r = sql_renderer(t.children[0][1], _inner(t, trino)[0], depth=depth + 1)
     if item_r is None:
         return None
     e = f"__item{depth}"

@@ -25,10 +25,12 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
-from trailtui.local.translate.coercion import quantified_operand as compared_with
+from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
+from trailtui.local.translate.intervals import interval_operator, type_interval
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
+from trailtui.local.translate.nested import carry_nested_zone
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.scopes import check_having, children_in_order, derived_type
 from trailtui.local.translate.timefuncs import carry_zone, check_set_zones, rewrite_time
@@ -161,10 +163,14 @@ def _arithmetic_type(node: Any) -> Any:
     from sqlglot import exp
 
     a, b = node.this, node.expression
-    if isinstance(node, exp.Add | exp.Sub) and kind(node) == "DATE" and "INTERVAL" in (kind(a), kind(b)):
+    if (
+        isinstance(node, exp.Add | exp.Sub)
+        and "DATE" in (kind(a), kind(b))
+        and "INTERVAL" in (kind(a), kind(b))
+    ):
         # Trino: a date plus a day-to-second interval is a date (DuckDB makes it a timestamp).
         return late("CAST({0} AS DATE)", [node], "DATE")
-    if isinstance(node, exp.Sub) and _is_time(a) and _is_time(b) and kind(a) != "DATE":
+    if isinstance(node, exp.Sub) and is_time(a) and is_time(b) and kind(a) != "DATE":
         node.type = _dt("INTERVAL")
         return node
     if is_int(a) and is_int(b):
@@ -237,79 +243,6 @@ def _array_type(node: Any) -> Any:
     return node
 
 
-def _operator_at(src: Source, node: Any, symbol: str) -> str:
-    """`line L:C: ` of a binary operator: the first `symbol` after its left operand."""
-    from trailtui.local.translate.parse import start_of
-
-    left_end = max((int(n.meta["end"]) for n in node.this.walk() if n.meta and "end" in n.meta), default=None)
-    if left_end is None:
-        return src.where(node)
-    at = src.parsed.find(symbol, left_end + 1)
-    if at < 0:
-        start = start_of(node)
-        at = start if start is not None else 0
-    line, col = src.position(at)
-    return f"line {line}:{col}: "
-
-
-_SYMBOLS = {"EQ": "=", "NEQ": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
-
-
-def _is_time(node: Any) -> bool:
-    return kind(node) in ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "DATETIME", "TIMESTAMPLTZ")
-
-
-def _family(node: Any) -> str:
-    if is_text(node):
-        return "text"
-    if is_numeric(node):
-        return "number"
-    if kind(node) == "BOOLEAN":
-        return "boolean"
-    if _is_time(node):
-        return "time"
-    return "other"
-
-
-# Pairs of type families Trino cannot compare (no implicit coercion between them). A string compared with
-# a timestamp is not among them: Lake coerces string literals compared with eventTime.
-_INCOMPARABLE = {
-    frozenset(("text", "number")),
-    frozenset(("text", "boolean")),
-    frozenset(("boolean", "number")),
-    frozenset(("time", "number")),
-    frozenset(("time", "boolean")),
-}
-
-
-def _check_comparable(node: Any, src: Source) -> None:
-    a, b = node.this, compared_with(node.expression)
-    if frozenset((_family(a), _family(b))) in _INCOMPARABLE:
-        symbol = _SYMBOLS.get(type(node).__name__, "=")
-        if symbol == "<>" and "!=" in src.parsed:
-            symbol = "!="
-        raise InvalidQueryStatement(
-            f"{_operator_at(src, node, symbol)}Cannot apply operator: "
-            f"{trino_name(a.type)} {symbol} {trino_name(b.type)}"
-        )
-
-
-def _nan_safe(node: Any) -> Any:
-    """Trino: NaN compares false with everything. DuckDB: NaN = NaN and NaN is the greatest double."""
-    from sqlglot import exp
-
-    a, b = node.this, node.expression
-    if not (is_float(a) or is_float(b)):
-        return node
-    checks = [x for x in (a, b) if is_float(x) and not isinstance(x, exp.Literal)]
-    if not checks:
-        return node
-    cond = " OR ".join(f"isnan({{{i + 1}}})" for i in range(len(checks)))
-    answer = "true" if isinstance(node, exp.NEQ) else "false"
-    args = [node, *checks]
-    return late(f"CASE WHEN {cond} THEN {answer} ELSE {{0}} END", args, "BOOLEAN")
-
-
 def _subscript(node: Any) -> Any:
     """`array[i]` and `map[key]` fail where Trino fails (element_at gives NULL)."""
     from sqlglot import exp
@@ -376,6 +309,7 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Func):
         fill_result_type(node)
         carry_zone(node)
+        carry_nested_zone(node)
     if isinstance(node, exp.Column):
         inner = derived_type(node)  # a subquery's or CTE's column: its projection's Trino type
         if inner is not None:
@@ -398,6 +332,12 @@ def _rule(node: Any, src: Source) -> Any:
         summed = rewrite_aggregate(node)
         if summed is not None:
             return summed
+    if isinstance(node, exp.Interval):
+        return type_interval(node)
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Neg):
+        with_interval = interval_operator(node, src)
+        if with_interval is not None:
+            return with_interval
     if isinstance(node, exp.Div):
         return _divide(node)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
@@ -417,8 +357,8 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Greatest | exp.Least):
         check_coercible(node, src)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
-        _check_comparable(node, src)
-        return _nan_safe(node)
+        check_comparable(node, src)
+        return nan_safe(node)
     if isinstance(node, exp.Between) and any(
         is_float(x) and not isinstance(x, exp.Literal)
         for x in (node.this, node.args.get("low"), node.args.get("high"))

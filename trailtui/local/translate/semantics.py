@@ -13,9 +13,10 @@ import functools
 from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement, LakeError
+from trailtui.local.translate.nested import check_output_zone
 from trailtui.local.translate.parse import Source
 from trailtui.local.translate.scopes import common_type, selects
-from trailtui.local.translate.types import TrinoType, output_type, store_columns, trino_name
+from trailtui.local.translate.types import TrinoType, described, output_type, store_columns
 
 
 @functools.lru_cache(maxsize=64)
@@ -96,6 +97,8 @@ def _output_types(tree: Any) -> list[TrinoType | None]:
     if not isinstance(query, exp.Select):
         return []
     out = [output_type(e.unalias() if isinstance(e, exp.Alias) else e) for e in query.expressions]
+    for e in query.expressions:
+        check_output_zone(e.unalias() if isinstance(e, exp.Alias) else e)
     sides = selects(tree)
     if len(sides) > 1:  # a set operation's column has the type of all its sides (scopes.common_type)
         for i in range(len(out)):
@@ -104,7 +107,7 @@ def _output_types(tree: Any) -> list[TrinoType | None]:
             ]
             common = common_type(types) if all(t is not None for t in types) else None
             if common is not None:
-                out[i] = TrinoType(trino_name(common), (common.meta or {}).get("trino_zone"))
+                out[i] = described(common, (common.meta or {}).get("trino_zone"))
     return out
 
 

@@ -122,11 +122,15 @@ def _interval_arithmetic(node: Any) -> Any:
     from sqlglot import exp
 
     a, b = node.this, node.expression
-    if not isinstance(b, exp.Interval) or _kind(a) not in ("TIMESTAMP", "TIMESTAMPTZ"):
+    if _kind(b) != "INTERVAL" or _kind(a) not in ("TIMESTAMP", "TIMESTAMPTZ"):
         return None
     zone = _local_zone(a)
-    unit = _unit(b)
-    if zone is not None and unit in ("MONTH", "YEAR", "QUARTER"):
+    calendar = _unit(b) in ("MONTH", "YEAR", "QUARTER") if isinstance(b, exp.Interval) else None
+    if not isinstance(b, exp.Interval):
+        from trailtui.local.translate.intervals import YEAR_MONTH, interval_family
+
+        calendar = interval_family(b.type) == YEAR_MONTH
+    if zone is not None and calendar:
         sign = "-" if isinstance(node, exp.Sub) else "+"
         text = _instant(f"({_wall('{0}', zone)} {sign} {{1}})", zone)
         return late(text, [a, b], a.type)

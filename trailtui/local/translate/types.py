@@ -57,6 +57,7 @@ class TrinoType:
 
     name: str
     zone: str | None = None
+    children: tuple[TrinoType, ...] = ()  # an array's element, a map's key and value, a row's fields
 
     @property
     def precision(self) -> int | None:
@@ -108,10 +109,11 @@ def trino_name(t: Any) -> str:
         T.UUID: "uuid",
         T.UNKNOWN: "unknown",
         T.NULL: "unknown",
-        T.INTERVAL: "interval day to second",
     }
     if kind in simple:
         return simple[kind]
+    if kind == T.INTERVAL:  # the family is a tag of the type (intervals.py)
+        return str((t.meta or {}).get("trino_interval", "interval day to second"))
     if kind in (T.VARCHAR, T.CHAR, T.TEXT, T.NVARCHAR):
         name = "char" if kind == T.CHAR else "varchar"
         return f"{name}({params[0]})" if params else name
@@ -148,4 +150,23 @@ def output_type(node: Any) -> TrinoType | None:
     t = getattr(node, "type", None)
     if t is None or t.this == exp.DataType.Type.UNKNOWN:
         return None
-    return TrinoType(trino_name(t), zone_of(node))
+    return described(t, zone_of(node))
+
+
+def described(t: Any, zone: str | None = None) -> TrinoType:
+    """The TrinoType of a sqlglot DataType, nested types included (the renderer prints a timestamp inside
+    an array, map or row with its precision and zone). A nested timestamp with time zone has its own zone
+    tag where the expression that made it set one, else `zone`, the enclosing expression's."""
+    from sqlglot import exp
+
+    T = exp.DataType.Type
+    meta = t.meta if t.meta else {}
+    own = meta.get(_ZONE, zone)
+    kids: tuple[TrinoType, ...] = ()
+    if t.this in (T.ARRAY, T.MAP):
+        kids = tuple(described(e, own) for e in t.expressions if isinstance(e, exp.DataType))
+    elif t.this == T.STRUCT:
+        parts = [f.args.get("kind") if isinstance(f, exp.ColumnDef) else f for f in t.expressions]
+        if all(isinstance(p, exp.DataType) for p in parts):
+            kids = tuple(described(p, own) for p in parts)
+    return TrinoType(trino_name(t), own, kids)

@@ -291,3 +291,19 @@ def _chr(rw: Rewriter, node: Any) -> Any:
     if len(args) != 1 or args[0] is None:
         return None
     return rw.call("trino_chr", args[0])
+
+
+# upper maps code point by code point as Java's Character.toUpperCase does (Trino's StringFunctions.upper,
+# airlift's SliceUtf8.toUpperCase): ß has no one-code-point capital there and stays ß. DuckDB's upper
+# agrees on every other code point (compared over all of Unicode's planes 0-2) but gives ẞ (U+1E9E) for
+# ß, so only strings holding ß take the per-character path.
+macro(
+    "trino_upper",
+    "(s) AS CASE WHEN contains(s, 'ß') THEN array_to_string(list_transform(string_split(s, ''), "
+    "lambda c: CASE WHEN c = 'ß' THEN c ELSE upper(c) END), '') ELSE upper(s) END",
+)
+
+
+@handles(exp.Upper)
+def _upper(rw: Rewriter, node: Any) -> Any:
+    return rw.call("trino_upper", node.this)

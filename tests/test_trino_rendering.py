@@ -1,0 +1,140 @@
+"""Values Lake prints as Trino prints them, where the local lake once printed a plausible other text:
+intervals of both families, timestamps with time zone inside arrays, maps and rows, upper('ß'). Case format:
+tests/trinofunctions.py ("D:" a page of trino.io/docs/current/, "T:" a class in trinodb/trino)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.trinofunctions import Case, check, lake_client
+from trailtui.local.demo import DEMO_STORE_ID as S
+
+INTERVALS: list[Case] = [
+    # Trino prints a year to month interval as years-months (IntervalYearMonth.formatMonths: "%s%d-%d"),
+    # DuckDB handed it over as 30-day months (`420 00:00:00.000`).
+    ("INTERVAL '14' MONTH", "1-2", "T: io.trino.type.IntervalYearMonth.formatMonths"),
+    ("INTERVAL '-14' MONTH", "-1-2", "T: IntervalYearMonth.formatMonths"),
+    ("INTERVAL '3' YEAR", "3-0", "D: language/types.html#interval-year-to-month"),
+    ("INTERVAL '1-2' YEAR TO MONTH", "1-2", "D: language/types.html#interval-year-to-month"),
+    ("typeof(INTERVAL '3' YEAR)", "interval year to month", "D: language/types.html#interval-year-to-month"),
+    ("INTERVAL '1' YEAR + INTERVAL '2' MONTH", "1-2", "D: functions/datetime.html#date-and-time-operators"),
+    ("INTERVAL '1' MONTH * 3", "0-3", "T: IntervalYearMonthOperators.multiplyByBigint"),
+    ("INTERVAL '7' MONTH / 2", "0-3", "T: IntervalYearMonthOperators.divideByDouble (whole months)"),
+    ("-INTERVAL '13' MONTH", "-1-1", "T: IntervalYearMonthOperators.negate"),
+    # Day to second: days, then hh:mm:ss.mmm (IntervalDayTime.formatMillis); `x TO y` literals read.
+    ("INTERVAL '1 2:03:04' DAY TO SECOND", "1 02:03:04.000", "D: language/types.html#interval-day-to-second"),
+    ("INTERVAL '-1 2:03:04.5' DAY TO SECOND", "-1 02:03:04.500", "T: IntervalDayTime.formatMillis"),
+    ("INTERVAL '2:30' HOUR TO MINUTE", "0 02:30:00.000", "D: language/types.html#interval-day-to-second"),
+    ("typeof(INTERVAL '2' DAY)", "interval day to second", "D: language/types.html#interval-day-to-second"),
+    # Month arithmetic clamps to the month's last day and keeps a date a date.
+    (
+        "DATE '2024-01-31' + INTERVAL '1' MONTH",
+        "2024-02-29",
+        "D: functions/datetime.html#date-and-time-operators",
+    ),
+    ("DATE '2024-03-31' - INTERVAL '1' MONTH", "2024-02-29", "D: functions/datetime.html"),
+    ("DATE '2024-01-31' + INTERVAL '1' MONTH * 2", "2024-03-31", "D: functions/datetime.html"),
+    (
+        "TIMESTAMP '2024-01-31 10:00:00' + INTERVAL '1-1' YEAR TO MONTH",
+        "2025-02-28 10:00:00",
+        "D: functions/datetime.html#date-and-time-operators",
+    ),
+    (
+        "TIMESTAMP '2024-03-09 12:00:00 America/New_York' + INTERVAL '1' MONTH * 2",
+        "2024-05-09 12:00:00 America/New_York",
+        "D: functions/datetime.html (months count in the zone's wall time)",
+    ),
+]
+
+NESTED_ZONES: list[Case] = [
+    # A timestamp with time zone keeps its zone and precision inside an array, map or row
+    # (D: language/types.html#timestamp-with-time-zone); it printed in UTC with milliseconds.
+    (
+        "ARRAY[eventTime AT TIME ZONE 'Asia/Tokyo'][1] = eventTime AT TIME ZONE 'Asia/Tokyo'",
+        "true",
+        "D: language/types.html",
+    ),
+    (
+        "ARRAY[TIMESTAMP '2024-01-01 10:00:00 Asia/Tokyo']",
+        "[2024-01-01 10:00:00 Asia/Tokyo]",
+        "D: language/types.html#timestamp-with-time-zone",
+    ),
+    (
+        "map(ARRAY['a'], ARRAY[TIMESTAMP '2024-01-01 10:00:00.123 America/New_York'])",
+        "{a=2024-01-01 10:00:00.123 America/New_York}",
+        "D: language/types.html#timestamp-with-time-zone",
+    ),
+    (
+        "CAST(ROW(TIMESTAMP '2024-01-01 10:00:00 +05:30') AS ROW(t timestamp(0) with time zone))",
+        "{t=2024-01-01 10:00:00 +05:30}",
+        "D: language/types.html#row",
+    ),
+    (
+        "ARRAY[TIMESTAMP '2024-01-01 10:00:00.123456']",
+        "[2024-01-01 10:00:00.123456]",
+        "D: language/types.html",
+    ),
+    (
+        "typeof(ARRAY[eventTime AT TIME ZONE 'Asia/Tokyo'])",
+        "array(timestamp(3) with time zone)",
+        "D: functions/datetime.html#at-time-zone-operator",
+    ),
+]
+
+STRINGS: list[Case] = [
+    # upper maps code point by code point (StringFunctions.upper -> SliceUtf8.toUpperCase, Java's
+    # Character.toUpperCase): ß has no single capital code point there; DuckDB gave ẞ.
+    ("upper('straße')", "STRAßE", "T: io.trino.operator.scalar.StringFunctions.upper"),
+    ("upper('ᾳx')", "ᾼX", "T: StringFunctions.upper (simple case mapping)"),
+    ("lower('ẞİ')", "ßi", "T: StringFunctions.lower (simple case mapping)"),
+]
+
+
+@pytest.fixture(scope="module")
+def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from lake_client(demo_home, tmp_path_factory)
+
+
+def test_intervals_print_and_compute_as_trino(ct: Any) -> None:
+    check(ct, INTERVALS)
+
+
+def test_zoned_timestamps_inside_arrays_maps_and_rows_keep_their_zone(ct: Any) -> None:
+    check(ct, NESTED_ZONES)
+
+
+def test_upper_and_lower_map_code_point_by_code_point(ct: Any) -> None:
+    check(ct, STRINGS)
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        # D: functions/datetime.html#date-and-time-operators: no operator adds the two interval types.
+        (
+            "INTERVAL '1' MONTH + INTERVAL '1' DAY",
+            "line 1:27: Cannot apply operator: interval year to month + interval day to second",
+        ),
+        ("INTERVAL '1.5' MONTH", "'1.5' is not a valid INTERVAL literal"),
+        ("INTERVAL '1-13' YEAR TO MONTH", "'1-13' is not a valid INTERVAL literal"),
+        # A zone the local lake cannot print inside the value is refused, not shown in UTC.
+        ("ROW(eventTime AT TIME ZONE '-05:00')", "cannot be shown in its zone (-05:00)"),
+        (
+            "map_agg(eventName, eventTime AT TIME ZONE 'Asia/Tokyo')",
+            "cannot be shown in its zone (Asia/Tokyo)",
+        ),
+        (
+            "ARRAY[eventTime AT TIME ZONE 'Asia/Tokyo', eventTime AT TIME ZONE 'UTC']",
+            "Values in different time zones in one column",
+        ),
+    ],
+)
+def test_what_cannot_be_given_trinos_meaning_is_refused(ct: Any, expr: str, message: str) -> None:
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
+    assert exc.value.response["Error"]["Code"] == "InvalidQueryStatementException"
+    assert message in exc.value.response["Error"]["Message"]
