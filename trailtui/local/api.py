@@ -342,10 +342,7 @@ class CloudTrailLakeApi:
                 delivery = parse_destination(p["DeliveryS3Uri"])
             except DeliveryUriError as exc:
                 raise InvalidS3BucketName(str(exc)) from None
-            if delivery.bucket is None:
-                self.local_paths.check(delivery.prefix, "DeliveryS3Uri")
-            else:  # written with this process's own AWS credentials
-                self.local_paths.check_s3(delivery.uri, "DeliveryS3Uri")
+            self.local_paths.check_uri(delivery.uri, "DeliveryS3Uri")  # S3: written with our own credentials
         if not sql:
             if p.get("QueryAlias"):
                 raise InvalidParameter(

@@ -124,10 +124,7 @@ class ImportOperations:
             uri = s3["S3LocationUri"]
             # Only where serve allows (a local path; a bucket read with serve's own AWS credentials), before
             # it is looked at.
-            if "://" not in uri or uri.startswith("file://"):
-                self.api.local_paths.check(uri.removeprefix("file://"), "S3LocationUri")
-            elif uri.startswith("s3://"):
-                self.api.local_paths.check_s3(uri, "S3LocationUri")
+            self.api.local_paths.check_uri(uri, "S3LocationUri")
             sources = check_source(uri)
             start, end = self.api.epoch(p.get("StartEventTime")), self.api.epoch(p.get("EndEventTime"))
             if start is not None and end is not None and start > end:

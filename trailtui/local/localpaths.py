@@ -33,7 +33,16 @@ class LocalPaths:
         self.roots = tuple(Path(r).expanduser().resolve() for r in given if not r.startswith(S3))
         self.prefixes = tuple(r.rstrip("/") + "/" if r != S3 else S3 for r in given if r.startswith(S3))
 
-    def check(self, path: Path | str, what: str) -> None:
+    def check_uri(self, uri: str, what: str) -> None:
+        """Raise InvalidParameterException unless the location `uri` names is one the caller may use: an
+        `s3://` URI under an allowed prefix, or a local path (plain or `file://`) under an allowed folder. A URI
+        of another scheme names no location here: each caller's own parsing refuses it."""
+        if uri.startswith(S3):
+            self._check_s3(uri, what)
+        elif "://" not in uri or uri.startswith("file://"):
+            self._check_path(uri.removeprefix("file://"), what)
+
+    def _check_path(self, path: Path | str, what: str) -> None:
         """Raise InvalidParameterException unless `path` (symbolic links followed) is under an allowed folder."""
         if self.roots is None:
             return
@@ -41,7 +50,7 @@ class LocalPaths:
         if not any(real == root or real.is_relative_to(root) for root in self.roots):
             self._refuse(what, str(path))
 
-    def check_s3(self, uri: str, what: str) -> None:
+    def _check_s3(self, uri: str, what: str) -> None:
         """Raise InvalidParameterException unless the s3:// `uri` is under an allowed prefix."""
         if self.roots is None:
             return
