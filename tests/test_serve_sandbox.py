@@ -137,6 +137,15 @@ def test_a_client_creates_at_most_ten_stores(served: LakeHTTPServer) -> None:
         ct.create_event_data_store(Name="store-10", RetentionPeriod=90)
     assert e.value.response["Error"]["Code"] == "EventDataStoreMaxLimitExceededException"
     assert len(ct.list_event_data_stores()["EventDataStores"]) == 10
+    # A store pending deletion still counts, as on Lake ("The event data store does count towards your
+    # account maximum of ten event data stores in an AWS Region when it is pending deletion": the CloudTrail
+    # user guide, lake-cli-delete-eds); it stops counting when it is deleted for good, seven days later.
+    first = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"]
+    ct.delete_event_data_store(EventDataStore=first)
+    assert ct.get_event_data_store(EventDataStore=first)["Status"] == "PENDING_DELETION"
+    with pytest.raises(ClientError) as e:
+        ct.create_event_data_store(Name="store-10", RetentionPeriod=90)
+    assert e.value.response["Error"]["Code"] == "EventDataStoreMaxLimitExceededException"
 
 
 def _call(server: LakeHTTPServer, operation: str, params: dict[str, Any]) -> tuple[int, Any]:

@@ -7,8 +7,10 @@ Requests are served by threads (HTTP/1.1 keep-alive, as SDKs pool connections).
 Everything an unauthenticated client can make the server hold is bounded before it is read: the request's
 head (request line and headers: at most MAX_HEAD bytes, sent within HEAD_DEADLINE), the body by a strict
 Content-Length (digits only, one header, at most MAX_BODY; chunked bodies refused), the time a connection
-may sit idle or take to send its body, and the number of connections served at once (past it, a
-connection gets a 503 at once and is closed). Nothing a client sent is logged before it is authenticated.
+may sit idle or take to send its body, and the number of connections served at once, in all and from one
+client (past either, a connection gets a 503 at once and is closed: admission.py). A connection whose request
+fails authentication is closed after its answer, so an unauthenticated client holds a slot for one head and
+one body at most. Nothing a client sent is logged before it is authenticated.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from trailtui.lake.text import sanitize
+from trailtui.local.admission import Admission
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
@@ -52,6 +55,7 @@ TooLarge = _error("RequestEntityTooLargeException", 413)
 HeadTooLarge = _error("RequestHeaderFieldsTooLargeException", 431)
 BadLength = _error("SerializationException")
 LengthRequired = _error("LengthRequiredException", 411)
+BadRequest = _error("BadRequestException")
 Busy = _error("ServiceUnavailableException", 503)
 
 
@@ -101,6 +105,7 @@ class LakeHTTPServer(ThreadingHTTPServer):
         faults: FaultPlan | None = None,
         max_connections: int = MAX_CONNECTIONS,
         allow_paths: Iterable[str] = (),
+        max_per_client: int | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
@@ -112,7 +117,7 @@ class LakeHTTPServer(ThreadingHTTPServer):
         self.requests_served = 0
         self.connections_refused = 0
         self._count_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(max_connections)
+        self.admission = Admission(max_connections, max_per_client)
 
     @property
     def url(self) -> str:
@@ -136,9 +141,9 @@ class LakeHTTPServer(ThreadingHTTPServer):
         log.error("%s connection failed: %s", client_address[0], type(sys.exc_info()[1]).__name__)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # One thread per connection, but only MAX_CONNECTIONS of them: past that a connection is told
-        # to come back later (SDKs retry 503) without a byte of it being read.
-        if not self._slots.acquire(blocking=False):
+        # One thread per connection, but only MAX_CONNECTIONS of them, and a quarter of them for one client:
+        # past that a connection is told to come back later (SDKs retry 503) without a byte of it being read.
+        if not self.admission.admit(client_address[0]):
             with self._count_lock:
                 self.connections_refused += 1
             _refuse(request)
@@ -147,14 +152,14 @@ class LakeHTTPServer(ThreadingHTTPServer):
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()
+            self.admission.release(client_address[0])
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            self.admission.release(client_address[0])
 
 
 def _refuse(sock: socket.socket) -> None:
@@ -289,9 +294,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._logged_operation = "(not authenticated)"  # the handler lives as long as the connection
-        target = self.headers.get("X-Amz-Target", "")
+        # A repeated header is read as its values joined by ',', as the signature covers it (sigv4.joined).
+        target = ",".join(self.headers.get_all("X-Amz-Target") or [])
         sts = not target  # no X-Amz-Target: the query protocol, STS GetCallerIdentity
         try:
+            if len(self.headers.get_all("Host") or []) > 1:  # RFC 9112 3.2: answered 400, whatever else
+                raise FramingError(BadRequest("The request has more than one Host header."))
             length = body_length(self.headers)
         except FramingError as exc:
             self.close_connection = True  # where this body ends is unknown: no next request on it
@@ -340,6 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             if exc.code == "UnrecognizedClientException" and "X-Amz-Security-Token" in self.headers:
                 why += ", a session token was sent"  # AWS_SESSION_TOKEN left set in the client's shell
             self._logged_operation = f"(not authenticated: {why})"
+            self.close_connection = True  # a client without the key gets one request per connection
             return sts_error_reply(exc) if sts else error_reply(exc)
         self._logged_operation = loggable_operation(target)
         try:
@@ -382,5 +391,6 @@ def make_server(
     faults: FaultPlan | None = None,
     max_connections: int = MAX_CONNECTIONS,
     allow_paths: Iterable[str] = (),
+    max_per_client: int | None = None,
 ) -> LakeHTTPServer:
-    return LakeHTTPServer((host, port), api, creds, faults, max_connections, allow_paths)
+    return LakeHTTPServer((host, port), api, creds, faults, max_connections, allow_paths, max_per_client)

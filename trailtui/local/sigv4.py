@@ -38,10 +38,11 @@ MAX_SKEW = 15 * 60  # AWS rejects signatures more than 15 minutes from its clock
 # Headers that must be covered by the signature whenever the request carries them.
 MUST_SIGN_IF_SENT = ("x-amz-target", "content-type", "x-amz-content-sha256")
 _INVALID_TOKEN = "The security token included in the request is invalid."
-_AUTH_RE = re.compile(
-    r"^AWS4-HMAC-SHA256\s+Credential=(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)"
-    r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;_.-]+),\s*Signature=(?P<sig>[0-9a-f]{64})$"
+_CREDENTIAL_RE = re.compile(
+    r"^(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)/aws4_request$"
 )
+_SIGNED_RE = re.compile(r"^[a-z0-9_.-]+(;[a-z0-9_.-]+)*$")
+_SIGNATURE_RE = re.compile(r"^[0-9a-f]{64}$")
 _MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your AWS "
     "Secret Access Key and signing method. Consult the service documentation for details."
@@ -76,6 +77,46 @@ def _check_clock(amz_date: str, signed_at: float, now: float) -> None:
         )
 
 
+def joined(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
+    """A header's value as HTTP reads a repeated header (RFC 9110 5.3) and the SigV4 signer signs it: every
+    value, in order, joined by ','. None if absent. Taking the first (or last) of several would act on a
+    value other than the one signed, or let a second Authorization or X-Amz-Date header go unseen."""
+    values = [v.strip() for k, v in pairs if k == name]
+    return ",".join(values) if values else None
+
+
+def parse_authorization(value: str) -> dict[str, str]:
+    """Credential, SignedHeaders and Signature from an Authorization header, read as AWS reads it.
+
+    AWS splits what follows the algorithm at commas and white space, and every part must be key=value. Two
+    Authorization headers are one value joined by ',' (RFC 9110 5.3), which fails there: a request that
+    carried two was answered IncompleteSignatureException "'AWS4-HMAC-SHA256' not a valid key=value pair
+    (missing equal-sign) in Authorization header: '...'" (quoted from AWS Lambda's answer in
+    envoyproxy/envoy#23702). A part named twice is refused too: which one was meant is ambiguous."""
+    algorithm, _, rest = value.strip().partition(" ")
+    if algorithm != "AWS4-HMAC-SHA256":
+        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'.")
+    parts: dict[str, str] = {}
+    for part in re.split(r"[,\s]+", rest.strip()):
+        if not part:
+            continue
+        key, eq, val = part.partition("=")
+        if not eq:
+            raise IncompleteSignature(
+                f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'."
+            )
+        if key in parts:
+            raise IncompleteSignature(f"'{key}' is named more than once in Authorization header: '{value}'.")
+        parts[key] = val
+    missing = [k for k in ("Credential", "Signature", "SignedHeaders") if k not in parts]
+    if missing:
+        raise IncompleteSignature(
+            " ".join(f"Authorization header requires '{k}' parameter." for k in missing)
+            + f" Authorization={value}"
+        )
+    return parts
+
+
 def verify_sigv4(
     method: str,
     url: str,
@@ -96,21 +137,30 @@ def verify_sigv4(
 
     pairs = [(k.lower(), v) for k, v in headers]
     present = {k for k, _ in pairs}
-    auth = next((v for k, v in pairs if k == "authorization"), "")
+    auth = joined(pairs, "authorization")
     if not auth:
         raise MissingAuthenticationToken("Missing Authentication Token")
-    m = _AUTH_RE.match(auth.strip())
+    parts = parse_authorization(auth)
+    m = _CREDENTIAL_RE.match(parts["Credential"])
     if not m:
-        raise IncompleteSignature("Authorization header requires Credential, SignedHeaders and Signature.")
+        raise IncompleteSignature(
+            f"Credential should be scoped to a valid scope, not '{parts['Credential']}'."
+        )
     if m.group("akid") != creds.access_key_id:
         raise UnrecognizedClient(_INVALID_TOKEN)
     if "x-amz-security-token" in present:  # serve issues no session tokens: none can belong to its key
         raise UnrecognizedClient(_INVALID_TOKEN)
-    amz_date = next((v for k, v in pairs if k == "x-amz-date"), "")
+    if not _SIGNED_RE.match(parts["SignedHeaders"]) or not _SIGNATURE_RE.match(parts["Signature"]):
+        raise IncompleteSignature("Authorization header's SignedHeaders or Signature is malformed.")
+    amz_date = joined(pairs, "x-amz-date")
+    if amz_date is None:
+        raise IncompleteSignature("Authorization header requires existence of a 'X-Amz-Date' header.")
     try:
         stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        raise IncompleteSignature("X-Amz-Date header is missing or malformed.") from None
+    except ValueError:  # two X-Amz-Date headers are one value joined by ',': not a date either
+        raise IncompleteSignature(
+            f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
+        ) from None
     _check_clock(amz_date, stamp.timestamp(), time.time() if now is None else now)
     if m.group("date") != amz_date[:8]:
         raise InvalidSignature(f"Credential should be scoped to a valid date, not '{m.group('date')}'.")
@@ -118,12 +168,12 @@ def verify_sigv4(
         raise InvalidSignature(f"Credential should be scoped to correct service: '{service}'.")
     if m.group("region") not in set(regions):
         raise InvalidSignature(f"Credential should be scoped to a valid region, not '{m.group('region')}'.")
-    signed = m.group("signed").split(";")
+    signed = parts["SignedHeaders"].split(";")
     for name in ("host", "x-amz-date", *(h for h in MUST_SIGN_IF_SENT if h in present)):
         if name not in signed:
             raise InvalidSignature(f"'{name}' must be a 'SignedHeader' in the AWS Authorization.")
     body_hash = hashlib.sha256(body).hexdigest()
-    claimed = next((v for k, v in pairs if k == "x-amz-content-sha256"), None)
+    claimed = joined(pairs, "x-amz-content-sha256")
     if claimed is not None and claimed.strip() != body_hash:
         if claimed.strip() == "UNSIGNED-PAYLOAD":
             raise InvalidSignature("UNSIGNED-PAYLOAD is not accepted here: sign the request body.")
@@ -152,5 +202,5 @@ def verify_sigv4(
         expected = signer.signature(signer.string_to_sign(request, canonical), request)
     except ValueError:  # a Host or path no URL parser reads (`Host: [`): nothing anyone could have signed
         raise InvalidSignature(_MISMATCH) from None
-    if not hmac.compare_digest(expected, m.group("sig")):
+    if not hmac.compare_digest(expected, parts["Signature"]):
         raise InvalidSignature(_MISMATCH)

@@ -14,12 +14,13 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from trailtui.local.api import CloudTrailLakeApi
-from trailtui.local.errors import InternalFailure, LakeError, _error
+from trailtui.local.errors import InternalFailure, LakeError, UnknownOperation, _error
 from trailtui.local.querystore import EncodedRows
 
 log = logging.getLogger("trailtui.local")
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+TARGET_PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."  # the model's targetPrefix
 Reply = tuple[int, dict[str, str], bytes]
 Serialization = _error("SerializationException")
 # How STS words the errors of authentication (its query protocol has no "Exception" suffix).
@@ -69,6 +70,9 @@ def serve_cloudtrail(api: CloudTrailLakeApi, target: str, body: bytes) -> Reply:
     if not isinstance(params, dict):
         return error_reply(Serialization("The request body must be a JSON object."))
     operation = operation_of(target)
+    if not target.startswith(TARGET_PREFIX) or not operation.isalpha() or "," in target:
+        # Another service's prefix, or two X-Amz-Target headers (joined by ','): not one CloudTrail operation.
+        return error_reply(UnknownOperation("The X-Amz-Target header does not name a CloudTrail operation."))
     try:
         if operation == "GetQueryResults":
             # Reading, rendering and serialising a page is the costly part: a few at a time, the rest wait.

@@ -1,0 +1,215 @@
+"""What one client may hold of `trailtui serve` before it authenticates, and how repeated headers are read.
+
+A second loopback address (127.0.0.2) stands for another client, as Linux routes all of 127.0.0.0/8 to lo."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.serving import serve_in_thread
+from tests.test_serve_attacks import KEY, LIST, SECRET, _host, _signed
+from trailtui.local import server as server_module
+from trailtui.local.admission import client_of
+from trailtui.local.server import LakeHTTPServer
+from trailtui.local.service import LocalLake
+
+FLOODER = "127.0.0.2"
+UNSIGNED = [("Content-Length", "2"), ("X-Amz-Target", LIST)]
+
+
+@pytest.fixture
+def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServer]:
+    monkeypatch.setattr(server_module._Handler, "timeout", 5.0)
+    lake = LocalLake()
+    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=6, max_per_client=2)
+    yield server
+    server.shutdown()
+    server.server_close()
+    lake.close()
+
+
+def _connect(server: LakeHTTPServer, source: str = "127.0.0.1") -> socket.socket:
+    try:
+        return socket.create_connection(_host(server), timeout=5, source_address=(source, 0))
+    except OSError as exc:  # not Linux: no second loopback address to come from
+        pytest.skip(f"cannot connect from {source}: {exc}")
+
+
+def _answer(s: socket.socket) -> tuple[int, bytes, bool]:
+    """Read one answer: (status, body, whether serve closed the connection after it)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            return (int(data.split(b" ")[1]) if data else 0), b"", True
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(v) for k, _, v in (h.partition(b":") for h in head.split(b"\r\n")) if k == b"Content-Length"
+    )
+    while len(body) < length:
+        body += s.recv(65536)
+    try:
+        closed = s.recv(1) == b""
+    except TimeoutError:
+        closed = False
+    return int(head.split(b" ")[1]), body, closed
+
+
+def _request(server: LakeHTTPServer, headers: list[tuple[str, str]], body: bytes = b"{}") -> bytes:
+    host, port = _host(server)
+    head = f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+def _send(
+    server: LakeHTTPServer, headers: list[tuple[str, str]], body: bytes = b"{}", source: str = "127.0.0.1"
+) -> tuple[int, Any]:
+    with _connect(server, source) as s:
+        s.settimeout(1.0)
+        s.sendall(_request(server, headers, body))
+        status, reply, _ = _answer(s)
+    return status, json.loads(reply) if reply else None
+
+
+# -- one client's share ---------------------------------------------------------------------------------
+
+
+def test_one_client_cannot_take_every_slot(served: LakeHTTPServer) -> None:
+    """A flood from one address (heads that never end) took all 64 slots, in 20 s turns, and every other
+    client got 503. Now it holds its share (2 of 6 here) and the rest of its connections are refused at once,
+    while another client is served."""
+    flood = []
+    try:
+        for _ in range(10):
+            s = _connect(served, FLOODER)
+            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            flood.append(s)
+        time.sleep(0.3)
+        refused = 0
+        for s in flood:
+            s.settimeout(0.2)
+            with contextlib.suppress(TimeoutError):  # held: its head is still awaited
+                refused += s.recv(100).startswith(b"HTTP/1.1 503")
+        assert refused == 8 and served.admission.held(FLOODER) == 2
+        # Another client gets every request through, on connections of its own, during the flood.
+        for _ in range(3):
+            status, reply = _send(served, _signed(served, b"{}"))
+            assert status == 200 and "EventDataStores" in reply
+        assert _send(served, _signed(served, b"{}"), source=FLOODER)[0] == 503  # the flooder still has none
+    finally:
+        for s in flood:
+            s.close()
+    deadline = time.monotonic() + 5
+    while served.admission.held(FLOODER) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _send(served, _signed(served, b"{}"), source=FLOODER)[0] == 200  # its share back once it let go
+
+
+def test_a_connection_without_the_key_gets_one_answer(served: LakeHTTPServer) -> None:
+    """A client failing authentication kept its connection (and its slot) as long as it sent a request
+    every 20 s; now the connection is closed after the refusal. A signed client keeps its connection."""
+    with _connect(served) as s:
+        s.settimeout(2.0)
+        s.sendall(_request(served, [("Content-Length", "2"), ("X-Amz-Target", LIST)]))
+        status, body, closed = _answer(s)
+        assert status == 403 and json.loads(body)["__type"] == "MissingAuthenticationTokenException"
+        assert closed
+    with _connect(served) as s:
+        s.settimeout(0.5)
+        for _ in range(2):
+            s.sendall(_request(served, _signed(served, b"{}")))
+            status, _, closed = _answer(s)
+            assert status == 200 and not closed
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),  # IPv4 on a dual-stack socket is the same client
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),  # one host's /64: one client
+    ],
+)
+def test_a_client_is_an_ipv4_address_or_an_ipv6_slash_64(address: str, client: str) -> None:
+    assert client_of(address) == client
+
+
+# -- repeated headers: read as AWS reads them (joined by ','), never the first one only ----------------------
+
+
+def _auth(headers: list[tuple[str, str]]) -> str:
+    return next(v for k, v in headers if k == "Authorization")
+
+
+def test_two_authorization_headers_are_refused_in_aws_words(served: LakeHTTPServer) -> None:
+    """A second Authorization header was ignored (the first was checked). AWS reads the two as one value
+    joined by ',' and answers IncompleteSignatureException (envoyproxy/envoy#23702); so does serve, whichever
+    of the two is valid."""
+    good = _signed(served, b"{}")
+    junk = (
+        "AWS4-HMAC-SHA256 Credential=AKIAOTHER/20200101/us-east-1/cloudtrail/aws4_request, SignedHeaders=host, Signature="
+        + "0" * 64
+    )
+    for extra in ([("Authorization", junk)], [("Authorization", _auth(good))]):
+        for order in (good + extra, extra + good):
+            status, reply = _send(served, order)
+            assert status == 400 and reply["__type"] == "IncompleteSignatureException"
+            assert reply["Message"].startswith(
+                "'AWS4-HMAC-SHA256' not a valid key=value pair (missing equal-sign) in Authorization header"
+            )
+    assert _send(served, good)[0] == 200
+
+
+def test_an_authorization_header_missing_its_parts_is_explained(served: LakeHTTPServer) -> None:
+    status, reply = _send(served, [*UNSIGNED, ("Authorization", "AWS4-HMAC-SHA256 Credential=a/b")])
+    assert status == 400 and reply["__type"] == "IncompleteSignatureException"
+    assert (
+        "requires 'Signature' parameter" in reply["Message"]
+        and "requires 'SignedHeaders'" in reply["Message"]
+    )
+    named_twice = _auth(_signed(served, b"{}")) + ", Signature=" + "1" * 64
+    status, reply = _send(served, [*UNSIGNED, ("Authorization", named_twice)])
+    assert status == 400 and "'Signature' is named more than once" in reply["Message"]
+
+
+def test_two_host_headers_are_a_bad_request(served: LakeHTTPServer) -> None:
+    # RFC 9112 3.2: a request with more than one Host header is answered 400, and nothing more is read.
+    with _connect(served) as s:
+        s.settimeout(2.0)
+        s.sendall(_request(served, [("Host", "evil.example"), *_signed(served, b"{}")]))
+        status, body, closed = _answer(s)
+    assert status == 400 and json.loads(body)["__type"] == "BadRequestException" and closed
+
+
+@pytest.mark.parametrize("header", ["X-Amz-Target", "X-Amz-Content-SHA256"])
+def test_a_repeated_signed_header_is_read_as_signed(served: LakeHTTPServer, header: str) -> None:
+    """The signer signs a repeated header as its values joined by ','; serve read the first one only, so it
+    acted on a value other than the one signed. Now it reads the joined value: two operations are no
+    CloudTrail operation, two body hashes no hash of the body."""
+    import hashlib
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    host, port = _host(served)
+    value = LIST if header == "X-Amz-Target" else hashlib.sha256(b"{}").hexdigest()
+    request = AWSRequest(method="POST", url=f"http://{host}:{port}/", data=b"{}")
+    request.headers["Content-Type"] = "application/x-amz-json-1.1"
+    if header != "X-Amz-Target":
+        request.headers["X-Amz-Target"] = LIST
+    request.headers[header] = value
+    request.headers[header] = value.replace("ListEventDataStores", "DeleteEventDataStore")  # a second one
+    SigV4Auth(Credentials(KEY, SECRET), "cloudtrail", "us-east-1").add_auth(request)
+    status, reply = _send(served, [("Content-Length", "2"), *request.headers.items()])
+    expected = "UnknownOperationException" if header == "X-Amz-Target" else "InvalidSignatureException"
+    assert status in (400, 403) and reply["__type"] == expected
