@@ -34,7 +34,7 @@ def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServ
     monkeypatch.setattr(server_module._Handler, "timeout", 1.0)
     monkeypatch.setattr(server_module, "BODY_DEADLINE", 2.0)
     lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=4, max_per_client=4)
+    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=4)
     yield server
     server.shutdown()
     server.server_close()

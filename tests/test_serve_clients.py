@@ -28,7 +28,7 @@ UNSIGNED = [("Content-Length", "2"), ("X-Amz-Target", LIST)]
 def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServer]:
     monkeypatch.setattr(server_module._Handler, "timeout", 5.0)
     lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=6, max_per_client=2)
+    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=6)
     yield server
     server.shutdown()
     server.server_close()
@@ -56,10 +56,13 @@ def _answer(s: socket.socket) -> tuple[int, bytes, bool]:
     )
     while len(body) < length:
         body += s.recv(65536)
+    wait = s.gettimeout()
+    s.settimeout(0.3)  # a closed connection reads end-of-stream at once
     try:
         closed = s.recv(1) == b""
     except TimeoutError:
         closed = False
+    s.settimeout(wait)
     return int(head.split(b" ")[1]), body, closed
 
 
@@ -69,11 +72,15 @@ def _request(server: LakeHTTPServer, headers: list[tuple[str, str]], body: bytes
     return head.encode("latin-1") + b"\r\n" + body
 
 
+def _request_text(headers: bytes, body: bytes) -> bytes:
+    return b"POST / HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n" + body
+
+
 def _send(
     server: LakeHTTPServer, headers: list[tuple[str, str]], body: bytes = b"{}", source: str = "127.0.0.1"
 ) -> tuple[int, Any]:
     with _connect(server, source) as s:
-        s.settimeout(1.0)
+        s.settimeout(5.0)
         s.sendall(_request(server, headers, body))
         status, reply, _ = _answer(s)
     return status, json.loads(reply) if reply else None
@@ -82,35 +89,79 @@ def _send(
 # -- one client's share ---------------------------------------------------------------------------------
 
 
-def test_one_client_cannot_take_every_slot(served: LakeHTTPServer) -> None:
-    """A flood from one address (heads that never end) took all 64 slots, in 20 s turns, and every other
-    client got 503. Now it holds its share (2 of 6 here) and the rest of its connections are refused at once,
-    while another client is served."""
+@pytest.mark.parametrize(
+    "stall",
+    [b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ", _request_text(b"Content-Length: 1000\r\n", b"{")],
+    ids=["head", "body"],
+)
+def test_one_client_cannot_shut_others_out(served: LakeHTTPServer, stall: bytes) -> None:
+    """A flood from one address (heads, or bodies, that never end) took all 64 slots, in 20 s turns, and
+    every other client got 503. It may still take every free slot, but another client's connection then
+    takes one of the flood's (one still reading its request), and the flood's next connection is refused."""
     flood = []
     try:
         for _ in range(10):
             s = _connect(served, FLOODER)
-            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            s.sendall(stall)
             flood.append(s)
         time.sleep(0.3)
-        refused = 0
-        for s in flood:
-            s.settimeout(0.2)
-            with contextlib.suppress(TimeoutError):  # held: its head is still awaited
-                refused += s.recv(100).startswith(b"HTTP/1.1 503")
-        assert refused == 8 and served.admission.held(FLOODER) == 2
-        # Another client gets every request through, on connections of its own, during the flood.
-        for _ in range(3):
-            status, reply = _send(served, _signed(served, b"{}"))
-            assert status == 200 and "EventDataStores" in reply
-        assert _send(served, _signed(served, b"{}"), source=FLOODER)[0] == 503  # the flooder still has none
+        assert sum(_closed_with_503(s) for s in flood) == 4 and served.admission.held(FLOODER) == 6
+        held = flood[:6]
+        # Another client is served, twice at once: each of its connections takes a flood connection's slot.
+        with _connect(served) as first, _connect(served) as second:
+            for c in (first, second):
+                c.settimeout(2.0)
+                c.sendall(_request(served, _signed(served, b"{}")))
+                status, reply, closed = _answer(c)
+                assert status == 200 and b"EventDataStores" in reply and not closed
+            assert served.admission.evictions == 2 and served.admission.held(FLOODER) == 4
+            assert sum(_was_closed(s) for s in held) == 2
+            # The flood cannot take them back: it holds more than the other client.
+            assert _send(served, _signed(served, b"{}"), source=FLOODER)[0] == 503
     finally:
         for s in flood:
             s.close()
-    deadline = time.monotonic() + 5
-    while served.admission.held(FLOODER) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _send(served, _signed(served, b"{}"), source=FLOODER)[0] == 200  # its share back once it let go
+
+
+def test_only_connections_still_reading_give_way(where: Any) -> None:
+    """A connection whose whole request is in hand is never closed for another client: with every slot
+    answering (each request takes 1.5 s here), a newcomer gets 503; once they idle between requests
+    (keep-alive), a newcomer takes one of their slots."""
+    lake = LocalLake()
+    server = serve_in_thread(lake.api, KEY, SECRET, faults="latency=1500", max_connections=3)
+    holders = [_connect(server, FLOODER) for _ in range(3)]
+    try:
+        for s in holders:
+            s.sendall(_request(server, _signed(server, b"{}")))
+        time.sleep(0.5)  # all three are being answered
+        assert _send(server, _signed(server, b"{}"))[0] == 503 and server.admission.evictions == 0
+        for s in holders:
+            s.settimeout(5.0)
+            assert _answer(s)[0] == 200  # answered, kept alive: idle, reading the next request
+        assert _send(server, _signed(server, b"{}"))[0] == 200 and server.admission.evictions == 1
+    finally:
+        for s in holders:
+            s.close()
+        server.shutdown()
+        server.server_close()
+        lake.close()
+
+
+def _closed_with_503(s: socket.socket) -> bool:
+    s.settimeout(0.2)
+    with contextlib.suppress(TimeoutError):  # held: its request is still awaited
+        return s.recv(100).startswith(b"HTTP/1.1 503")
+    return False
+
+
+def _was_closed(s: socket.socket) -> bool:
+    s.settimeout(0.5)
+    try:
+        return s.recv(100) == b""
+    except TimeoutError:
+        return False
+    except OSError:  # reset
+        return True
 
 
 def test_a_connection_without_the_key_gets_one_answer(served: LakeHTTPServer) -> None:

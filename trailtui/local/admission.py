@@ -1,19 +1,26 @@
-"""Which connections `serve` takes on: a bound on all of them, and a smaller one on each client.
+"""Which connections `serve` takes on: a bound on all of them, shared fairly between clients when full.
 
 Before authentication a connection is just an address, and every connection served holds a thread (its
-stack), a head of up to 32 KiB and a body of up to 1 MiB. With only the total bounded, one client holding
-every slot (a flood of connections that trickle their heads, each dropped at its deadline and opened again)
-shut every other client out. A client is counted by its IP address, an IPv6 client by its /64 (one host's
-usual allocation: an IPv6 attacker has 2^64 addresses of its own); past its share it is told to come back
-later while other clients are still served.
+stack), a socket, a head of up to 32 KiB and a body of up to 1 MiB. With only the total bounded, one client
+holding every slot (a flood of connections that trickle their heads, each dropped at its deadline and opened
+again) shut every other client out. A fixed share per client would turn away a legitimate SDK that pools
+many connections while the server is idle, so the share applies only when every slot is taken: then a new
+connection from a client holding fewer connections than some other client takes a slot from the busiest,
+by closing its connection that has been reading a request longest (an idle keep-alive connection, or a head
+or body still trickling in: a legitimate client sends its head and body at once; never one being answered).
+So a flood from one address, or from many holding a connection or two each, leaves room for the next
+client; its own next connection is refused. A client is counted by its IP address,
+an IPv6 client by its /64 (one host's usual allocation: an IPv6 attacker has 2^64 addresses of its own).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import socket
 import threading
-
-SHARE = 4  # one client may hold at most a quarter of the connections (64: 16, more than an SDK pools: 10)
+import time
+from dataclasses import dataclass, field
 
 
 def client_of(address: str) -> str:
@@ -29,35 +36,81 @@ def client_of(address: str) -> str:
     return str(ip)
 
 
+@dataclass(eq=False)
+class Slot:
+    """One connection being served."""
+
+    client: str
+    sock: socket.socket
+    reading: bool = (
+        True  # no whole request in hand (idle, or head or body coming in): closing it loses nothing
+    )
+    evicted: bool = False
+    since: float = field(default_factory=time.monotonic)  # when it last began reading a request
+
+
 class Admission:
-    """Counts the connections being served, in all and per client."""
+    """The connections being served, by client; admits, refuses or makes room for a new one."""
 
-    def __init__(self, total: int, per_client: int | None = None) -> None:
+    def __init__(self, total: int) -> None:
         self.total = total
-        self.per_client = per_client or max(1, total // SHARE)
+        self.evictions = 0
         self._lock = threading.Lock()
+        self._by_client: dict[str, list[Slot]] = {}
         self._open = 0
-        self._by_client: dict[str, int] = {}
 
-    def admit(self, address: str) -> bool:
-        """Take a slot for a connection from `address`; False if all are taken or the client has its share."""
+    def admit(self, address: str, sock: socket.socket) -> Slot | None:
+        """A slot for a new connection from `address`, or None: every slot is taken and no client holds more
+        connections than this one (or theirs are all being answered)."""
         client = client_of(address)
+        victim: Slot | None = None
         with self._lock:
-            held = self._by_client.get(client, 0)
-            if self._open >= self.total or held >= self.per_client:
-                return False
+            if self._open >= self.total:
+                held = {c: sum(not s.evicted for s in slots) for c, slots in self._by_client.items()}
+                mine = held.get(client, 0)
+                # The busiest client's connection that has been reading longest: a flood's trickling head,
+                # never a legitimate request that arrived whole a moment ago.
+                victim = min(
+                    (
+                        s
+                        for c, slots in self._by_client.items()
+                        if held[c] > mine
+                        for s in slots
+                        if s.reading and not s.evicted
+                    ),
+                    key=lambda s: (-held[s.client], s.since),
+                    default=None,
+                )
+                if victim is None:
+                    return None
+                victim.evicted = True
+                self.evictions += 1
+            slot = Slot(client, sock)
+            self._by_client.setdefault(client, []).append(slot)
             self._open += 1
-            self._by_client[client] = held + 1
-            return True
+        if victim is not None:
+            # Its handler, blocked reading a head or a body, reads end-of-stream and ends, releasing the slot.
+            with contextlib.suppress(OSError):
+                victim.sock.shutdown(socket.SHUT_RDWR)
+        return slot
 
-    def release(self, address: str) -> None:
-        client = client_of(address)
+    def release(self, slot: Slot) -> None:
         with self._lock:
-            self._open -= 1
-            held = self._by_client.pop(client, 1) - 1
-            if held > 0:
-                self._by_client[client] = held
+            slots = self._by_client.get(slot.client, [])
+            if slot in slots:
+                slots.remove(slot)
+                self._open -= 1
+            if not slots:
+                self._by_client.pop(slot.client, None)
+
+    def set_reading(self, slot: Slot, reading: bool) -> bool:
+        """Mark the connection as reading a request (True: idle, head or body coming in) or answering one
+        (False); False if it was given up to another client meanwhile (then it must not answer)."""
+        with self._lock:
+            slot.reading = reading
+            slot.since = time.monotonic()
+            return not slot.evicted
 
     def held(self, address: str) -> int:
         with self._lock:
-            return self._by_client.get(client_of(address), 0)
+            return sum(not s.evicted for s in self._by_client.get(client_of(address), []))

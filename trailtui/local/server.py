@@ -7,10 +7,11 @@ Requests are served by threads (HTTP/1.1 keep-alive, as SDKs pool connections).
 Everything an unauthenticated client can make the server hold is bounded before it is read: the request's
 head (request line and headers: at most MAX_HEAD bytes, sent within HEAD_DEADLINE), the body by a strict
 Content-Length (digits only, one header, at most MAX_BODY; chunked bodies refused), the time a connection
-may sit idle or take to send its body, and the number of connections served at once, in all and from one
-client (past either, a connection gets a 503 at once and is closed: admission.py). A connection whose request
-fails authentication is closed after its answer, so an unauthenticated client holds a slot for one head and
-one body at most. Nothing a client sent is logged before it is authenticated.
+may sit idle or take to send its body, and the number of connections served at once (when all are taken,
+a client holding fewer than the busiest takes one of its connections still reading a request, else a 503 at
+once; admission.py). A connection whose request fails authentication is closed after its answer, so an
+unauthenticated client holds a slot for one head and one body at most. Nothing a client sent is logged
+before it is authenticated.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from trailtui.lake.text import sanitize
-from trailtui.local.admission import Admission
+from trailtui.local.admission import Admission, Slot
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
@@ -105,7 +106,6 @@ class LakeHTTPServer(ThreadingHTTPServer):
         faults: FaultPlan | None = None,
         max_connections: int = MAX_CONNECTIONS,
         allow_paths: Iterable[str] = (),
-        max_per_client: int | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
@@ -117,7 +117,8 @@ class LakeHTTPServer(ThreadingHTTPServer):
         self.requests_served = 0
         self.connections_refused = 0
         self._count_lock = threading.Lock()
-        self.admission = Admission(max_connections, max_per_client)
+        self.admission = Admission(max_connections)
+        self._slot_of: dict[Any, Slot] = {}  # each connection's, for its handler
 
     @property
     def url(self) -> str:
@@ -141,25 +142,30 @@ class LakeHTTPServer(ThreadingHTTPServer):
         log.error("%s connection failed: %s", client_address[0], type(sys.exc_info()[1]).__name__)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # One thread per connection, but only MAX_CONNECTIONS of them, and a quarter of them for one client:
-        # past that a connection is told to come back later (SDKs retry 503) without a byte of it being read.
-        if not self.admission.admit(client_address[0]):
+        # One thread per connection, but only MAX_CONNECTIONS of them, shared fairly between clients when
+        # all are taken: past that a connection is told to come back later (SDKs retry 503) without a byte of
+        # it being read.
+        slot = self.admission.admit(client_address[0], request)
+        if slot is None:
             with self._count_lock:
                 self.connections_refused += 1
             _refuse(request)
             self.shutdown_request(request)
             return
+        self._slot_of[request] = slot
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self.admission.release(client_address[0])
+            self.admission.release(self._slot_of.pop(request))
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.admission.release(client_address[0])
+            slot = self._slot_of.pop(request, None)
+            if slot is not None:
+                self.admission.release(slot)
 
 
 def _refuse(sock: socket.socket) -> None:
@@ -238,10 +244,18 @@ class _Handler(BaseHTTPRequestHandler):
         # ACK add 40 ms to every call (measured: 44 ms per DescribeQuery, 1 ms with it).
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.rfile = _HeadReader(self.rfile, self.connection, self.timeout)  # type: ignore[assignment]
+        self._slot = self.server._slot_of.get(self.connection)
+
+    def _reading(self, reading: bool) -> bool:
+        """Whether this connection may go on: False once it was given up to another client (admission.py)."""
+        return self._slot is None or self.server.admission.set_reading(self._slot, reading)
 
     def handle_one_request(self) -> None:
         head: _HeadReader = self.rfile  # type: ignore[assignment]
         head.start_head()
+        if not self._reading(True):
+            self.close_connection = True
+            return
         try:
             super().handle_one_request()
         except http.client.LineTooLong:  # the request line alone is past MAX_HEAD
@@ -308,6 +322,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = self._read_body(length)
         except (TimeoutError, ConnectionError):
+            self.close_connection = True
+            return
+        if not self._reading(False):  # its slot went to another client while the request came in
             self.close_connection = True
             return
         started = time.monotonic()
@@ -391,6 +408,5 @@ def make_server(
     faults: FaultPlan | None = None,
     max_connections: int = MAX_CONNECTIONS,
     allow_paths: Iterable[str] = (),
-    max_per_client: int | None = None,
 ) -> LakeHTTPServer:
-    return LakeHTTPServer((host, port), api, creds, faults, max_connections, allow_paths, max_per_client)
+    return LakeHTTPServer((host, port), api, creds, faults, max_connections, allow_paths)
