@@ -126,6 +126,7 @@ def _duckdb_sql(tree: Any) -> str:
 
 def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -> Translation:
     tree, src = parse(sql)
+    trino_functions.remember_formats(tree, src.parsed)
     function_at = _function_positions(tree, src)
     sites = group_sites(tree, src)
     check_functions(tree)

@@ -43,6 +43,7 @@ _VARCHAR_NAMES = {
     "word_stem",
     "normalize",
     "format_number",
+    "timezone",
 }
 _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
 _ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}

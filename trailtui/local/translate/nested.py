@@ -69,7 +69,40 @@ def carry_nested_zone(node: Any) -> None:
     node.type = t
 
 
-_BUILDERS = ("Struct", "Array", "ArrayAgg", "Map", "VarMap", "MapAgg", "Lambda", "Anonymous", "Transform")
+_BUILDERS = ("Struct", "Array", "ArrayAgg", "Map", "VarMap", "MapAgg", "Transform")
+# Trino functions sqlglot does not know that return an array or map holding their arguments' values.
+_BUILDER_NAMES = {
+    "map_agg",
+    "multimap_agg",
+    "map_from_entries",
+    "multimap_from_entries",
+    "map_filter",
+    "map_concat",
+    "transform_values",
+    "transform_keys",
+    "zip",
+    "zip_with",
+    "array_distinct",
+    "array_union",
+    "array_intersect",
+    "array_except",
+    "array_remove",
+    "array_sort",
+    "slice",
+    "repeat",
+    "filter",
+    "flatten",
+    "shuffle",
+    "trim_array",
+}
+
+
+def _builds(node: Any) -> bool:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Anonymous):
+        return str(node.name).lower() in _BUILDER_NAMES
+    return type(node).__name__ in _BUILDERS
 
 
 def check_output_zone(expr: Any) -> None:
@@ -87,7 +120,7 @@ def check_output_zone(expr: Any) -> None:
             continue
         parent = node.parent
         while parent is not None and parent is not expr.parent:
-            if type(parent).__name__ in _BUILDERS:
+            if _builds(parent):
                 raise InvalidQueryStatement(
                     "A timestamp with time zone inside this array, map or row cannot be shown in its zone "
                     f"({zone}) on the local lake: select it as a column of its own"

@@ -25,7 +25,7 @@ from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
-from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe
+from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe, nested_comparison
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
 from trailtui.local.translate.intervals import interval_operator, type_interval
 from trailtui.local.translate.late import defuse, late
@@ -358,7 +358,7 @@ def _rule(node: Any, src: Source) -> Any:
         check_coercible(node, src)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         check_comparable(node, src)
-        return nan_safe(node)
+        return nested_comparison(node) or nan_safe(node)
     if isinstance(node, exp.Between) and any(
         is_float(x) and not isinstance(x, exp.Literal)
         for x in (node.this, node.args.get("low"), node.args.get("high"))

@@ -25,13 +25,20 @@ from trailtui.local.trino_functions import (  # noqa: F401
     json_legacy,
     json_path,
     maps,
+    mysql_formats,
+    signatures,
     strings,
     urls,
 )
 from trailtui.local.trino_functions.core import MACROS, UDFS, Rewriter
 from trailtui.local.trino_functions.core import register as _register
 
-__all__ = ["MACROS", "UDFS", "prepare", "register", "rewrite"]
+__all__ = ["MACROS", "UDFS", "prepare", "register", "remember_formats", "rewrite"]
+
+
+def remember_formats(tree: Any, text: str) -> None:
+    """Right after parsing: keep date_format/date_parse formats as the query wrote them (mysql_formats)."""
+    mysql_formats.remember_formats(tree, text)
 
 
 def prepare(tree: Any) -> Any:

@@ -67,7 +67,7 @@ def offset_seconds(zone: str) -> int | None:
     return -secs if m.group(1) == "-" else secs
 
 
-def _wall(node: Any) -> Any:
+def wall_time_of(node: Any) -> Any:
     """The wall time of a timestamp with time zone in its zone (a TIMESTAMPTZ prints in UTC)."""
     zone = _zone(node)
     if zone is None:
@@ -88,17 +88,17 @@ def _extract(rw: Rewriter, node: Any) -> Any:
     field = str(node.this.name).upper()
     value = node.expression
     if field in ("DOW", "DAY_OF_WEEK"):
-        return _fn("isodow", _wall(value))
+        return _fn("isodow", wall_time_of(value))
     if field in ("DOY", "DAY_OF_YEAR"):
-        return _fn("dayofyear", _wall(value))
+        return _fn("dayofyear", wall_time_of(value))
     if field in ("YOW", "YEAR_OF_WEEK"):
-        return _fn("isoyear", _wall(value))
+        return _fn("isoyear", wall_time_of(value))
     if field == "MILLISECOND":
-        return exp.Mod(this=_fn("millisecond", _wall(value)), expression=exp.Literal.number(1000))
+        return exp.Mod(this=_fn("millisecond", wall_time_of(value)), expression=exp.Literal.number(1000))
     if field in ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"):
         return _zone_part(value, field == "TIMEZONE_HOUR")
     if _zone(value) is not None:  # a field of the wall time in the value's zone
-        node.set("expression", _wall(value))
+        node.set("expression", wall_time_of(value))
         return node
     return None
 
@@ -128,7 +128,7 @@ def _field_in_zone(rw: Rewriter, node: Any) -> Any:
     (DuckDB would read the UTC wall time)."""
     if _zone(node.this) is None:
         return None
-    node.set("this", _wall(node.this))
+    node.set("this", wall_time_of(node.this))
     return node
 
 
@@ -139,7 +139,7 @@ def _zone_part(value: Any, hours: bool) -> Any:
     elif offset_seconds(zone) is not None:
         secs = exp.Literal.number(offset_seconds(zone) or 0)
     else:
-        secs = exp.Sub(this=_fn("epoch", _wall(value)), expression=_fn("epoch", value.copy()))
+        secs = exp.Sub(this=_fn("epoch", wall_time_of(value)), expression=_fn("epoch", value.copy()))
     unit = 3600 if hours else 60
     whole = _fn("trunc", exp.Div(this=secs, expression=exp.Literal.number(unit)))
     if not hours:
@@ -166,7 +166,7 @@ def _millisecond(rw: Rewriter, node: Any) -> Any:
     (value,) = args_of(node) or [None]
     if value is None:
         return None
-    return exp.Mod(this=_fn("millisecond", _wall(value)), expression=exp.Literal.number(1000))
+    return exp.Mod(this=_fn("millisecond", wall_time_of(value)), expression=exp.Literal.number(1000))
 
 
 @handles("dow")
@@ -209,7 +209,7 @@ def _to_iso8601(rw: Rewriter, node: Any) -> Any:
         zone = _zone(value)
         if zone is None:
             return _fn("strftime", value, exp.Literal.string(fmt + "Z"))
-        wall = _wall(value)
+        wall = wall_time_of(value)
         fixed = offset_seconds(zone)
         if fixed is not None:
             offset: Any = exp.Literal.number(fixed)
@@ -298,7 +298,7 @@ def _format_datetime(rw: Rewriter, node: Any) -> Any:
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise ValueError("format_datetime needs a literal pattern on the local lake")
     utc = _zone(value) is None
-    return _fn("strftime", _wall(value), exp.Literal.string(joda_to_strftime(pattern.this, utc)))
+    return _fn("strftime", wall_time_of(value), exp.Literal.string(joda_to_strftime(pattern.this, utc)))
 
 
 @handles(exp.DateAdd)
