@@ -109,6 +109,18 @@ class Explorer:
             char = key if len(key) == 1 else {"enter": "\r", "tab": "\t", "space": " "}.get(key)
             self.app.post_message(textual_events.Key(name, char))
 
+    def terminal(self, typed: str) -> None:
+        """Bytes as a terminal (or tmux) sends them, read by Textual's own input parser and posted at once:
+        `"\\x1bs"` is what tmux sends for Esc then `s` typed within its escape-time."""
+        from textual._xterm_parser import XTermParser
+        from textual.constants import ESCAPE_DELAY
+
+        parser = XTermParser()
+        keys = list(parser.feed(typed))
+        time.sleep(ESCAPE_DELAY * 1.5)  # the parser's wait for the rest of an escape sequence, run out
+        for key in [*keys, *parser.tick()]:
+            self.app.post_message(key)
+
     def paste(self, text: str) -> None:
         """A bracketed paste, posted at once (as part of a burst, with `burst` before or after it)."""
         self.app.post_message(textual_events.Paste(text))

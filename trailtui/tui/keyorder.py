@@ -16,10 +16,17 @@ is applied: its bindings ran, its text is in the editor. A second pass goes thro
 so a focus move or a new screen (its focused input) has settled before the next key is given out. Plain
 typing into a text box (printable keys, pastes) needs no wait between keys, as they only insert text in one
 queue, in order; the first other key waits for a marker behind them.
+
+Esc typed right before a letter: tmux (and GNU screen) hold an Escape for `escape-time` (500 ms by default)
+to see whether a key follows, and send both as one Alt key, so Esc then `s` arrives as alt+s, and the Esc is
+lost (the detail view stayed open and `s` did nothing). An Alt letter no binding takes where it arrives is
+taken for what was typed: Esc, then the letter. The Alt keys that are bound (alt+t, alt+z, alt+v) stay
+Alt keys; docs/tui.md tells tmux users how to shorten escape-time.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import events
@@ -31,6 +38,8 @@ from textual.widgets import Input, TextArea
 
 PASSES = 2  # a key a widget handles, then what its handling queued (a focus move, a submitted input)
 WATCHDOG = 0.5  # seconds between checks that a marker can still arrive (its widget may have been removed)
+# An Alt letter or digit as Textual's parser names ESC followed by one (alt+s, alt+shift+s for `S`).
+_ESC_THEN = re.compile(r"alt\+(?:shift\+)?[a-z0-9]")
 
 
 class KeyApplied(Message):
@@ -69,6 +78,8 @@ class KeysInOrder(App[None]):
                 self._held.clear()  # closing: nothing will read them
                 return
             event = self._held[0]
+            if self._escape_then_key(event):
+                continue
             typing = self._plain_typing(event)
             if self._unconfirmed and not typing:
                 self._follow(1)  # text typed just before must be in before this key acts
@@ -84,6 +95,19 @@ class KeysInOrder(App[None]):
                 self._unconfirmed = True
             else:
                 self._follow(passes)
+
+    def _escape_then_key(self, event: events.Event) -> bool:
+        """An Alt key nothing here binds, which a multiplexer made of Esc and a key typed quickly after it,
+        is replaced in the queue by the two keys typed (see the module's docstring)."""
+        if not isinstance(event, events.Key) or event.character is None or not _ESC_THEN.fullmatch(event.key):
+            return False
+        if any(event.key in bindings.key_to_bindings for _, bindings in self.screen._binding_chain):
+            return False
+        escape, key = events.Key("escape", "\x1b"), events.Key(event.character, event.character)
+        # Typed when the Alt key came: a question asked after that does not take them for its answer.
+        escape.time = key.time = event.time
+        self._held[0:1] = [escape, key]
+        return True
 
     def _plain_typing(self, event: events.Event) -> bool:
         """A printable key or a paste into a focused text box, where no priority binding takes it."""
