@@ -210,6 +210,14 @@ class Explorer:
         return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
 
     @property
+    def history_lines(self) -> list[str]:
+        """The history screen's list as drawn: one line per entry on screen, as wide as the list's inside
+        (its border and scrollbar left out), trailing spaces kept."""
+        options = self.screen.query_one("#history-list", OptionList)
+        height = options.scrollable_content_region.height
+        return ["".join(seg.text for seg in options.render_line(y)) for y in range(height)]
+
+    @property
     def results_message(self) -> str | None:
         """What the results pane says instead of rows (waiting, no rows, cancelled, see the error)."""
         return None if self.grid.rows else self.grid.empty_message

@@ -333,6 +333,41 @@ async def test_history_entries_that_differ_after_the_store_id_tell_apart(
         assert "0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d" in ex.history_preview
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_history_entries_that_differ_only_in_the_middle_tell_apart_and_reach_the_edge(
+    demo_lake: Any, size: tuple[int, int]
+) -> None:
+    """Statements alike at both ends (the account in the middle, then the day) read differently: each
+    shows the words where they differ. A line cut to the list's width ends at its edge, with or without the list's scrollbar (at 80x24 six entries need it), not a few cells short."""
+    sql = (
+        "SELECT eventName, count(*) AS calls FROM 0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d WHERE recipientAccountId"
+        " = '{}' AND eventTime > '2026-11-{} 00:00:00' GROUP BY eventName ORDER BY calls DESC LIMIT 50"
+    )
+    runs = [("111122223333", 20), ("444455556666", 20), ("777788889999", 20), ("111122223333", 21)]
+    runs.append(("444455556666", 21))
+    long_one = (
+        "SELECT eventTime, eventSource, eventName, userIdentity.arn, sourceIPAddress, userAgent, errorCode,"
+        " errorMessage FROM 0d3a6f2e-7b1c-4e5a-9c8d-2f4b6a8c0e1d WHERE errorCode IS NOT NULL"
+        " ORDER BY eventTime DESC LIMIT 20"
+    )
+    async with explorer(size) as ex:
+        await ex.ready()
+        for account, day in runs:
+            await ex.run(sql.format(account, day))
+        await ex.run(long_one)
+        await ex.press("ctrl+r")
+        await ex.wait_until(lambda: isinstance(ex.screen, history.HistoryScreen))
+        await ex.wait_until(lambda: any("FINISHED" in line for line in ex.history_lines))
+        await ex.pilot.pause(0.2)  # laid out: the lines made again for the list's real width
+        entries = [line for line in ex.history_lines if line.strip()]
+        assert len(entries) == (4 if size == (80, 24) else 6), entries  # 80x24: 4 of 6, and a scrollbar
+        assert len(set(entries)) == len(entries), entries
+        assert "SELECT eventTime, " in entries[0] and "LIMIT 20" in entries[0]  # newest first
+        assert len(entries[0]) == len(entries[0].rstrip()), entries[0]  # cut at the list's edge
+        for entry, (account, day) in zip(entries[1:], list(reversed(runs)), strict=False):
+            assert f"'{account}'" in entry and f"'2026-11-{day}" in entry, entry
+
+
 async def test_a_connection_message_unfolds_the_details_at_80x24(
     demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

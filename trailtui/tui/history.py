@@ -56,25 +56,85 @@ def sql_line(sql: str) -> str:
     return " ".join(" ".join(lines).split()) or " ".join(sql.split())
 
 
+def one_line(sql: str) -> str:
+    """The statement as a history line shows it: one line, sanitised, each store ID (36 characters) as its
+    first 8 and `…` (the preview below the list has it whole)."""
+    return _STORE_ID.sub(lambda m: m.group()[:8] + "…", sanitize(sql_line(sql)))
+
+
 def short_sql(sql: str, room: int) -> str:
-    """The one-line SQL in `room` cells: each store ID (36 characters) as its first 8 and `…`, and when
-    still too long, its middle left out, not its end: queries that differ only in their WHERE or LIMIT
-    read alike up to the store ID, and looked identical cut at 80 columns."""
-    line = _STORE_ID.sub(lambda m: m.group()[:8] + "…", sanitize(sql_line(sql)))
+    """The one-line SQL in `room` cells, and when too long, its middle left out, not its end: queries that
+    differ only in their WHERE or LIMIT read alike up to the store ID, and looked identical cut at 80
+    columns."""
+    line = one_line(sql)
     if cell_len(line) <= room or room < 20:
         return line
     head = room // 2
     return line[:head] + "…" + line[len(line) - (room - head - 1) :]
 
 
-def entry_label(e: HistoryEntry, width: int = 0) -> Text:
-    """One line per query in `width` cells; under 100 (narrow) only when and how it ended come before the
-    SQL, which is what tells entries apart (at 80 columns the full line left `SELEC…` for every one)."""
+def _words_kept(words: list[str], keep: set[int]) -> str:
+    parts: list[str] = []
+    last = -1
+    for k in sorted(keep):
+        if k > last + 1:
+            parts.append("…")
+        parts.append(words[k])
+        last = k
+    if last < len(words) - 1:
+        parts.append("…")
+    return " ".join(parts)
+
+
+def _varying(words: list[str], varying: list[int], room: int) -> str:
+    """The words at the `varying` places (where statements alike at both ends differ), `…` for what is left
+    out, with as many words before each as fit in `room` cells, for context (`recipientAccountId = '4444…'`);
+    the end cut if even the varying words do not fit."""
+    keep = {v for v in varying if v < len(words)}
+    text = _words_kept(words, keep)
+    if cell_len(text) > room:
+        return text[: room - 1] + "…"
+    for before in (1, 2, 3):
+        for v in varying:
+            if 0 <= v - before < len(words) and v - before not in keep:
+                wider = _words_kept(words, keep | {v - before})
+                if cell_len(wider) <= room:
+                    keep.add(v - before)
+                    text = wider
+    return text
+
+
+def distinct_sql(sqls: list[str], rooms: list[int]) -> list[str]:
+    """The statements as `short_sql` writes them, each in its room. Where different statements then read
+    alike (they differ only in the middle that `short_sql` leaves out), each of those shows the words where
+    any of them differ from the others (the account, then the day...), so no two different statements look
+    the same (the same statement run twice does); the preview below the list has the whole SQL."""
+    lines = [one_line(sql) for sql in sqls]
+    shown = [short_sql(sql, room) for sql, room in zip(sqls, rooms, strict=True)]
+    alike: dict[str, list[int]] = {}
+    for i, text in enumerate(shown):
+        alike.setdefault(text, []).append(i)
+    for group in alike.values():
+        if len({lines[i] for i in group}) < 2:
+            continue
+        words = {i: lines[i].split(" ") for i in group}
+        longest = max(len(w) for w in words.values())
+        varying = [
+            k for k in range(longest) if len({w[k] if k < len(w) else None for w in words.values()}) > 1
+        ]
+        for i in group:
+            if rooms[i] >= 20:
+                shown[i] = _varying(words[i], varying, rooms[i])
+    return shown
+
+
+def _label_head(e: HistoryEntry, width: int) -> Text:
+    """What comes before the SQL: under 100 cells (narrow) only when and how it ended, which with the SQL
+    is what tells entries apart (at 80 columns the full line left `SELEC…` for every one)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if 0 < width < 100:
         text.append(f"{_when(e.started)[5:]} ", style="dim")  # MM-DD HH:MM
         text.append(f"{e.status:<9} ", style=STATUS_STYLE.get(e.status, ""))
-        text.append(short_sql(e.sql, width - text.cell_len))
         return text
     text.append(f"{_when(e.started)}  ", style="dim")
     text.append(f"{e.status:<9}", style=STATUS_STYLE.get(e.status, ""))
@@ -82,8 +142,19 @@ def entry_label(e: HistoryEntry, width: int = 0) -> Text:
     rows = f"{e.row_count:,} rows" if e.row_count is not None else ""
     scanned = human_bytes(e.bytes_scanned) if e.bytes_scanned else ""
     text.append(f"{rows:>12} {scanned:>9}  ", style="dim")
-    text.append(short_sql(e.sql, width - text.cell_len) if width else sanitize(sql_line(e.sql)))
     return text
+
+
+def entry_labels(entries: list[HistoryEntry], width: int = 0) -> list[Text]:
+    """One line per query in `width` cells (0: no limit), the SQL told apart from the others' (distinct_sql)."""
+    heads = [_label_head(e, width) for e in entries]
+    if not width:
+        sqls = [sanitize(sql_line(e.sql)) for e in entries]
+    else:
+        sqls = distinct_sql([e.sql for e in entries], [width - head.cell_len for head in heads])
+    for head, sql in zip(heads, sqls, strict=True):
+        head.append(sql)
+    return heads
 
 
 def entry_preview(e: HistoryEntry) -> Text:
@@ -131,6 +202,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
         self.mode = "local"
         self.entries: list[HistoryEntry] = []
         self.service: list[ServiceQuery] = []
+        self.room = 0  # the cells the entries' lines were made for
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -156,12 +228,10 @@ class HistoryScreen(ModalScreen[Pick | None]):
     def refresh_list(self) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        # The lines' room: less the list's own border and padding (4) and its scrollbar (2), and one cell.
-        width = max(40, modal_list_width(options) - 7)
         if self.mode == "local":
             self.entries = self.history.search(self.query_one(Input).value)
-            # One line per query, cut by the list's own width (its CSS: nowrap, ellipsis).
-            labels = [entry_label(e, width) for e in self.entries]
+            self.room = self._room()
+            labels = entry_labels(self.entries, self.room)
             options.add_options(
                 [Option(label, id=str(e.id)) for label, e in zip(labels, self.entries, strict=True)]
             )
@@ -180,6 +250,36 @@ class HistoryScreen(ModalScreen[Pick | None]):
                 )
         options.highlighted = 0 if options.option_count else None
         self._preview()
+        self.call_after_refresh(self._fit)
+
+    def _room(self) -> int:
+        """The cells of one entry's line: the list's width less its border, padding and scrollbar (once laid
+        out, the scrollbar only when it shows) and the option's padding. The list is filled as the screen
+        mounts, before it has a size: then from the width of the box, with a scrollbar."""
+        options = self.query_one(OptionList)
+        option_padding = options.get_component_styles("option-list--option").padding.width
+        if options.size.width:
+            inner = options.scrollable_content_region.width
+        else:
+            inner = (
+                modal_list_width(options)
+                - options.styles.gutter.width
+                - options.styles.scrollbar_size_vertical
+            )
+        return max(40, inner - option_padding)
+
+    def _fit(self) -> None:
+        """Once laid out (and whenever the list's width or its scrollbar changes), the lines are made again
+        for the room they really have: they end at the list's edge, not a guess short of it."""
+        if self.mode != "local" or not self.is_mounted or self._room() == self.room:
+            return
+        self.room = self._room()
+        options = self.query_one(OptionList)
+        for index, label in enumerate(entry_labels(self.entries, self.room)):
+            options.replace_option_prompt_at_index(index, label)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
 
     def on_option_list_option_highlighted(self, _: OptionList.OptionHighlighted) -> None:
         self._preview()
