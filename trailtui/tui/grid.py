@@ -35,6 +35,7 @@ SAMPLE_ROWS = 500
 GAP = 2
 ARROWS = {False: "▲", True: "▼"}  # the sort indicator, ascending and descending
 PIN_EDGE = "│ "  # drawn after the last pinned column, in place of the gap
+NO_MATCH = "  No loaded row matches: / then Esc clears the filter."  # whole at 80x24
 
 
 @dataclass(frozen=True)
@@ -449,6 +450,8 @@ class ResultGrid(ScrollView, can_focus=True):
         index = frame.scroll_y + y - 1
         view = self.model.view
         if index >= len(view):
+            if not view and y == 1:  # rows loaded, none kept: say so rather than show a blank grid
+                return Strip([Segment(fit(NO_MATCH, width), base)])
             return Strip.blank(width, base)
         row = self.model.rows[view[index]]
         is_cursor = index == self.cursor_row

@@ -236,7 +236,10 @@ class HistoryScreen(ModalScreen[Pick | None]):
                 [Option(label, id=str(e.id)) for label, e in zip(labels, self.entries, strict=True)]
             )
             if not self.entries:
-                options.add_option(Option(Text("No queries yet.", style="italic"), disabled=True))
+                search = self.query_one(Input).value.strip()
+                # "No queries yet" under a search that matched none read as if the history were lost.
+                empty = "No queries yet." if not search else "No query matches the search."
+                options.add_option(Option(Text(empty, style="italic"), disabled=True))
         else:
             for q in self.service:
                 label = Text(no_wrap=True)

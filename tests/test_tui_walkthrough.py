@@ -1,0 +1,45 @@
+"""What a new user met following docs/getting-started.md in tmux at 80x24: each test is one of those
+moments, through the driver (what is on screen, not the explorer's insides)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.explorer import explorer
+from trailtui.local.demo import DEMO_STORE_ID
+
+SQL = f"SELECT eventTime, eventName, sourceIPAddress FROM {DEMO_STORE_ID} ORDER BY eventTime DESC LIMIT 200"
+
+
+async def test_a_filter_that_keeps_no_row_says_so_whole_at_80x24(demo_lake: Any) -> None:
+    """`/StopLogging` on the welcome query's newest rows kept none: the grid went blank under its header,
+    as if the rows were gone; the only hint was cut off the results title."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        q = await ex.run(SQL)
+        assert q.error is None and len(q.rows) == 200
+        await ex.press("f4", "slash", *"NoSuchEventName")
+        await ex.wait_until(lambda: ex.filter_text == "NoSuchEventName")
+        await ex.wait_until(lambda: not ex.shown_rows, what="the filter to keep nothing")
+        await ex.pilot.pause(0.1)
+        assert any(
+            "No loaded row matches: / then Esc clears the filter." in line for line in ex.screen_lines()
+        )
+        await ex.press("escape")  # the box had the focus: cleared, every row back
+        await ex.wait_until(lambda: len(ex.shown_rows) == 200, what="the rows back")
+        assert not any("No loaded row matches" in line for line in ex.screen_lines())
+
+
+async def test_a_history_search_that_matches_nothing_does_not_say_the_history_is_empty(
+    demo_lake: Any,
+) -> None:
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        await ex.run(SQL)
+        await ex.press("ctrl+r", *"eventjson")
+        await ex.wait_until(lambda: any("No query matches the search." in line for line in ex.history_lines))
+        assert not any("No queries yet" in line for line in ex.screen_lines())
+        await ex.press(*["backspace"] * len("eventjson"))
+        await ex.wait_until(
+            lambda: any("LIMIT 200" in line for line in ex.history_lines), what="the entry back"
+        )
