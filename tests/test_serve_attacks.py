@@ -393,3 +393,40 @@ def test_a_host_no_parser_reads_is_answered_not_printed(
     printed = capsys.readouterr()
     assert "Traceback" not in printed.err and "pwned" not in printed.err + caplog.text
     assert _raw_post(served, _signed(served, b"{}"), b"{}")[0] == 200
+
+
+# -- what http.server answered itself: now AWS-shaped, in our words -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method", ["PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "X\x1b]0;pwned\x07"]
+)
+def test_other_methods_get_an_aws_error_not_an_html_page(served: LakeHTTPServer, method: str) -> None:
+    """http.server answered 501 with an HTML page, and put the method, the client's text, in the status line."""
+    with socket.create_connection(_host(served), timeout=5) as s:
+        s.sendall(f"{method} / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello".encode("latin-1"))
+        data = s.recv(65536)
+        assert s.recv(1) == b""  # closed: the body it sent is not read as a next request
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"pwned" not in head
+    assert json.loads(body) == {
+        "__type": "UnknownOperationException",
+        "Message": "Use POST with X-Amz-Target.",
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"A" * 40,
+        b"POST / HTTP/2.0",
+        b"GET /",
+        b"POST / HTTP/1.1 x",
+    ],
+    ids=["tls-hello", "http2", "http0.9", "four-words"],
+)
+def test_an_unreadable_request_line_gets_a_status_line(served: LakeHTTPServer, line: bytes) -> None:
+    """A TLS handshake sent to the plain port, or HTTP/2.0, got http.server's HTML page with no status line
+    (HTTP/0.9's answer), which no client reads as an error."""
+    status, body = _exchange(served, line + b"\r\n\r\n")
+    assert status == 400 and json.loads(body)["__type"] == "BadRequestException"

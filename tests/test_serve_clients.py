@@ -264,3 +264,16 @@ def test_a_repeated_signed_header_is_read_as_signed(served: LakeHTTPServer, head
     status, reply = _send(served, [("Content-Length", "2"), *request.headers.items()])
     expected = "UnknownOperationException" if header == "X-Amz-Target" else "InvalidSignatureException"
     assert status in (400, 403) and reply["__type"] == expected
+
+
+def test_a_signed_header_that_was_not_sent_is_named(served: LakeHTTPServer) -> None:
+    """A client that signs a header and then drops it (a proxy removing it, say) gets AWS's words for it,
+    not a bare signature mismatch."""
+    headers = _signed(served, b"{}", extra={"X-Custom": "1"})  # botocore signs every header it is given
+    status, reply = _send(served, [(k, v) for k, v in headers if k != "X-Custom"])
+    assert status == 400 and reply["__type"] == "IncompleteSignatureException"
+    assert (
+        reply["Message"]
+        == "'x-custom' is named as a SignedHeader, but it does not exist in the HTTP request."
+    )
+    assert _send(served, headers)[0] == 200

@@ -22,6 +22,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+MAX_GIVING_UP = 8
+
 
 def client_of(address: str) -> str:
     """The unit a client is counted by: its IPv4 address, or its IPv6 /64."""
@@ -58,6 +60,7 @@ class Admission:
         self._lock = threading.Lock()
         self._by_client: dict[str, list[Slot]] = {}
         self._open = 0
+        self._giving_up = 0  # connections given up to another client whose handlers have not ended yet
 
     def admit(self, address: str, sock: socket.socket) -> Slot | None:
         """A slot for a new connection from `address`, or None: every slot is taken and no client holds more
@@ -81,10 +84,13 @@ class Admission:
                     key=lambda s: (-held[s.client], s.since),
                     default=None,
                 )
-                if victim is None:
+                # Each given-up connection holds its thread until it has read end-of-stream (at once):
+                # a few at a time, so a flood of newcomers cannot push the threads past the bound.
+                if victim is None or self._giving_up >= MAX_GIVING_UP:
                     return None
                 victim.evicted = True
                 self.evictions += 1
+                self._giving_up += 1
             slot = Slot(client, sock)
             self._by_client.setdefault(client, []).append(slot)
             self._open += 1
@@ -100,6 +106,7 @@ class Admission:
             if slot in slots:
                 slots.remove(slot)
                 self._open -= 1
+                self._giving_up -= slot.evicted
             if not slots:
                 self._by_client.pop(slot.client, None)
 

@@ -268,14 +268,28 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = super().parse_request()
         finally:
             self.rfile.end_head()  # type: ignore[attr-defined]
+        if parsed and self.request_version not in ("HTTP/1.0", "HTTP/1.1"):  # HTTP/0.9: no status line
+            self.send_error(400)
+            return False
         return parsed
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals, as AWS-shaped JSON in HTTP/1.1, in our words, the connection closed.
+        Its HTML page and status line quoted the client's method; a request line it could not read (a TLS
+        handshake sent to the plain port, HTTP/2.0) got that page with no status line at all."""
+        self.close_connection = True
+        if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+            self.request_version = "HTTP/1.1"
         if code == 431:  # the head is past MAX_HEAD (http.server caught our reader's LineTooLong)
-            self.close_connection = True
             self._refuse_head()
-            return
-        super().send_error(code, message, explain)
+        elif code == 501:  # a method other than POST and GET
+            self._not_post()
+        else:
+            self._send(*error_reply(BadRequest("The request is not an HTTP/1.1 request serve can read.")))
+
+    def _not_post(self) -> None:
+        self.close_connection = True  # a body it may have sent is not read: nothing more on this connection
+        self._send(*error_reply(_error("UnknownOperationException")("Use POST with X-Amz-Target.")))
 
     def _refuse_head(self) -> None:
         self._send(
@@ -289,8 +303,7 @@ class _Handler(BaseHTTPRequestHandler):
         # http.server's own errors (bad request line, timeouts) would quote what the client sent.
         log.debug("%s connection error (%s)", self.client_address[0], sanitize(format.split(":")[0]))
 
-    def do_GET(self) -> None:
-        self._send(*error_reply(_error("UnknownOperationException")("Use POST with X-Amz-Target.")))
+    do_GET = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_post
 
     def _read_body(self, length: int) -> bytes:
         deadline = time.monotonic() + BODY_DEADLINE
@@ -396,7 +409,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(body)
+        if getattr(self, "command", None) != "HEAD":  # unset when the request line was past MAX_HEAD
+            self.wfile.write(body)
         self.wfile.flush()  # wfile is buffered: headers and body leave in one write
 
 

@@ -172,6 +172,11 @@ def verify_sigv4(
     for name in ("host", "x-amz-date", *(h for h in MUST_SIGN_IF_SENT if h in present)):
         if name not in signed:
             raise InvalidSignature(f"'{name}' must be a 'SignedHeader' in the AWS Authorization.")
+    for name in signed:
+        if name not in present:  # AWS's words (quoted in awslabs/aws-mobile-appsync-sdk-js#702)
+            raise IncompleteSignature(
+                f"'{name}' is named as a SignedHeader, but it does not exist in the HTTP request."
+            )
     body_hash = hashlib.sha256(body).hexdigest()
     claimed = joined(pairs, "x-amz-content-sha256")
     if claimed is not None and claimed.strip() != body_hash:
