@@ -58,6 +58,11 @@ ANSWERS: list[Case] = [
     ("timezone(eventTime AT TIME ZONE 'Asia/Tokyo')", "Asia/Tokyo", "D: functions/datetime.html#timezone"),
     ("timezone(TIMESTAMP '2024-01-01 00:00:00 +05:30')", "+05:30", "D: functions/datetime.html#timezone"),
     ("log(2, 8)", "3.0", "D: functions/math.html#log"),
+    # array_position(x, element, instance) (D: functions/array.html#array_position); the instance was
+    # ignored and the first occurrence answered.
+    ("array_position(ARRAY[1, 2, 1], 1, 2)", "3", "D: functions/array.html#array_position"),
+    ("array_position(ARRAY['a', 'b', 'a'], 'a', -2)", "1", "D: functions/array.html#array_position"),
+    ("array_position(ARRAY[1, 2, 1], 1, 3)", "0", "D: functions/array.html#array_position"),
     ("md5(to_utf8('a'))", "0c c1 75 b9 c0 f1 b6 a8 31 c3 99 e2 69 77 26 61", "D: functions/binary.html#md5"),
 ]
 
@@ -90,6 +95,7 @@ def test_namesakes_answer_as_trino(ct: Any) -> None:
         ("to_timestamp(1700000000)", "Unexpected parameters (integer) for function to_timestamp"),
         ("timezone(eventTime)", "Unexpected parameters (timestamp(3)) for function timezone"),
         ("version()", "version() is not supported on the local lake"),
+        ("current_user", "current_user is not supported on the local lake"),
     ],
 )
 def test_namesakes_trino_refuses_are_refused(ct: Any, expr: str, message: str) -> None:
@@ -97,3 +103,24 @@ def test_namesakes_trino_refuses_are_refused(ct: Any, expr: str, message: str) -
         ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
     assert exc.value.response["Error"]["Code"] == "InvalidQueryStatementException"
     assert message in exc.value.response["Error"]["Message"]
+
+
+JSON_CASTS: list[Case] = [
+    # T: io.trino.util.JsonUtil (MapJsonGeneratorWriter: keys through a TreeMap; TimestampJsonGeneratorWriter:
+    # formatTimestamp with the type's precision). DuckDB kept the map's order and dropped `.000`.
+    ("CAST(map(ARRAY['b', 'a'], ARRAY[1, 2]) AS json)", '{"a":2,"b":1}', "T: io.trino.util.JsonUtil"),
+    ("CAST(eventTime AS json) = CAST(CAST(eventTime AS varchar) AS json)", "true", "T: JsonUtil"),
+    ("CAST(TIMESTAMP '2024-01-01 10:00:00.120' AS json)", '"2024-01-01 10:00:00.120"', "T: JsonUtil"),
+    ("CAST(DATE '2024-01-01' AS json)", '"2024-01-01"', "T: JsonUtil.DateGeneratorWriter"),
+]
+
+
+def test_casts_to_json_write_as_trino(ct: Any) -> None:
+    check(ct, JSON_CASTS)
+
+
+def test_casts_trino_cannot_make_are_refused(ct: Any) -> None:
+    """T: JsonUtil.canCastToJson has no timestamp with time zone."""
+    with pytest.raises(ClientError) as exc:
+        ct.start_query(QueryStatement=f"SELECT CAST(current_timestamp AS json) FROM {S}")
+    assert "Cannot cast timestamp(3) with time zone to json" in exc.value.response["Error"]["Message"]

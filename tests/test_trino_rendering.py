@@ -85,6 +85,36 @@ NESTED_ZONES: list[Case] = [
     ),
 ]
 
+ZONES: list[Case] = [
+    # Zone names as Trino's TimeZoneKey reads them (T: io.trino.spi.type.TestTimeZoneKey): fixed offsets
+    # after UTC/GMT/UT, Etc/GMT's reversed sign, any case. `GMT+2` printed UTC and the UTC wall time.
+    (
+        "TIMESTAMP '2024-03-05 07:08:09.123' AT TIME ZONE 'GMT+2'",
+        "2024-03-05 09:08:09.123 +02:00",
+        "T: TestTimeZoneKey (UTC+7 is +07:00)",
+    ),
+    (
+        "TIMESTAMP '2024-03-05 07:08:09.123' AT TIME ZONE 'Etc/GMT+2'",
+        "2024-03-05 05:08:09.123 -02:00",
+        "T: TestTimeZoneKey (Etc/GMT+7 is -07:00)",
+    ),
+    (
+        "TIMESTAMP '2024-03-05 07:08:09.123' AT TIME ZONE 'america/new_york'",
+        "2024-03-05 02:08:09.123 America/New_York",
+        "T: TimeZoneKey.getTimeZoneKey (case-insensitive)",
+    ),
+    (
+        "TIMESTAMP '2024-03-05 07:08:09' AT TIME ZONE '-0735'",
+        "2024-03-04 23:33:09 -07:35",
+        "T: TestTimeZoneKey",
+    ),
+    (
+        "from_unixtime(0, 'utc+1')",
+        "1970-01-01 01:00:00.000 +01:00",
+        "D: functions/datetime.html#from_unixtime",
+    ),
+]
+
 STRINGS: list[Case] = [
     # upper maps code point by code point (StringFunctions.upper -> SliceUtf8.toUpperCase, Java's
     # Character.toUpperCase): ß has no single capital code point there; DuckDB gave ẞ.
@@ -107,6 +137,10 @@ def test_zoned_timestamps_inside_arrays_maps_and_rows_keep_their_zone(ct: Any) -
     check(ct, NESTED_ZONES)
 
 
+def test_zone_names_are_read_as_trino_reads_them(ct: Any) -> None:
+    check(ct, ZONES)
+
+
 def test_upper_and_lower_map_code_point_by_code_point(ct: Any) -> None:
     check(ct, STRINGS)
 
@@ -121,6 +155,9 @@ def test_upper_and_lower_map_code_point_by_code_point(ct: Any) -> None:
         ),
         ("INTERVAL '1.5' MONTH", "'1.5' is not a valid INTERVAL literal"),
         ("INTERVAL '1-13' YEAR TO MONTH", "'1-13' is not a valid INTERVAL literal"),
+        # T: io.trino.spi.type.TimeZoneNotSupportedException; an unknown zone printed as UTC.
+        ("eventTime AT TIME ZONE 'Nowhere/Land'", "Time zone not supported: Nowhere/Land"),
+        ("eventTime AT TIME ZONE 'UTC7'", "Time zone not supported: UTC7"),
         # A zone the local lake cannot print inside the value is refused, not shown in UTC.
         ("ROW(eventTime AT TIME ZONE '-05:00')", "cannot be shown in its zone (-05:00)"),
         (

@@ -44,7 +44,10 @@ def remember_formats(tree: Any, text: str) -> None:
 def prepare(tree: Any) -> Any:
     """Before the translator types the query: Trino functions that are another spelling of an operator it
     gives Trino's meaning to, such as at_timezone(t, zone), which is `t AT TIME ZONE zone`."""
-    return datetimes.prepare(tree)
+    try:
+        return datetimes.prepare(tree)
+    except ValueError as exc:  # an unknown zone, a pattern that cannot be read
+        raise InvalidQueryStatement(str(exc)) from None
 
 
 def rewrite(tree: Any) -> tuple[Any, frozenset[str]]:

@@ -105,7 +105,29 @@ def _call(name: str) -> Any:
 handles(exp.ArrayDistinct)(lambda rw, node: rw.call("trino_array_distinct", node.this))
 handles(exp.ArrayMax)(lambda rw, node: rw.call("trino_array_max", node.this))
 handles(exp.ArrayMin)(lambda rw, node: rw.call("trino_array_min", node.this))
-handles(exp.ArrayPosition)(_call("trino_array_position"))
+# array_position(x, element, instance): the position of the instance-th occurrence, from the end when
+# negative, 0 when there is none (functions/array.html#array_position; sqlglot keeps the third argument
+# as `zero_based`, and DuckDB's list_position ignored it: the first occurrence was answered).
+_FOUND = (  # the positions of x in a, in order
+    "list_filter(list_transform(range(1, len(a) + 1), lambda __i: CASE WHEN a[__i] = x THEN __i END), "
+    "lambda __p: __p IS NOT NULL)"
+)
+macro(
+    "trino_array_position_n",
+    "(a, x, n) AS CASE WHEN n = 0 THEN error('array_position cannot take a 0-valued instance argument.') "
+    f"WHEN x IS NOT NULL THEN coalesce((CASE WHEN n > 0 THEN {_FOUND} ELSE list_reverse({_FOUND}) END)"
+    "[abs(n)], 0) END",
+)
+
+
+@handles(exp.ArrayPosition)
+def _array_position(rw: Rewriter, node: Any) -> Any:
+    instance = node.args.get("zero_based")
+    if instance is not None:
+        return rw.call("trino_array_position_n", node.this, node.expression, instance)
+    return rw.call("trino_array_position", node.this, node.expression)
+
+
 handles(exp.ArrayRemove)(_call("trino_array_remove"))
 handles("array_union")(_call("trino_array_union"))
 handles("arrays_overlap")(_call("trino_arrays_overlap"))

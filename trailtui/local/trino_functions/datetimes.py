@@ -357,7 +357,9 @@ def _offset_zone(hours: Any, minutes: Any) -> Any:
 
 def prepare(tree: Any) -> Any:
     """Before the translator types the query (it carries each timestamp with time zone's zone as a static
-    tag): functions that produce a value in a zone become `... AT TIME ZONE zone`, which it handles."""
+    tag): functions that produce a value in a zone become `... AT TIME ZONE zone`, which it handles. Zone
+    names are first spelt as Trino spells them (zones.py)."""
+    _canonical_zones(tree)
     for node in list(tree.find_all(exp.Anonymous)):
         name = str(node.name).lower()
         args = list(node.expressions)
@@ -389,3 +391,21 @@ def prepare(tree: Any) -> Any:
         if offset is not None and not isinstance(node.parent, exp.AtTimeZone):
             node.replace(exp.AtTimeZone(this=node.copy(), zone=exp.Literal.string(offset)))
     return tree
+
+
+def _canonical_zones(tree: Any) -> None:
+    """Every literal zone name of AT TIME ZONE, at_timezone, with_timezone and from_unixtime as Trino reads
+    it, or the query refused with Trino's error for an unknown zone."""
+    from trailtui.local.trino_functions.zones import canonical_zone
+
+    def fix(zone: Any) -> None:
+        if isinstance(zone, exp.Literal) and zone.is_string:
+            zone.replace(exp.Literal.string(canonical_zone(zone.this)))
+
+    for node in list(tree.find_all(exp.AtTimeZone)):
+        fix(node.args.get("zone"))
+    for node in list(tree.find_all(exp.UnixToTime)):
+        fix(node.args.get("zone"))
+    for node in list(tree.find_all(exp.Anonymous)):
+        if str(node.name).lower() in ("at_timezone", "with_timezone") and len(node.expressions) == 2:
+            fix(node.expressions[1])

@@ -300,10 +300,56 @@ def _json_cast(rw: Rewriter, node: Any) -> Any:
         return None
     if to.this == exp.DataType.Type.JSON and _is_text(node.this) and not _is_json(node.this):
         return rw.call("trino_json_from_varchar", node.this)
+    if to.this == exp.DataType.Type.JSON and not _is_json(node.this):
+        return _to_json(node)
     if (
         to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
         and not to.expressions
         and _is_json(node.this)
     ):
         return rw.call("trino_json_to_varchar", node.this)
+    return None
+
+
+_NOT_JSON = {  # types Trino cannot cast to JSON (JsonUtil.canCastToJson)
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.TIME,
+    exp.DataType.Type.TIMETZ,
+    exp.DataType.Type.INTERVAL,
+    exp.DataType.Type.VARBINARY,
+    exp.DataType.Type.BINARY,
+}
+
+
+def _to_json(node: Any) -> Any:
+    """CAST(x AS JSON) of a non-text value as Trino writes it (JsonUtil's writers): a map's keys in sorted
+    order (TreeMap), a timestamp with its precision (`"2024-01-01 10:00:00.000"`); the types Trino cannot
+    cast are refused in its words. DuckDB kept a map's order and dropped a timestamp's zero fraction."""
+    from trailtui.local.translate.types import trino_name
+
+    t = getattr(node.this, "type", None)
+    if t is None or t.this == exp.DataType.Type.UNKNOWN:
+        return None
+    parts = [d.this for d in t.find_all(exp.DataType)]
+    if any(p in _NOT_JSON for p in parts):
+        raise ValueError(f"Cannot cast {trino_name(t)} to json")
+    T = exp.DataType.Type
+    if t.this == T.TIMESTAMP:
+        digits = [e.name for e in t.expressions if e.name.isdigit()]
+        p = int(digits[0]) if digits else 3
+        fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
+        text = exp.Anonymous(this="strftime", expressions=[node.this, exp.Literal.string(fmt)])
+        return exp.Anonymous(this="to_json", expressions=[text])
+    if T.TIMESTAMP in parts:
+        raise ValueError(
+            "CAST of a timestamp inside an array, map or row to json is not supported on the local lake"
+        )
+    if t.this == T.MAP:
+        if parts.count(T.MAP) > 1:  # the inner maps' keys would keep DuckDB's order
+            raise ValueError("CAST of a map holding maps to json is not supported on the local lake")
+        entries = exp.Anonymous(this="map_entries", expressions=[node.this])
+        ordered = exp.Anonymous(this="list_sort", expressions=[entries])
+        return exp.Anonymous(
+            this="to_json", expressions=[exp.Anonymous(this="map_from_entries", expressions=[ordered])]
+        )
     return None

@@ -9,7 +9,7 @@ Trino's words where Trino has no such signature, given Trino's answer where it d
   reads epoch seconds.
 - `timezone(t)`: the zone of a timestamp with time zone (`UTC`, `Asia/Tokyo`, `+05:30`); DuckDB's
   timezone(t) is the offset in seconds (`0`).
-- `version()`: DuckDB's version is not Lake's; refused rather than shown.
+- `version()`, `current_user`: DuckDB's version and user are not Lake's; refused rather than shown.
 """
 
 from __future__ import annotations
@@ -99,3 +99,10 @@ def _timezone(rw: Rewriter, node: Any) -> Any:
 @handles(exp.CurrentVersion)
 def _version(rw: Rewriter, node: Any) -> Any:
     raise ValueError("version() is not supported on the local lake: it runs on DuckDB, not on Lake's Trino")
+
+
+@handles(exp.CurrentUser)
+def _current_user(rw: Rewriter, node: Any) -> Any:
+    raise ValueError(
+        "current_user is not supported on the local lake: it would name DuckDB's user, not yours"
+    )
