@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated TRAILTUI_HOME per test, and one demo lake built per session and copied."""
+"""Shared fixtures: no AWS set-up of the machine running the tests, an isolated TRAILTUI_HOME per test, and one
+demo lake built per session and copied."""
 
 from __future__ import annotations
 
@@ -9,12 +10,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.awsenv import no_aws
 from trailtui.local.lakefile import LakeFile
 from trailtui.paths import Locations, locations
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_DATA = SHARED / "data"
 DEMO_ANCHOR = datetime(2026, 11, 27)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_aws_of_the_machine() -> Iterator[None]:
+    """No test or fixture reads the AWS set-up of whoever runs the tests (~/.aws, AWS_* variables, instance
+    metadata): a test that needs AWS sets up its own (tests/awsenv.py), with its own monkeypatch, undone
+    after it. For the whole session, so that module and session fixtures are covered too."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        no_aws(monkeypatch)
+        yield
 
 
 @pytest.fixture

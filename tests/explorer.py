@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
+from tests.awsenv import no_aws
 from trailtui.lake.backoff import PollBackoff
 from trailtui.paths import locations
 from trailtui.tui.app import TrailApp
@@ -468,9 +469,8 @@ def slow_lake(seconds: float) -> Any:
 
 def without_aws(monkeypatch: Any, folder: Any) -> None:
     """No AWS set-up at all (no config, no credentials, no instance metadata): the explorer's AWS group
-    says so in the stores pane. `monkeypatch` is pytest's; `folder` a temporary folder."""
+    says so in the stores pane. The config and credentials files are `folder`/no-config and no-credentials,
+    not there until the test writes one. `monkeypatch` is pytest's; `folder` a temporary folder."""
+    no_aws(monkeypatch)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(folder / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(folder / "no-credentials"))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

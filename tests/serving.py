@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.awsenv import aws_files, endpoint_profile
+
 
 def serve_in_thread(api: Any, key: str, secret: str, faults: str = "", **options: Any) -> Any:
     """`trailtui serve`'s HTTP server for `api` (a LocalLake's) on a free loopback port, in a daemon thread of
@@ -25,9 +27,5 @@ def serve_as_profile(lake: Any, folder: Path, monkeypatch: Any, key: str, secret
     """Serve `lake` (a LocalLake) over HTTP as the CloudTrail endpoint of an AWS profile `lake` (standing in
     for CloudTrail Lake), written to an AWS config in `folder`; returns the server (shut it down after)."""
     server = serve_in_thread(lake.api, key, secret, allow_paths=["s3://"])  # Lake delivers to any bucket
-    config, creds = folder / "aws-config", folder / "aws-credentials"
-    config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {server.url}\n")
-    creds.write_text(f"[lake]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    aws_files(monkeypatch, folder, *endpoint_profile("lake", server.url, key, secret))
     return server

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.awsenv import aws_files
 from tests.explorer import Explorer, explorer
 from tests.serving import serve_in_thread
 from trailtui.aws.memory import ProfileMemory
@@ -47,8 +48,6 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         "gone": "http://127.0.0.1:9",
     }
     regions = {"mgmt": "us-east-1", "member": "eu-west-1"}
-    config = tmp_path / "aws-config"
-    creds = tmp_path / "aws-credentials"
     lines = []
     for name, url in urls.items():
         lines += [
@@ -73,24 +72,8 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         "source_profile = mgmt",
         "",
     ]
-    config.write_text("\n".join(lines))
-    creds.write_text(
-        "\n".join(f"[{n}]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n" for n in urls)
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for var in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    credentials = (f"[{n}]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n" for n in urls)
+    aws_files(monkeypatch, tmp_path, "\n".join(lines), "\n".join(credentials))
     yield urls
     for server, lake in made:
         server.shutdown()

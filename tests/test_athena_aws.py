@@ -16,6 +16,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.awsenv import use_keys
 from trailtui.cli import main
 from trailtui.lake.history import History
 from trailtui.paths import locations
@@ -39,13 +40,7 @@ def moto_url(moto_server: str, monkeypatch: pytest.MonkeyPatch, home: Path) -> s
     url = moto_server
     # moto's backends are process-wide: start every test from an empty account
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).read()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "no-aws-credentials"))
+    use_keys(monkeypatch, region=REGION, AWS_ENDPOINT_URL=url)
     return url
 
 

@@ -1,5 +1,6 @@
 """The command line's errors, as a new user meets them: each says what is wrong and what to do, in one
-or two lines, with a usage status (2) for a mistake on the command line, never a traceback."""
+or two lines, with a usage status (2) for a mistake on the command line, never a traceback. Like every test,
+these run with no AWS set-up of the machine's (conftest.py), as on a new user's machine."""
 
 from __future__ import annotations
 
@@ -26,24 +27,6 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
-@pytest.fixture
-def no_aws_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No AWS config, credentials, Region or endpoint from the environment of whoever runs the tests."""
-    for name in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -63,7 +46,7 @@ def no_aws_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_an_unknown_profile_is_named_with_how_to_list_them(
-    home: Path, no_aws_setup: None, args: list[str], capsys: pytest.CaptureFixture[str]
+    home: Path, args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _run(args, capsys)
     assert code == 1 and out == ""
@@ -71,7 +54,7 @@ def test_an_unknown_profile_is_named_with_how_to_list_them(
 
 
 def test_an_endpoint_without_region_or_credentials_says_which_is_missing(
-    home: Path, no_aws_setup: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = "http://127.0.0.1:9"  # never reached: the client cannot even be made
     code, _, err = _run(["query", "--endpoint-url", url, "SELECT 1"], capsys)
@@ -179,7 +162,7 @@ def test_demo_anchor_is_the_day_after_the_demo_as_its_help_says(
 
 
 def test_import_from_s3_without_credentials_says_so_and_creates_no_store(
-    home: Path, no_aws_setup: None, capsys: pytest.CaptureFixture[str]
+    home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _run(["import", "s3://my-trail-bucket/AWSLogs", "--store", "from-s3"], capsys)
     assert code == 1 and out == ""

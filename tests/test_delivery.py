@@ -24,6 +24,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from tests.awsenv import use_keys
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.engine import Limits
@@ -38,14 +39,7 @@ FOLDER = re.compile(r"AWSLogs/(\d{12})/CloudTrail-Lake/Query/\d{4}/\d\d/\d\d/([0
 
 @pytest.fixture
 def local(demo_lake: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalLake]:
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch)
     lake = LocalLake(limits=Limits(seconds=60))
     yield lake
     lake.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.awsenv import aws_files
 from tests.explorer import explorer, without_aws
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
@@ -103,10 +104,7 @@ async def test_the_history_previews_the_highlighted_querys_sql_and_error(demo_la
 async def test_a_connection_that_does_not_open_says_why_whole(
     demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = tmp_path / "aws-config"
-    config.write_text("[profile other]\nregion = eu-west-1\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    aws_files(monkeypatch, tmp_path, "[profile other]\nregion = eu-west-1\n")
     async with explorer((80, 24), profile="missing-profile-name") as ex:
         await ex.wait_until(lambda: ex.error_panel is not None, what="the connection error")
         text = _joined(ex.error_panel or [])

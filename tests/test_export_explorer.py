@@ -19,6 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.awsenv import use_keys
 from tests.explorer import Explorer, explorer
 from tests.serving import serve_as_profile
 from tests.test_athena_aws import moto_server, moto_url
@@ -124,13 +125,7 @@ def lake_profile(
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     s3_url = f"http://127.0.0.1:{moto._server.server_port}"
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": "testing",  # the serving lake delivers with the default chain
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_ENDPOINT_URL_S3": s3_url,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake delivers with these
     lake = LocalLake()
     server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
     s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
@@ -306,12 +301,7 @@ async def test_export_while_the_delivery_is_pending_reads_the_pages_after_a_boun
     """ctrl+e on a finished query whose results delivery stays PENDING (its bucket never answers): the export
     says it waits, for at most DELIVERY_WAIT, then says so and reads the pages; it does not hang."""
     monkeypatch.setattr(delivered, "DELIVERY_WAIT", 2.0)
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch, region=None)
     lake = LocalLake()
     try:
         with stalled_s3() as s3_url:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.awsenv import aws_files, endpoint_profile, use_keys
 from tests.explorer import QueryView, explorer
 from tests.serving import serve_in_thread
 from trailtui.cli import main
@@ -32,15 +33,7 @@ def faulty(demo_lake: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> I
         made.append((server, lake))
         return server.url
 
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch, KEY, SECRET)
     yield start
     for server, lake in made:
         server.shutdown()
@@ -94,12 +87,8 @@ def test_cli_explains_lasting_faults(
 
 
 async def _run_in_explorer(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QueryView:
-    config = tmp_path / "aws-config"
-    config.write_text(f"[profile lake]\nregion = us-east-1\nendpoint_url = {url}\n")
-    creds = tmp_path / "aws-credentials"  # a named profile takes its keys from here, not the environment
-    creds.write_text(f"[lake]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    # a named profile takes its keys from its credentials file, not the environment
+    aws_files(monkeypatch, tmp_path, *endpoint_profile("lake", url, KEY, SECRET))
     async with explorer((140, 40), profile="lake", region="us-east-1") as ex:
         await ex.wait_until(lambda: "store org-events" in ex.context, 60)
         await ex.start(SQL)

@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tests.awsenv import use_keys
 from tests.logfiles import record, trail_key, write_log
 from trailtui.local.catalog import find_store
 from trailtui.local.importer import import_paths
@@ -38,12 +39,7 @@ def test_import_paths_are_never_glob_patterns(lake: LakeFile, tmp_path: Path, na
 def test_s3_keys_that_flatten_alike_stay_distinct(
     lake: LakeFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch, "t", "t")
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="trail-bucket")

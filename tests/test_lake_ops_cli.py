@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import signal
@@ -24,6 +23,7 @@ import boto3
 import pytest
 
 from benchmarks.serving import read_banner, serve_command
+from tests.awsenv import keys_env
 from tests.logfiles import record, trail_key
 from tests.test_serve import AWS, KEY, SECRET, SLOW, client
 from trailtui.local.demo import DEMO_STORE_ID
@@ -70,15 +70,11 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             s3.put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode()))
     bad = "trail/" + trail_key("123456789012", "us-east-1", DAYS[0]).replace(".json.gz", "-bad.json.gz")
     s3.put_object(Bucket=BUCKET, Key=bad, Body=gzip.compress(b'{"Records": [{"eventID": "x"}]}')[:20])
-    env = dict(
-        os.environ,
+    env = keys_env(
+        "testing",
+        "testing",
         TRAILTUI_HOME=str(home),
         AWS_ENDPOINT_URL_S3=s3_url,  # the serve process reads the bucket from moto
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE="/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
         TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
     )
     options = ("--access-key-id", KEY, "--secret-access-key", SECRET)
@@ -100,19 +96,11 @@ def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def aws(serve: Serve, *args: str) -> Any:
     """Run `aws cloudtrail ...`; the parsed JSON output, or the error code as a string."""
     assert AWS, "the awscli test dependency provides the aws command"
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID=KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET,
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE="/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-    )
     done = subprocess.run(
         [AWS, "cloudtrail", *args, "--endpoint-url", serve.url],
         capture_output=True,
         text=True,
-        env=env,
+        env=keys_env(KEY, SECRET),
         timeout=60,
     )
     if done.returncode != 0:

@@ -14,18 +14,23 @@ import time
 from functools import partial
 from typing import Any
 
-import botocore.session
 import pytest
+from botocore.loaders import create_loader
+from botocore.model import ServiceModel
 from botocore.parsers import JSONParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.awsenv import use_keys
 from trailtui.aws.parsing import BulkJSONParser
 from trailtui.aws.session import aws_client, aws_session
 from trailtui.local.demo import DEMO_STORE_ID
 
+# botocore's own service models, read from its data files (a session would read the AWS set-up of the machine
+# at collection, before conftest.py takes it away).
 _MODELS = {
-    name: botocore.session.get_session().get_service_model(name) for name in ("cloudtrail", "athena", "glue")
+    name: ServiceModel(create_loader().load_service_model(name, "service-2"), name)
+    for name in ("cloudtrail", "athena", "glue")
 }
 
 
@@ -196,8 +201,7 @@ def test_local_lake_pages_are_what_a_plain_botocore_client_reads(demo_lake: Any)
 def test_aws_clients_parse_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """CloudTrail Lake and Athena clients too: one client path. (botocore has no public accessor for a
     client's parser factory, hence the private attribute.)"""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    use_keys(monkeypatch, "AKIDEXAMPLE", "secret", region=None)
     for service in ("cloudtrail", "athena", "glue"):
         client = aws_client(aws_session(None, "eu-west-1"), service)
         assert isinstance(client._endpoint._response_parser_factory.create_parser("json"), BulkJSONParser)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from benchmarks.serving import read_banner, serve_command
+from tests.awsenv import use_keys
 from trailtui.cli import main
 from trailtui.local.demo import DEMO_STORE_ID
 
@@ -40,14 +41,7 @@ def test_no_secret_in_anything_written(
         )
         banner, url = read_banner(proc)
         try:
-            for k, v in {
-                "AWS_ACCESS_KEY_ID": KEY,
-                "AWS_SECRET_ACCESS_KEY": SECRET,
-                "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_CONFIG_FILE": str(tmp_path / "none"),
-                "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-            }.items():
-                monkeypatch.setenv(k, v)
+            use_keys(monkeypatch, KEY, SECRET)
             sql = f"SELECT eventName, count(*) FROM {DEMO_STORE_ID} GROUP BY 1"
             for fmt in ("json", "csv"):  # exports are files trailtui writes
                 out = str(home / f"out.{fmt}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
@@ -24,6 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from benchmarks.serving import read_banner, serve_command
+from tests.awsenv import child_env, keys_env
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.service import LocalLake
 
@@ -59,20 +59,11 @@ def served(demo_lake: Any) -> Iterator[Served]:
 
 def aws(served: Served, *args: str, check: bool = True, **environ: str) -> subprocess.CompletedProcess[str]:
     assert AWS, "the awscli test dependency provides the aws command"
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        **environ,
-    }
     return subprocess.run(
         [AWS, *args, "--endpoint-url", served.url],
         capture_output=True,
         text=True,
-        env=env,
+        env=keys_env(KEY, SECRET, **environ),
         check=check,
         timeout=60,
     )
@@ -143,8 +134,7 @@ def test_the_profile_of_the_docs_works_for_the_aws_cli_and_trailtui(served: Serv
     config, credentials = text.split("# ~/.aws/credentials\n")
     (tmp_path / "config").write_text(config)
     (tmp_path / "credentials").write_text(credentials)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
+    env = child_env(
         AWS_CONFIG_FILE=str(tmp_path / "config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials")
     )
 
@@ -242,9 +232,7 @@ def test_aws_cli_credential_errors_are_worded_as_aws_words_them(served: Served, 
 
 def test_trailtui_query_on_a_machine_whose_clock_is_off_says_so(served: Served, tmp_path: Path) -> None:
     (tmp_path / "sitecustomize.py").write_text(_CLOCK_OFF)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_CONFIG_FILE="/dev/null")
-    env.update(PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-30")
+    env = keys_env(KEY, SECRET, region=None, PYTHONPATH=str(tmp_path), CLOCK_OFFSET_MINUTES="-30")
     command = [
         sys.executable,
         "-m",
@@ -263,8 +251,7 @@ def test_trailtui_query_on_a_machine_whose_clock_is_off_says_so(served: Served, 
 
 @pytest.mark.parametrize("secret_from", ["generated", "environment", "flag"])
 def test_the_banner_block_works_pasted_into_a_shell(home: Path, secret_from: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    env = child_env()
     env["PATH"] = f"{Path(str(AWS)).parent}:{env.get('PATH', '')}"
     options = ["--no-demo"]
     typed = ""  # what the user types besides the pasted block

@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.awsenv import use_keys
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, trail_key
 from tests.serving import serve_as_profile
@@ -74,13 +75,7 @@ def lake_profile(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     s3_url = f"http://127.0.0.1:{moto._server.server_port}"
-    for k, v in {
-        "AWS_ACCESS_KEY_ID": "testing",  # the serving lake reads the bucket with the default chain
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_ENDPOINT_URL_S3": s3_url,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(k, v)
+    use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake reads the bucket so
     s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
     s3.create_bucket(Bucket="trail-bucket")
     day = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")

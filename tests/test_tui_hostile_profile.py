@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.awsenv import aws_files, endpoint_profile
 from tests.explorer import explorer
 from tests.serving import serve_in_thread
 from trailtui.local.demo import DEMO_STORE_ID
@@ -25,11 +26,7 @@ async def test_a_profile_name_with_markup_and_a_control_character_shows_as_writt
 ) -> None:
     lake = LocalLake()
     server = serve_in_thread(lake.api, KEY, SECRET)
-    config, creds = tmp_path / "aws-config", tmp_path / "aws-credentials"
-    config.write_text(f"[profile {NAME}]\nregion = us-east-1\nendpoint_url = {server.url}\n")
-    creds.write_text(f"[{NAME}]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    aws_files(monkeypatch, tmp_path, *endpoint_profile(NAME, server.url, KEY, SECRET))
     try:
         for size in ((80, 24), (160, 48)):
             async with explorer(size, local_lake=lake, profile=NAME) as ex:
