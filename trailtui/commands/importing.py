@@ -15,7 +15,7 @@ from trailtui.commands.progress import ProgressLine
 from trailtui.lake.text import sanitize
 from trailtui.local.catalog import StoreRecord
 from trailtui.local.importer import ImportReport
-from trailtui.local.imports import Imports, StoreInactiveError, local_store
+from trailtui.local.imports import ImportRecord, Imports, StoreInactiveError, local_store
 from trailtui.local.s3import import S3ImportError, plan_from_text
 
 
@@ -98,21 +98,35 @@ def run_import(args: Any) -> int:
     status = 0
     if local:
         record = imports.begin(store, local)
-        progress = ProgressLine()
-        try:
-            report = imports.run(record, progress)
-        finally:
-            progress.done()
+        report = _run(imports, record, ProgressLine(), created)
         if report is None:
             return _failed(imports, record.import_id)
-        report.store_created = created
         print_report(report)
-        status = 130 if report.interrupted else (0 if report.ok else 1)
+        status = _status(report)
     for uri in remote:
         if status == 130:
             break
         status = max(status, _import_s3(imports, uri, args, store, created and not local, s3))
     return status
+
+
+def _run(
+    imports: Imports, record: ImportRecord, progress: ProgressLine, created: bool
+) -> ImportReport | None:
+    """Run an import under its progress line: its report, saying whether its store was created by this
+    command, or None when it failed as a whole (_failed says why)."""
+    try:
+        report = imports.run(record, progress)
+    finally:
+        progress.done()
+    if report is not None:
+        report.store_created = created
+    return report
+
+
+def _status(report: ImportReport) -> int:
+    """The command's exit status for an import's report: 130 interrupted, 1 with files rejected, else 0."""
+    return 130 if report.interrupted else (0 if report.ok else 1)
 
 
 def _failed(imports: Imports, import_id: str) -> int:
@@ -154,14 +168,9 @@ def _import_s3(imports: Imports, uri: str, args: Any, store: StoreRecord, create
         "regions": ",".join(sorted(parse_list(args.regions) or [])) or None,
     }
     record = imports.begin(store, [uri], args.region, None, filters={k: v for k, v in filters.items() if v})
-    progress = ProgressLine(label=f"Importing {sanitize(uri)}", unit="objects")
-    try:
-        report = imports.run(record, progress)
-    finally:
-        progress.done()
+    report = _run(imports, record, ProgressLine(label=f"Importing {sanitize(uri)}", unit="objects"), created)
     if report is None:
         return _failed(imports, record.import_id)
-    report.store_created = created
     already = sum(1 for p in report.skipped if p.reason.startswith("already imported"))
     report.skipped = [p for p in report.skipped if not p.reason.startswith("already imported")]
     print_report(report)
@@ -170,6 +179,4 @@ def _import_s3(imports: Imports, uri: str, args: Any, store: StoreRecord, create
         f"  S3 objects already imported (skipped): {already:,}\n"
         f"  S3 list calls: {plan.list_calls if plan else 0:,}"
     )
-    if report.interrupted:
-        return 130
-    return 0 if report.ok else 1
+    return _status(report)
