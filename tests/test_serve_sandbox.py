@@ -180,6 +180,19 @@ def test_odd_values_get_a_client_error_not_an_internal_failure(served: LakeHTTPS
         ),
         ("CreateEventDataStore", {"Name": "odd-2", "BillingMode": "CHEAP"}, "BillingMode CHEAP is not valid"),
         ("UpdateEventDataStore", {"EventDataStore": arn, "BillingMode": "CHEAP"}, "BillingMode CHEAP"),
+        # Past the model's maxima, which botocore leaves to the service (a 1 MB ID or parameter was taken).
+        (
+            "GetEventDataStore",
+            {"EventDataStore": "a" * 257},
+            "EventDataStore, value: 257, valid max length: 256",
+        ),
+        (
+            "StartQuery",
+            {"QueryStatement": "SELECT ?", "QueryParameters": ["x" * 1025]},
+            "valid max length: 1024",
+        ),
+        ("StartQuery", {"QueryStatement": "SELECT 1", "QueryParameters": ["x"] * 11}, "valid max length: 10"),
+        ("AddTags", {"ResourceId": arn, "TagsList": [{"Key": "k", "Value": "v" * 257}]}, "TagsList[0].Value"),
     ]:
         status, reply = _call(served, operation, params)
         assert status == 400, (operation, reply)
@@ -237,7 +250,7 @@ def test_no_operation_answers_internal_failure_to_odd_values(served: LakeHTTPSer
     each gets an answer of the client's making (400), never InternalFailure (500)."""
     import random
 
-    from trailtui.local.wire import serve_cloudtrail
+    from trailtui.local.wire import TARGET_PREFIX, serve_cloudtrail
 
     api = served.api
     _boto(served).create_event_data_store(
@@ -245,12 +258,17 @@ def test_no_operation_answers_internal_failure_to_odd_values(served: LakeHTTPSer
     )
     rnd = random.Random(13)
     failures = []
+    answered: set[str] = set()
     for operation in sorted(set(api._ops) - {"DeleteEventDataStore"}):
         shape = api._model.operation_model(operation).input_shape
         for _ in range(25):
             params = _value(shape, rnd) if shape is not None else {}
             if isinstance(params, dict):
-                status, _, reply = serve_cloudtrail(api, f"x.{operation}", json.dumps(params).encode())
+                status, _, reply = serve_cloudtrail(
+                    api, TARGET_PREFIX + operation, json.dumps(params).encode()
+                )
+                answered.add(json.loads(reply)["__type"] if status != 200 else "200")
                 if status >= 500:
                     failures.append((operation, params, reply[:120]))
     assert failures == []
+    assert "200" in answered and "UnknownOperationException" not in answered  # the operations were reached

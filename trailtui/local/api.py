@@ -162,6 +162,8 @@ class CloudTrailLakeApi:
     def _validate(self, operation: str, params: dict[str, Any]) -> None:
         from botocore.validate import ParamValidator
 
+        from trailtui.local.modelbounds import past_maxima
+
         shape = self._model.operation_model(operation).input_shape
         if shape is None:
             return
@@ -174,6 +176,9 @@ class CloudTrailLakeApi:
             if "MaxResults" in errors or "MaxQueryResults" in errors:
                 raise InvalidMaxResults(errors.splitlines()[-1].strip())
             raise InvalidParameter(" ".join(line.strip() for line in errors.splitlines()[1:]) or errors)
+        past = past_maxima(params, shape)  # serve3: botocore leaves the model's maxima to the service
+        if past:
+            raise InvalidParameter(past[0])
 
     @staticmethod
     def _timestamps_from_wire(params: dict[str, Any], shape: Any) -> dict[str, Any]:
