@@ -210,6 +210,32 @@ async def test_memory_per_profile(endpoints: dict[str, str]) -> None:
     assert ProfileMemory(locations().state / "profiles.json").recent()[:2] == ["member", "mgmt"]
 
 
+async def test_the_editor_left_on_a_connection_comes_back_at_once_and_says_so(
+    endpoints: dict[str, str],
+) -> None:
+    """Back on a connection, its SQL replaces the editor's with a notice (ctrl+z undoes it), at the switch:
+    restored when the profile's stores arrived, it replaced what the user had typed meanwhile."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.editor.text = "-- local work"
+        await ex.command("profile mgmt")
+        await ex.wait_until(lambda: "profile mgmt" in ex.context and "store org-events" in ex.context)
+        ex.editor.text = "-- mgmt work"
+        await ex.command("local")
+        await ex.wait_until(lambda: ex.editor_text == "-- local work", what="the local lake's SQL back")
+        assert ex.notified("The editor has the SQL you left on the local lake")
+        await ex.press("ctrl+z")
+        await ex.wait_until(lambda: ex.editor_text == "-- mgmt work", what="ctrl+z to bring back what it had")
+        ex.editor.text = "-- local again"
+        await ex.command("profile mgmt")  # its stores take a while (300 ms a request)
+        await ex.wait_until(lambda: ex.editor_text == "-- mgmt work", what="mgmt's SQL back at the switch")
+        assert "store org-events" not in ex.context  # before the stores arrived
+        ex.editor.text = "-- typed while mgmt opens"
+        await ex.wait_until(lambda: "store org-events" in ex.context, what="mgmt's stores")
+        await ex.pilot.pause(0.2)
+        assert ex.editor_text == "-- typed while mgmt opens"
+
+
 async def test_profile_colour_and_read_only_marker(endpoints: dict[str, str]) -> None:
     where = locations()
     where.settings_file.write_text('[profiles.mgmt]\ncolor = "red"\nread_only = true\n')

@@ -125,6 +125,8 @@ class AccountsMixin(_Base):
         if make_current:
             self.state.current = key
             self.state.store = None
+            if profile:  # at once, not when its stores arrive: by then the user may have typed
+                self.restore_editor(self.memory.get(profile).editor, f"profile {profile}")
         self.query_one(StoresPane).show_loading("aws", key.label)
         self.update_context()
         self.start_worker(workers.open_aws_profile, key, self.post, group="aws")
@@ -155,6 +157,13 @@ class AccountsMixin(_Base):
         self.state.store = next(
             (s for s in stores if s.id == remembered.store), stores[0] if stores else None
         )
-        if remembered.editor:
-            self.set_editor(remembered.editor)
+        self.restore_editor(remembered.editor, "the local lake")
         self.update_context()
+
+    def restore_editor(self, sql: str | None, where: str) -> None:
+        """The SQL left in the editor on a connection comes back with it. What the editor had goes (one
+        ctrl+z brings it back), which without a word looked like typing lost."""
+        if not sql or sql == self.editor.text:
+            return
+        self.set_editor(sql)
+        self.notify(f"The editor has the SQL you left on {where} (ctrl+z brings back what it had).")

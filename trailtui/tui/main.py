@@ -218,8 +218,6 @@ class MainScreen(
             store = next((s for s in e.stores if s.id == preferred), e.stores[0])
             self.state.store = store
             pane.show_details(store)
-            if remembered.editor and group != "local":
-                self.set_editor(remembered.editor)
             self.update_context()
 
     def _stores_failed(self, e: events.StoresFailed) -> None:
