@@ -246,6 +246,14 @@ class Explorer:
         """The highlighted running query's connection, ID and whole SQL, below the list."""
         return str(self.screen.query_one("#running-sql", Static).render())
 
+    @property
+    def picker_list(self) -> list[str]:
+        """The profile or Region picker's choices (F10, F11), in the order shown, while it is on top."""
+        from trailtui.tui.picker import PickerScreen
+
+        assert isinstance(self.screen, PickerScreen), f"not a picker: {self.screen!r}"
+        return self._option_lines(self.screen.query_one(OptionList))
+
     @staticmethod
     def _option_lines(options: OptionList) -> list[str]:
         return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

@@ -236,6 +236,21 @@ async def test_the_editor_left_on_a_connection_comes_back_at_once_and_says_so(
         assert ex.editor_text == "-- typed while mgmt opens"
 
 
+async def test_the_region_picker_starts_on_the_current_region(endpoints: dict[str, str]) -> None:
+    """F11 then Enter (a reflex) stays in the Region in use; it went to the first of the list, af-south-1."""
+    from trailtui.tui.picker import PickerScreen
+
+    async with explorer((80, 24), profile="member") as ex:
+        await ex.wait_until(lambda: "profile member" in ex.context and "eu-west-1" in ex.context)
+        await ex.press("f11")
+        await ex.wait_until(lambda: isinstance(ex.screen, PickerScreen), what="the Region picker")
+        assert ex.picker_list[0] == "eu-west-1   current" and "af-south-1" in ex.picker_list[1:]
+        await ex.press("enter")
+        await ex.wait_until(lambda: not isinstance(ex.screen, PickerScreen))
+        await ex.pilot.pause(0.3)
+        assert "eu-west-1" in ex.context and "af-south-1" not in ex.context
+
+
 async def test_profile_colour_and_read_only_marker(endpoints: dict[str, str]) -> None:
     where = locations()
     where.settings_file.write_text('[profiles.mgmt]\ncolor = "red"\nread_only = true\n')

@@ -77,7 +77,9 @@ class AccountsMixin(_Base):
             return
         profile = self.state.current_profile()
         current = self.state.current_region()
-        items = [(r, r + ("   current" if r == current else "")) for r in regions()]
+        # The current Region first, highlighted: F11 then Enter by reflex stays put, not in af-south-1.
+        order = sorted(regions(), key=lambda r: r != current)
+        items = [(r, r + ("   current" if r == current else "")) for r in order]
         self.app.push_screen(
             PickerScreen(f"Region for profile {profile or 'default'}", items, initial),
             lambda region: self.switch_aws(profile, region) if region else None,
