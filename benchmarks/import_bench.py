@@ -68,8 +68,8 @@ def _trailtui_import(root: Path) -> tuple[float, float, int, int]:
 
 
 def _floor_insert(files: list[Path]) -> tuple[float, float, int]:
+    from trailtui.local.batchread import duckdb_reader_sql
     from trailtui.local.catalog import get_or_create_store
-    from trailtui.local.importer import _reader_sql
     from trailtui.local.schema import COLUMNS, record_structure
     from trailtui.local.sources import LogFormat
 
@@ -77,7 +77,7 @@ def _floor_insert(files: list[Path]) -> tuple[float, float, int]:
     cols = ", ".join("ts" if c.name == "eventtime" else f't."{c.key}"' for c in COLUMNS)
     typed = (
         f"SELECT t, try_cast(t.eventTime AS TIMESTAMP) AS ts, j FROM (SELECT json_transform(j, '{structure}') "
-        f"AS t, j FROM ({_reader_sql(LogFormat.RECORDS, True)}))"
+        f"AS t, j FROM ({duckdb_reader_sql(LogFormat.RECORDS, True)}))"
     )
     with tempfile.TemporaryDirectory() as tmp:
         lake = LakeFile(locations(tmp).ensure())

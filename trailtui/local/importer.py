@@ -1,7 +1,7 @@
 """Importing trail log files into a store: DuckDB parses and normalises, in batches that commit whole.
 
-Each batch of files is read by DuckDB's JSON reader, every record is mapped onto the Lake columns with one
-`json_transform` (so a record is parsed once), duplicate eventIDs are dropped (within the batch and against
+Each batch of files is split into records (batchread.py) and read by DuckDB, every record is mapped onto the
+Lake columns with one `json_transform`, duplicate eventIDs are dropped (within the batch and against
 the store), and the rows, the store's figures and the list of imported sources commit in one transaction.
 A killed import therefore loses at most its current batch, and running it again adds only what is missing.
 
@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trailtui.local import ctrlc
+from trailtui.local.batchread import batch_rows
 from trailtui.local.catalog import StoreRecord, get_or_create_store, record_import
 from trailtui.local.goodlines import good_lines
 from trailtui.local.lakefile import LakeFile
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
 BATCH_BYTES = 48 * 1024 * 1024
 # Files per batch; TRAILTUI_IMPORT_BATCH_FILES lowers it (tests use 1 to interrupt between batches).
 BATCH_FILES = int(os.environ.get("TRAILTUI_IMPORT_BATCH_FILES", "400"))
-MAX_OBJECT_BYTES = 128 << 20  # a {"Records": [...]} file is one JSON object; CloudTrail files stay far below.
-# DuckDB sizes its read buffers from it (twice this per thread), so it must fit under IMPORT_MEMORY.
 DEFAULT_STORE = "trail-logs"
 
 
@@ -110,31 +107,10 @@ class RecordSource:
     etag: str
 
 
-def _reader_sql(fmt: LogFormat, gzipped: bool) -> str:
-    """SQL yielding (src, j): each record of the batch's files as compact JSON text, with its file."""
-    opts = (
-        f"filename=true, compression={'gzip' if gzipped else 'none'!r}, "
-        f"maximum_object_size={MAX_OBJECT_BYTES}"
-    )
-    if fmt is LogFormat.RECORDS:
-        # Extracting the Records elements re-serialises each record compactly (and parses the file once).
-        # 'unstructured' (one object, or several, however laid out): 'auto' spends about 15% more CPU
-        # reading, deciding what the format is (measured on 200,000 events: 1.46-1.50 against 1.69-1.83 s).
-        return (
-            "SELECT filename AS src, unnest(json_extract(json, '$.Records[*]'))::VARCHAR AS j "
-            f"FROM read_json_objects($files, format='unstructured', {opts})"
-        )
-    shape = "array" if fmt is LogFormat.ARRAY else "auto"
-    return (
-        "SELECT filename AS src, json(json)::VARCHAR AS j "
-        f"FROM read_json_objects($files, format='{shape}', {opts})"
-    )
-
-
 _STAGE = "trailtui_import_batch"
 
 
-def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
+def _stage_sql(reader: str) -> str:
     """The batch, light: source, record text, checksum, eventID and eventTime (one parse per record),
     in eventTime order (ties in key and text order, so which copy of a duplicate is kept is decided)."""
     return (
@@ -142,7 +118,7 @@ def _stage_sql(fmt: LogFormat, gzipped: bool) -> str:
         "SELECT src, j, ke[1] AS id, try_cast(ke[2] AS TIMESTAMP) AS ts, "
         "CASE WHEN ke[1] IS NULL THEN 'md5:' || md5(j) ELSE ke[1] END AS k FROM ("
         "  SELECT src, j, json_extract_string(j, ['$.eventID', '$.eventTime']) AS ke "
-        f"  FROM ({_reader_sql(fmt, gzipped)})) ORDER BY ts, k, j"
+        f"  FROM ({reader})) ORDER BY ts, k, j"
     )
 
 
@@ -183,46 +159,19 @@ class _BatchResult:
     per_file: dict[str, tuple[int, int, int]]  # src -> (valid, invalid, valid without eventID)
 
 
-_GLOB_CHARS = re.compile(r"[*?\[]")
-
-
-@contextlib.contextmanager
-def _literal_paths(batch: Sequence[RecordSource]) -> Iterator[dict[str, str]]:
-    """The paths to hand DuckDB for the batch's files, mapped back to the files' own paths.
-
-    DuckDB's readers treat `*`, `?` and `[` in a path as a glob (`?hidden.json` reads `.hidden.json`,
-    `[b].json` reads `b.json`), and have no option to read a path literally. A file whose path has one is
-    read through a symlink with a plain name, in a private temporary folder.
-    """
-    paths = {str(s.file.path): str(s.file.path) for s in batch}
-    if not any(_GLOB_CHARS.search(p) for p in paths):
-        yield paths
-        return
-    with tempfile.TemporaryDirectory(prefix="trailtui-paths-") as tmp:
-        mapped = {}
-        for i, original in enumerate(paths):
-            if _GLOB_CHARS.search(original):
-                link = Path(tmp) / f"{i}{''.join(Path(original).suffixes[-2:])}"
-                link.symlink_to(Path(original).resolve())
-                mapped[str(link)] = original
-            else:
-                mapped[original] = original
-        yield mapped
-
-
 def _run_batch(
     con: duckdb.DuckDBPyConnection,
     store: StoreRecord,
     batch: Sequence[RecordSource],
+    scratch: Path,
     window: tuple[datetime, datetime] | None = None,
 ) -> _BatchResult:
-    first = batch[0].file
     # The writer lets rows land in any order; the stage's ORDER BY and the insert's order need it kept.
     # (Restored at the end; after an error the transaction is rolled back and the connection closed.)
     setting = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = true")
-    with _literal_paths(batch) as paths:
-        con.execute(_stage_sql(first.format, first.gzipped), {"files": list(paths)})
+    with batch_rows([s.file for s in batch], scratch) as rows:
+        con.execute(_stage_sql(rows.sql), rows.params)
         if (
             window is not None
         ):  # an import bounded by event time (StartImport's Start/EndEventTime, retention)
@@ -233,7 +182,7 @@ def _run_batch(
             f"SELECT src, count(ts), count(*) - count(ts), count(ts) FILTER (id IS NULL), min(ts), max(ts) "
             f"FROM {_STAGE} GROUP BY src"
         ).fetchall()
-    per_file = {paths.get(src, src): (int(v), int(i), int(n)) for src, v, i, n, _, _ in counts}
+    per_file = {rows.names.get(src, src): (int(v), int(i), int(n)) for src, v, i, n, _, _ in counts}
     starts = [lo for *_, lo, _ in counts if lo is not None]
     ends = [hi for *_, hi in counts if hi is not None]
     added = 0
@@ -375,7 +324,7 @@ class Importer:
         with self.lake.writer() as con:
             con.execute("BEGIN")
             try:
-                result = _run_batch(con, report.store, batch, self.window)
+                result = _run_batch(con, report.store, batch, self.lake.locations.spill, self.window)
                 self._account(con, done, batch, result)
             except Exception as exc:
                 with contextlib.suppress(
