@@ -1,9 +1,12 @@
 """The AWS set-up a test runs under: none of the machine's (conftest.py applies `no_aws` to every test), then
-only what the test gives: keys from the environment, or config and credentials files of its own."""
+only what the test gives: keys from the environment, or config and credentials files of its own; and moto's
+server standing in for AWS's S3, Athena and Glue."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,3 +78,18 @@ def endpoint_profile(
     config = f"[profile {name}]\nregion = {region}\nendpoint_url = {url}\n"
     credentials = f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
     return config, credentials
+
+
+@contextmanager
+def running_moto() -> Iterator[str]:
+    """moto's server (S3, Athena, Glue, ... as one endpoint) on a free loopback port, in a thread of this
+    process: its URL, for AWS_ENDPOINT_URL(_S3) or a client's endpoint_url."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server._server.server_address  # type: ignore[union-attr]  # port 0: the one it was given
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

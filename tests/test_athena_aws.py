@@ -14,9 +14,8 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from tests.awsenv import use_keys
+from tests.awsenv import running_moto, use_keys
 from trailtui.cli import main
 from trailtui.lake.history import History
 from trailtui.paths import locations
@@ -28,11 +27,8 @@ REGION = "us-east-1"
 
 @pytest.fixture(scope="module")
 def moto_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server._server.server_address  # type: ignore[union-attr]
-    yield f"http://{host}:{port}"
-    server.stop()
+    with running_moto() as url:
+        yield url
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.awsenv import use_keys
+from tests.awsenv import running_moto, use_keys
 from tests.explorer import Explorer, explorer
 from tests.serving import serve_as_profile
 from tests.test_athena_aws import moto_server, moto_url
@@ -120,21 +120,16 @@ def lake_profile(
 ) -> Iterator[tuple[LocalLake, Any]]:
     """An AWS profile `lake` whose CloudTrail endpoint is the demo lake served over HTTP (standing in for
     CloudTrail Lake, which delivers with its own credentials), and S3 on moto's server: (lake, S3 client)."""
-    from moto.server import ThreadedMotoServer
-
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    s3_url = f"http://127.0.0.1:{moto._server.server_port}"
-    use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake delivers with these
-    lake = LocalLake()
-    server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
-    s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
-    s3.create_bucket(Bucket="query-results")
-    yield lake, s3
-    server.shutdown()
-    server.server_close()
-    lake.close()
-    moto.stop()
+    with running_moto() as s3_url:
+        use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake delivers with these
+        lake = LocalLake()
+        server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
+        s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
+        s3.create_bucket(Bucket="query-results")
+        yield lake, s3
+        server.shutdown()
+        server.server_close()
+        lake.close()
 
 
 async def _on_profile(ex: Explorer) -> None:

@@ -23,7 +23,7 @@ import boto3
 import pytest
 
 from benchmarks.serving import read_banner, serve_command
-from tests.awsenv import keys_env
+from tests.awsenv import keys_env, running_moto
 from tests.logfiles import record, trail_key
 from tests.test_serve import AWS, KEY, SECRET, SLOW, client
 from trailtui.local.demo import DEMO_STORE_ID
@@ -46,51 +46,48 @@ def _event(n: int, day: str, hour: int = 10) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def serve(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
-    from moto.server import ThreadedMotoServer
-
     home = tmp_path_factory.mktemp("ops-cli") / "home"
     shutil.copytree(demo_home, home, ignore=shutil.ignore_patterns("*.lock"))
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    s3_url = f"http://127.0.0.1:{moto._server.server_port}"  # port 0: the port moto was given
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    s3.create_bucket(Bucket=BUCKET)
-    n = 0
-    for day in DAYS:
-        for region in ("us-east-1", "eu-west-1"):
-            recs = [_event(n * 10 + i, day) for i in range(PER_OBJECT)]
-            n += 1
-            key = "trail/" + trail_key("123456789012", region, day)
-            s3.put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode()))
-    bad = "trail/" + trail_key("123456789012", "us-east-1", DAYS[0]).replace(".json.gz", "-bad.json.gz")
-    s3.put_object(Bucket=BUCKET, Key=bad, Body=gzip.compress(b'{"Records": [{"eventID": "x"}]}')[:20])
-    env = keys_env(
-        "testing",
-        "testing",
-        TRAILTUI_HOME=str(home),
-        AWS_ENDPOINT_URL_S3=s3_url,  # the serve process reads the bucket from moto
-        TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
-    )
-    options = ("--access-key-id", KEY, "--secret-access-key", SECRET)
-    proc = subprocess.Popen(
-        # Clients may import only from where serve allows: the folder above its home, and the bucket.
-        serve_command(*options, "--allow-path", str(home.parent), "--allow-path", f"s3://{BUCKET}"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    _, url = read_banner(proc)
-    yield Serve(url, s3_url, home)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
-    moto.stop()
+    with running_moto() as s3_url:
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=s3_url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        s3.create_bucket(Bucket=BUCKET)
+        n = 0
+        for day in DAYS:
+            for region in ("us-east-1", "eu-west-1"):
+                recs = [_event(n * 10 + i, day) for i in range(PER_OBJECT)]
+                n += 1
+                key = "trail/" + trail_key("123456789012", region, day)
+                s3.put_object(
+                    Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps({"Records": recs}).encode())
+                )
+        bad = "trail/" + trail_key("123456789012", "us-east-1", DAYS[0]).replace(".json.gz", "-bad.json.gz")
+        s3.put_object(Bucket=BUCKET, Key=bad, Body=gzip.compress(b'{"Records": [{"eventID": "x"}]}')[:20])
+        env = keys_env(
+            "testing",
+            "testing",
+            TRAILTUI_HOME=str(home),
+            AWS_ENDPOINT_URL_S3=s3_url,  # the serve process reads the bucket from moto
+            TRAILTUI_IMPORT_BATCH_FILES="1",  # an import of many files takes long enough to be stopped
+        )
+        options = ("--access-key-id", KEY, "--secret-access-key", SECRET)
+        proc = subprocess.Popen(
+            # Clients may import only from where serve allows: the folder above its home, and the bucket.
+            serve_command(*options, "--allow-path", str(home.parent), "--allow-path", f"s3://{BUCKET}"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        _, url = read_banner(proc)
+        yield Serve(url, s3_url, home)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def aws(serve: Serve, *args: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.awsenv import use_keys
+from tests.awsenv import running_moto, use_keys
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, trail_key
 from tests.serving import serve_as_profile
@@ -70,28 +70,23 @@ async def test_create_edit_delete_restore_from_the_explorer(demo_lake: Any) -> N
 def lake_profile(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An AWS profile `lake` whose CloudTrail endpoint is a local lake served over HTTP (standing in for
     CloudTrail Lake), with an S3 bucket of trail logs on moto's server for its imports."""
-    from moto.server import ThreadedMotoServer
-
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    s3_url = f"http://127.0.0.1:{moto._server.server_port}"
-    use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake reads the bucket so
-    s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
-    s3.create_bucket(Bucket="trail-bucket")
-    day = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
-    recs = [record(i, eventTime=f"{day}T10:{i:02d}:00Z") for i in range(6)]
-    s3.put_object(
-        Bucket="trail-bucket",
-        Key="t/" + trail_key("123456789012", "us-east-1", day),
-        Body=gzip.compress(json.dumps({"Records": recs}).encode()),
-    )
-    lake = LocalLake(locations(tmp_path / "remote-home"), account_id="444455556666")
-    server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
-    yield "lake"
-    server.shutdown()
-    server.server_close()
-    lake.close()
-    moto.stop()
+    with running_moto() as s3_url:
+        use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake reads the bucket so
+        s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
+        s3.create_bucket(Bucket="trail-bucket")
+        day = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+        recs = [record(i, eventTime=f"{day}T10:{i:02d}:00Z") for i in range(6)]
+        s3.put_object(
+            Bucket="trail-bucket",
+            Key="t/" + trail_key("123456789012", "us-east-1", day),
+            Body=gzip.compress(json.dumps({"Records": recs}).encode()),
+        )
+        lake = LocalLake(locations(tmp_path / "remote-home"), account_id="444455556666")
+        server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
+        yield "lake"
+        server.shutdown()
+        server.server_close()
+        lake.close()
 
 
 async def test_store_and_lake_import_on_an_aws_profile(lake_profile: str) -> None:
