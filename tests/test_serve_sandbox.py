@@ -193,6 +193,13 @@ def test_odd_values_get_a_client_error_not_an_internal_failure(served: LakeHTTPS
         ),
         ("StartQuery", {"QueryStatement": "SELECT 1", "QueryParameters": ["x"] * 11}, "valid max length: 10"),
         ("AddTags", {"ResourceId": arn, "TagsList": [{"Key": "k", "Value": "v" * 257}]}, "TagsList[0].Value"),
+        (
+            "AddTags",
+            {"ResourceId": arn, "TagsList": [{}] * 300},
+            "TagsList, value: 300, valid max length: 200",
+        ),
+        # Ten errors named, not every one (a 1 MiB list of wrong values was answered with a 28 MB message).
+        ("ListTags", {"ResourceIdList": [1] * 50}, "valid types: string (and 40 more)"),
     ]:
         status, reply = _call(served, operation, params)
         assert status == 400, (operation, reply)

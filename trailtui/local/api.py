@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 QUERY_STATUSES = ("QUEUED", "RUNNING", "FINISHED", "FAILED", "CANCELLED", "TIMED_OUT")
 DEFAULT_PAGE = 1000
 
+MAX_REPORTED = 10  # validation errors named in one answer
 HOUSEKEEPING_SECONDS = 600  # how often retention and the end of deletion waiting periods are checked
 PARTITION_KEYS = [{"Name": "eventCategory", "Type": "string"}, {"Name": "eventTime", "Type": "timestamp"}]
 
@@ -167,18 +168,22 @@ class CloudTrailLakeApi:
         shape = self._model.operation_model(operation).input_shape
         if shape is None:
             return
+        past = past_maxima(params, shape)  # serve3: botocore leaves the model's maxima to the service
+        if past:
+            raise InvalidParameter(past[0])
         converted = self._timestamps_from_wire(params, shape)
         report = ParamValidator().validate(converted, shape)
         if report.has_errors():
+            # serve3: the first errors only; a 1 MiB list of wrong values made a 28 MB message.
+            more = len(report._errors) - MAX_REPORTED
+            report._errors[MAX_REPORTED:] = []
             errors = _wire_words(report.generate_report()).replace(
                 "Invalid type for parameter", "Invalid type for"
             )
             if "MaxResults" in errors or "MaxQueryResults" in errors:
                 raise InvalidMaxResults(errors.splitlines()[-1].strip())
-            raise InvalidParameter(" ".join(line.strip() for line in errors.splitlines()[1:]) or errors)
-        past = past_maxima(params, shape)  # serve3: botocore leaves the model's maxima to the service
-        if past:
-            raise InvalidParameter(past[0])
+            words = " ".join(line.strip() for line in errors.splitlines()[1:]) or errors
+            raise InvalidParameter(words + (f" (and {more} more)" if more > 0 else ""))
 
     @staticmethod
     def _timestamps_from_wire(params: dict[str, Any], shape: Any) -> dict[str, Any]:

@@ -15,15 +15,16 @@ OWN_CHECKS = {"QueryStatement", "Name"}
 
 
 def past_maxima(value: Any, shape: Any, path: str = "") -> list[str]:
-    """Every value of a request (already type-checked) past its shape's maximum, in botocore's words for
-    a minimum ("Invalid length for parameter X, value: N, valid max length: M")."""
+    """Every value of a request past its shape's maximum, in botocore's words for a minimum ("Invalid length
+    for parameter X, value: N, valid max length: M"); values of the wrong type are left to botocore."""
     errors: list[str] = []
     bound = shape.metadata.get("max")
     kind = shape.type_name
     # Lengths only: numbers past their maxima are refused by each operation, in Lake's own words.
-    sized = kind in ("string", "list", "map") and isinstance(value, str | list | dict)
+    sized = isinstance(value, {"string": str, "list": list, "map": dict}.get(kind, ()))
     if bound is not None and sized and len(value) > bound:
-        errors.append(f"Invalid length for parameter {path}, value: {len(value)}, valid max length: {bound}")
+        # The container only, not what is in it: it is refused whole.
+        return [f"Invalid length for parameter {path}, value: {len(value)}, valid max length: {bound}"]
     if kind == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():
             if name in value and not (not path and name in OWN_CHECKS):
