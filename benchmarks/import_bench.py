@@ -68,26 +68,27 @@ def _trailtui_import(root: Path) -> tuple[float, float, int, int]:
 
 
 def _floor_insert(files: list[Path]) -> tuple[float, float, int]:
-    from trailtui.local.batchread import duckdb_reader_sql
+    from trailtui.local.batchread import batch_rows
     from trailtui.local.catalog import get_or_create_store
     from trailtui.local.schema import COLUMNS, record_structure
-    from trailtui.local.sources import LogFormat
+    from trailtui.local.sources import discover
 
     structure = record_structure().replace("'", "''")
     cols = ", ".join("ts" if c.name == "eventtime" else f't."{c.key}"' for c in COLUMNS)
-    typed = (
-        f"SELECT t, try_cast(t.eventTime AS TIMESTAMP) AS ts, j FROM (SELECT json_transform(j, '{structure}') "
-        f"AS t, j FROM ({duckdb_reader_sql(LogFormat.RECORDS, True)}))"
-    )
+    logs = discover(files).logs
     with tempfile.TemporaryDirectory() as tmp:
         lake = LakeFile(locations(tmp).ensure())
         start, cpu = time.perf_counter(), _cpu()
-        with lake.writer() as con:
+        # The import's own reader (the records split as lines), timed with the rest.
+        with lake.writer() as con, batch_rows(logs, Path(tmp) / "split") as rows:
             store, _ = get_or_create_store(con, "bench")
             con.execute("SET preserve_insertion_order = true")
+            typed = (
+                f"SELECT t, try_cast(t.eventTime AS TIMESTAMP) AS ts, j FROM (SELECT json_transform(j, "
+                f"'{structure}') AS t, j FROM ({rows.sql}))"
+            )
             con.execute(
-                f"INSERT INTO {store.table_name} SELECT {cols}, j FROM ({typed}) ORDER BY ts",
-                {"files": [str(f) for f in files]},
+                f"INSERT INTO {store.table_name} SELECT {cols}, j FROM ({typed}) ORDER BY ts", rows.params
             )
         return time.perf_counter() - start, _cpu() - cpu, lake.path.stat().st_size
 
@@ -110,7 +111,8 @@ def _eventjson_scans(root: Path, files: list[str], repeats: int) -> tuple[float,
                 "FROM read_json_objects($files, format='unstructured', compression='gzip')) "
                 f"WHERE {_SCAN.format('j')}"
             )
-            column, kept = [], []
+            column: list[float] = []
+            kept: list[float] = []
             for _ in range(repeats):
                 for sql, params, runs in ((from_column, {}, column), (from_files, {"files": files}, kept)):
                     cpu = _cpu()
