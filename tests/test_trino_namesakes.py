@@ -4,6 +4,7 @@ page of trino.io/docs/current/, "T:" a class in trinodb/trino)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.trinofunctions import Case, check, lake_client
+from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID as S
 
 T = "TIMESTAMP '2024-03-05 19:08:09.123'"
@@ -58,6 +60,13 @@ ANSWERS: list[Case] = [
     ("timezone(eventTime AT TIME ZONE 'Asia/Tokyo')", "Asia/Tokyo", "D: functions/datetime.html#timezone"),
     ("timezone(TIMESTAMP '2024-01-01 00:00:00 +05:30')", "+05:30", "D: functions/datetime.html#timezone"),
     ("log(2, 8)", "3.0", "D: functions/math.html#log"),
+    # Patterns RE2 and Java read alike still run (D: functions/regexp.html).
+    (
+        "regexp_extract('arn:aws:iam::123456789012:role/x', '::(\\d{12}):')",
+        "::123456789012:",
+        "D: regexp.html",
+    ),
+    ("regexp_like('x]', '^[]x]+$')", "true", "D: regexp.html (a ] first in a class is itself)"),
     # array_position(x, element, instance) (D: functions/array.html#array_position); the instance was
     # ignored and the first occurrence answered.
     ("array_position(ARRAY[1, 2, 1], 1, 2)", "3", "D: functions/array.html#array_position"),
@@ -95,6 +104,14 @@ def test_namesakes_answer_as_trino(ct: Any) -> None:
         ("to_timestamp(1700000000)", "Unexpected parameters (integer) for function to_timestamp"),
         ("timezone(eventTime)", "Unexpected parameters (timestamp(3)) for function timezone"),
         ("version()", "version() is not supported on the local lake"),
+        # D: functions/regexp.html (Java pattern syntax): what RE2 reads otherwise, or cannot run, is refused
+        # before it runs; `(?U)a+` matched `a` (RE2's ungreedy flag) where Trino matches `aaa`.
+        ("regexp_extract('aaa', '(?U)a+')", "uses the flag U (Unicode classes in Java, ungreedy in RE2)"),
+        ("regexp_like(eventName, '[a-z&&[^b]]')", "uses a character class intersection (&&)"),
+        ("regexp_like(eventName, '[a-z[0-9]]')", "uses a character class inside a character class"),
+        ("regexp_replace(eventName, '(?<=Get)Object', 'x')", "uses lookaround"),
+        ("regexp_count(eventName, '(a)\\1')", "uses a backreference"),
+        ("regexp_extract_all(eventName, 'a{,3}')", "uses a repetition without a minimum"),
         ("current_user", "current_user is not supported on the local lake"),
     ],
 )
@@ -103,6 +120,23 @@ def test_namesakes_trino_refuses_are_refused(ct: Any, expr: str, message: str) -
         ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
     assert exc.value.response["Error"]["Code"] == "InvalidQueryStatementException"
     assert message in exc.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        # T: io.trino.operator.scalar.TestStringFunctions.testSplit; DuckDB cut the string into characters.
+        ("split(eventName, '')", "The delimiter may not be the empty string"),
+        # D: functions/array.html#array_position
+        ("array_position(ARRAY[1], 1, 0)", "array_position cannot take a 0-valued instance argument."),
+    ],
+)
+def test_namesakes_fail_where_trino_fails(ct: Any, expr: str, message: str) -> None:
+    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert message in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
 
 
 JSON_CASTS: list[Case] = [

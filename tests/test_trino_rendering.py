@@ -4,6 +4,7 @@ tests/trinofunctions.py ("D:" a page of trino.io/docs/current/, "T:" a class in 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.trinofunctions import Case, check, lake_client
+from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID as S
 
 INTERVALS: list[Case] = [
@@ -175,3 +177,33 @@ def test_what_cannot_be_given_trinos_meaning_is_refused(ct: Any, expr: str, mess
         ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
     assert exc.value.response["Error"]["Code"] == "InvalidQueryStatementException"
     assert message in exc.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        # T: io.trino.type.BigintOperators.negate / IntegerOperators.negate ("... negation overflow: ");
+        # DuckDB widened the result: -(-9223372036854775808) printed 9223372036854775808.
+        (
+            "-(-9223372036854775807 - 1 + 0 * length(eventName))",
+            "bigint negation overflow: -9223372036854775808",
+        ),
+        ("-(INTEGER '-2147483648')", "integer negation overflow: -2147483648"),
+    ],
+)
+def test_negation_at_the_minimum_fails(ct: Any, expr: str, message: str) -> None:
+    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert message in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+
+
+def test_negation_keeps_the_type(ct: Any) -> None:
+    check(
+        ct,
+        [
+            ("typeof(-length(eventName))", "bigint", "D: functions/math.html"),
+            ("-(CAST(5 AS smallint))", "-5", "D: math"),
+        ],
+    )

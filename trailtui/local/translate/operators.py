@@ -158,6 +158,21 @@ def _divide(node: Any) -> Any:
     return node
 
 
+def _negate(node: Any) -> Any:
+    """-x of an integer type fails at the type's minimum, as Trino's negate does ("bigint negation
+    overflow: -9223372036854775808"); DuckDB widened the result (to a bigint, or past bigint's range)."""
+    k = kind(node.this)
+    bits = {"TINYINT": 8, "SMALLINT": 16, "INT": 32, "BIGINT": 64}[k]
+    name = {"INT": "integer"}.get(k, k.lower())
+    duck = {"INT": "INTEGER"}.get(k, k)
+    lowest = -(2 ** (bits - 1))
+    text = (
+        f"CASE WHEN {{0}} = {lowest} THEN error('{name} negation overflow: ' || CAST({{0}} AS VARCHAR)) "
+        f"ELSE CAST(-CAST({{0}} AS HUGEINT) AS {duck}) END"
+    )
+    return late(text, [node.this], node.this.type)
+
+
 def _arithmetic_type(node: Any) -> Any:
     """Trino's result type of + - * % (functions/decimal: precision and scale of decimal results)."""
     from sqlglot import exp
@@ -342,6 +357,8 @@ def _rule(node: Any, src: Source) -> Any:
         return _divide(node)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         return _arithmetic_type(node)
+    if isinstance(node, exp.Neg) and is_int(node.this) and not isinstance(node.this, exp.Literal):
+        return _negate(node)
     if isinstance(node, exp.Neg) and is_numeric(node.this):
         node.type = node.this.type
         return node

@@ -26,6 +26,7 @@ from trailtui.local.trino_functions import (  # noqa: F401
     json_path,
     maps,
     mysql_formats,
+    regex_dialect,
     signatures,
     strings,
     urls,

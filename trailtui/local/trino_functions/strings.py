@@ -239,11 +239,23 @@ def _strpos(rw: Rewriter, node: Any) -> Any:
     return rw.call("trino_strpos3", node.this, node.args.get("substr"), occurrence)
 
 
+# split(s, ''): Trino fails (StringFunctions.split: "The delimiter may not be the empty string"); DuckDB's
+# string_split cut the string into characters.
+macro(
+    "trino_split",
+    "(s, d) AS CASE WHEN d = '' THEN error('The delimiter may not be the empty string') "
+    "ELSE string_split(s, d) END",
+)
+
+
 @handles(exp.Split)
 def _split(rw: Rewriter, node: Any) -> Any:
     limit = node.args.get("limit")
     if limit is None:
-        return None
+        delimiter = node.expression
+        if isinstance(delimiter, exp.Literal) and delimiter.is_string and delimiter.this != "":
+            return None  # a literal delimiter that is not empty: DuckDB's split as it is
+        return rw.call("trino_split", node.this, delimiter)
     return rw.call("trino_split_limit", node.this, node.expression, limit)
 
 
