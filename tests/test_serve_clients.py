@@ -277,3 +277,36 @@ def test_a_signed_header_that_was_not_sent_is_named(served: LakeHTTPServer) -> N
         == "'x-custom' is named as a SignedHeader, but it does not exist in the HTTP request."
     )
     assert _send(served, headers)[0] == 200
+
+
+def test_serve_listens_on_ipv6(where: Any) -> None:
+    """`trailtui serve --host ::1` failed: 'Address family for hostname not supported'."""
+    from trailtui.local.server import Credentials, make_server
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    lake = LocalLake()
+    try:
+        server = make_server(lake.api, "::1", 0, Credentials(KEY, SECRET))
+    except OSError as exc:
+        lake.close()
+        pytest.skip(f"no ::1 here: {exc}")
+    import threading
+
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        assert server.url.startswith("http://[::1]:")
+        import boto3
+
+        ct = boto3.client(
+            "cloudtrail",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id=KEY,
+            aws_secret_access_key=SECRET,
+        )
+        assert ct.list_event_data_stores()["EventDataStores"] == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        lake.close()

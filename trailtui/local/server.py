@@ -107,6 +107,8 @@ class LakeHTTPServer(ThreadingHTTPServer):
         max_connections: int = MAX_CONNECTIONS,
         allow_paths: Iterable[str] = (),
     ) -> None:
+        if ":" in address[0]:  # an IPv6 address (`--host ::1`): socketserver's default family is IPv4 only
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.api = api
         self.creds = creds
