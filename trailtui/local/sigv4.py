@@ -157,7 +157,9 @@ def verify_sigv4(
         raise IncompleteSignature("Authorization header requires existence of a 'X-Amz-Date' header.")
     try:
         stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:  # two X-Amz-Date headers are one value joined by ',': not a date either
+    # AWS's words for a malformed date (a JSON-protocol service's answer, quoted in umegaya/lua-aws#18). Two
+    # X-Amz-Date headers are one value joined by ',' (as two Authorization headers are): not a date either.
+    except ValueError:
         raise IncompleteSignature(
             f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ) from None
