@@ -16,6 +16,7 @@ from trailtui.cli import main
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.local.engine import Limits
 from trailtui.local.lakefile import LakeFile
+from trailtui.local.querysandbox import sandbox_config
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 
@@ -70,7 +71,7 @@ def test_duckdb_spills_to_a_private_capped_folder(
     where = demo_lake.locations
     lake = LocalLake(limits=Limits(memory="64MB"))
     try:
-        with lake.engine.lake.reader(config=lake.engine._sandbox_config()) as con:
+        with lake.engine.lake.reader(config=sandbox_config(lake.engine.limits)) as con:
             spill, cap = con.execute(
                 "SELECT current_setting('temp_directory'), current_setting('max_temp_directory_size')"
             ).fetchone()

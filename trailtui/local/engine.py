@@ -2,12 +2,9 @@
 
 StartQuery translates the SQL (so bad SQL fails at once, as on Lake), records the query as QUEUED and hands
 it to a worker thread. The worker waits for the lake (QUEUED), runs the query in a sandboxed DuckDB instance
-(RUNNING), renders and stores the rows, and ends FINISHED, FAILED, CANCELLED or TIMED_OUT.
-
-The sandbox: a fresh in-memory DuckDB instance per query with the lake attached read-only; external access
-(files, network, extensions) off and the configuration locked before the query's SQL runs; a memory limit,
-a thread count and a run time limit. The translator has already refused anything but one SELECT over
-stores. DuckDB releases the GIL while it works, so queries run in parallel with the UI and each other.
+(querysandbox.py) under a run time limit (RUNNING), renders and stores the rows, and ends FINISHED, FAILED
+(in Lake's words: queryerrors.py), CANCELLED or TIMED_OUT. DuckDB releases the GIL while it works, so
+queries run in parallel with the UI and each other.
 
 Statistics come from DuckDB's profile of the query: EventsScanned is the rows its table scans read (after
 zone-map pruning: stores are written in eventTime order, so an eventTime bound skips most row groups),
@@ -19,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import threading
 import time
 import uuid
@@ -27,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trailtui.local import delivery, trino_functions
+from trailtui.local import delivery
 from trailtui.local.catalog import StoreRecord, list_stores
 from trailtui.local.errors import (
     InactiveEventDataStore,
@@ -38,11 +34,12 @@ from trailtui.local.errors import (
 )
 from trailtui.local.lakefile import LakeBusyError, LakeFile
 from trailtui.local.limits import Limits
+from trailtui.local.queryerrors import classify, message
+from trailtui.local.querysandbox import sandboxed
 from trailtui.local.querystore import ACTIVE, QueryRecord, QueryStore
 from trailtui.local.resultsink import open_result, store_rows
 from trailtui.local.scancost import TableLayout, scan_statistics, table_layout
 from trailtui.local.translate import Translation, translate
-from trailtui.local.translate.messages import trino_message
 
 if TYPE_CHECKING:
     import duckdb
@@ -50,7 +47,6 @@ if TYPE_CHECKING:
 PROGRESS_SECONDS = 0.5  # how often a running query's statistics are refreshed
 MAX_CONCURRENT = 10  # Lake's limit of queued or running queries per account
 TOO_LARGE = "Query response is too large"  # Lake's own message for an oversized result
-EXHAUSTED = "Query exhausted resources at this scale factor"  # Lake's wording for running out of memory
 EXPIRE_EVERY = 600.0  # seconds between sweeps of expired results while the engine runs
 
 
@@ -71,6 +67,11 @@ class _Run:
     # catalog again then would take the lock a second time, and a writer waiting at the turnstile in between
     # would wait for us while we wait for it.
     stores: tuple[StoreRecord, ...] = ()
+
+    @property
+    def stopped(self) -> bool:
+        """Cancelled or timed out (by this process)."""
+        return self.cancel_requested.is_set() or self.timed_out.is_set()
 
 
 # Queries executing in this process, across engines: an active record owned by this process but not here
@@ -234,9 +235,7 @@ class QueryEngine:
         try:
             if run.cancel_requested.is_set():
                 return
-            with self.lake.reader(wait=self.limits.lake_wait, config=self._sandbox_config()) as con:
-                trino_functions.register(con, run.translation.functions)
-                self._lock_down(con)
+            with sandboxed(self.lake, self.limits, run.translation.functions, self.limits.lake_wait) as con:
                 run.con = con
                 if not self._mark_running(qid):
                     return  # cancelled while queued
@@ -269,30 +268,12 @@ class QueryEngine:
         StartQuery itself (InvalidQueryStatementException), as on Lake. If an import holds the lake, the
         check is skipped and the worker reports such errors as FAILED instead."""
         try:
-            with self.lake.reader(wait=0.5, config=self._sandbox_config()) as con:
-                trino_functions.register(con, t.functions)
-                self._lock_down(con)
+            with sandboxed(self.lake, self.limits, t.functions, wait=0.5) as con:
                 con.execute("DESCRIBE " + t.duckdb_sql).fetchall()
         except LakeBusyError:
             return
         except Exception as exc:
-            raise InvalidQueryStatement(t.locate(_message(exc))) from None
-
-    def _sandbox_config(self) -> dict[str, str | int | bool]:
-        return {"threads": self.limits.threads, "memory_limit": self.limits.memory}
-
-    @staticmethod
-    def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
-        # Profiling first (it is configuration too), then no files, no network, no extensions, and
-        # no way to change any of it back.
-        con.execute("SET enable_profiling = 'no_output'")
-        # Trino's session zone on Lake is UTC; timestamp-with-zone values are carried as UTC instants.
-        con.execute("SET TimeZone = 'UTC'")
-        # Progress tracking (never printed) feeds the statistics DescribeQuery shows while a query runs.
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+            raise InvalidQueryStatement(t.locate(message(exc))) from None
 
     def _mark_running(self, qid: str) -> bool:
         return self.queries.mark_running(qid)
@@ -318,11 +299,11 @@ class QueryEngine:
             result, plan = open_result(
                 con,
                 run.translation,
-                lambda: run.cancel_requested.is_set() or run.timed_out.is_set(),
+                lambda: run.stopped,
                 csv=run.destination is not None,
             )
         except Exception as exc:
-            raise _classify(exc, run) from exc
+            raise classify(exc, run.stopped) from exc
         self.queries.set_columns(qid, plan.names)
         if run.destination is not None:
             run.spool = delivery.Spool(plan.names)
@@ -337,7 +318,7 @@ class QueryEngine:
                 run.spool,
             )
         except Exception as exc:
-            raise _classify(exc, run) from exc
+            raise classify(exc, run.stopped) from exc
         remaining = run.min_seconds - (time.monotonic() - started)
         if remaining > 0:  # an injected slow query: wait, but stop at once if cancelled or timed out
             run.cancel_requested.wait(remaining)
@@ -356,7 +337,7 @@ class QueryEngine:
         if run.forced_end is not None:
             self.queries.finish_if_active(qid, *run.forced_end)
         self._record_stats(qid, stats)
-        if not (run.timed_out.is_set() or run.cancel_requested.is_set() or too_large):
+        if not (run.stopped or too_large):
             self.queries.finish_if_active(qid, "FINISHED")
 
     def _record_stats(self, qid: str, stats: dict[str, int]) -> None:
@@ -368,7 +349,7 @@ class QueryEngine:
             self.queries.set_status(qid, record.status, stats=stats)
 
     def _stopping(self, run: _Run) -> bool:
-        if run.cancel_requested.is_set() or run.timed_out.is_set():
+        if run.stopped:
             return True
         record = self.queries.get(run.query_id)  # cancelled by another process?
         if record is not None and record.status == "CANCELLED":
@@ -421,7 +402,7 @@ class QueryEngine:
             )
         elif run.cancel_requested.is_set():
             self.queries.finish_if_active(qid, "CANCELLED")
-        elif self.queries.finish_if_active(qid, "FAILED", _message(exc)):
+        elif self.queries.finish_if_active(qid, "FAILED", message(exc)):
             self.queries.drop_rows(qid)  # nobody can read a failed query's rows: give the space back
 
     # -- orphans ------------------------------------------------------------------------------------------
@@ -455,40 +436,3 @@ def _pid() -> int:
     import os
 
     return os.getpid()
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, MemoryError):  # Python itself ran out (serve's memory cap): the same failure
-        return EXHAUSTED
-    text = str(exc).strip() or "The query failed."
-    for prefix in (
-        "Binder Error: ",
-        "Conversion Error: ",
-        "Invalid Input Error: ",
-        "Out of Memory Error: ",
-        "Parser Error: ",
-        "Catalog Error: ",
-        "Not implemented Error: ",
-        "Permission Error: ",
-    ):
-        text = text.replace(prefix, "")
-    if "Out of Memory" in str(exc) or "memory limit" in text.lower():
-        return EXHAUSTED
-    text = text.splitlines()[0][:1000] if text else "The query failed."
-    text = trino_message(text)
-    if re.search(r'"eventData"', text, re.IGNORECASE):
-        text += (
-            " (eventData is a column of AWS Config configuration-item stores; local stores hold "
-            "CloudTrail events)"
-        )
-    return text
-
-
-def _classify(exc: BaseException, run: _Run) -> BaseException:
-    """A DuckDB error raised when the query starts: bind and conversion errors are the query's fault."""
-    if run.cancel_requested.is_set() or run.timed_out.is_set():
-        return exc
-    name = type(exc).__name__
-    if name in ("BinderException", "ConversionException", "CatalogException", "ParserException"):
-        return InvalidQueryStatement(_message(exc))
-    return exc
