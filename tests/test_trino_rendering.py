@@ -32,6 +32,8 @@ INTERVALS: list[Case] = [
     ("INTERVAL '-1 2:03:04.5' DAY TO SECOND", "-1 02:03:04.500", "T: IntervalDayTime.formatMillis"),
     ("INTERVAL '2:30' HOUR TO MINUTE", "0 02:30:00.000", "D: language/types.html#interval-day-to-second"),
     ("typeof(INTERVAL '2' DAY)", "interval day to second", "D: language/types.html#interval-day-to-second"),
+    ("ARRAY[INTERVAL '14' MONTH, INTERVAL '1' YEAR]", "[1-2, 1-0]", "T: IntervalYearMonth.formatMonths"),
+    ("typeof(ARRAY[INTERVAL '14' MONTH])", "array(interval year to month)", "D: language/types.html"),
     # Month arithmetic clamps to the month's last day and keeps a date a date.
     (
         "DATE '2024-01-31' + INTERVAL '1' MONTH",

@@ -27,7 +27,7 @@ from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
 from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe, nested_comparison
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
-from trailtui.local.translate.intervals import interval_operator, type_interval
+from trailtui.local.translate.intervals import interval_family, interval_operator, type_interval
 from trailtui.local.translate.late import defuse, late
 from trailtui.local.translate.mathfuncs import rewrite_math
 from trailtui.local.translate.nested import carry_nested_zone
@@ -242,7 +242,15 @@ def _common_numeric_type(node: Any) -> Any:
 def _array_type(node: Any) -> Any:
     """ARRAY[...] typed from its elements once they have their Trino types (sqlglot typed it before:
     `ARRAY[1.25]` is array(decimal(3,2)), not array(double))."""
+    from sqlglot import exp
+
     values = [e for e in node.expressions if kind(e) not in ("NULL", "UNKNOWN")]
+    families = {interval_family(v.type) for v in values}
+    if values and len(families) == 1 and None not in families:  # ARRAY[INTERVAL '14' MONTH] prints [1-2]
+        node.type = exp.DataType(
+            this=exp.DataType.Type.ARRAY, expressions=[values[0].type.copy()], nested=True
+        )
+        return node
     if not values or not all(is_numeric(v) for v in values):
         return node
     if any(is_float(v) for v in values):
