@@ -356,9 +356,10 @@ async def test_reopened_results_bring_their_sql_unless_the_editor_holds_unrun_sq
         await ex.press("ctrl+r")
         await ex.wait_until(lambda: isinstance(ex.screen, HistoryScreen))
         await ex.press("tab")
-        await ex.wait_until(lambda: any(first.query_id in line for line in ex.screen_lines()))
-        for _ in range(5):
-            if first.query_id in str(ex.screen.query_one("#history-list").highlighted_option.prompt):
+        await ex.wait_until(lambda: "(ListQueries)" in ex.dialog_text())
+        await ex.wait_until(lambda: any("FINISHED" in line for line in ex.history_lines))
+        for _ in range(5):  # at 80 columns a query run here shows its SQL; the preview has its ID
+            if first.query_id in ex.history_preview:
                 break
             await ex.press("down")
         await ex.press("ctrl+o")

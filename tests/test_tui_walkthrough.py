@@ -43,3 +43,20 @@ async def test_a_history_search_that_matches_nothing_does_not_say_the_history_is
         await ex.wait_until(
             lambda: any("LIMIT 200" in line for line in ex.history_lines), what="the entry back"
         )
+
+
+async def test_the_services_list_shows_the_sql_of_queries_run_here_at_80x24(demo_lake: Any) -> None:
+    """Tab in the history lists the store's queries as the service knows them (ListQueries: IDs only).
+    Those run from this machine read by their SQL, from the history, not as a column of IDs alike."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        first = await ex.run(SQL)
+        second = await ex.run(SQL.replace("LIMIT 200", "LIMIT 20"))
+        await ex.press("ctrl+r", "tab")
+        await ex.wait_until(lambda: "(ListQueries)" in ex.dialog_text(), what="the service's list")
+        await ex.wait_until(lambda: any("LIMIT 200" in line for line in ex.history_lines), what="its queries")
+        lines = [line for line in ex.history_lines if line.strip()]
+        assert len(lines) == 2, lines
+        assert "FINISHED" in lines[0] and "LIMIT 20" in lines[0] and "LIMIT 200" in lines[1], lines
+        assert first.query_id and not any(first.query_id[:8] in line for line in lines)  # room for the SQL
+        assert second.query_id and second.query_id in ex.history_preview and "LIMIT 20" in ex.history_preview

@@ -157,6 +157,28 @@ def entry_labels(entries: list[HistoryEntry], width: int = 0) -> list[Text]:
     return heads
 
 
+def service_labels(queries: list[ServiceQuery], known: dict[str, HistoryEntry], width: int) -> list[Text]:
+    """The service's list (ListQueries gives IDs, no SQL): a query run from this machine shows its SQL from
+    the history, which tells queries apart where IDs do not; another shows only its ID."""
+    heads = []
+    for q in queries:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{_when(q.created)}  ", style="dim")
+        text.append(f"{q.status:<9}  ", style=STATUS_STYLE.get(q.status, ""))
+        if q.query_id not in known:
+            text.append(q.query_id, style="dim")
+        elif width >= 100:  # under 100 cells the SQL needs the room (the preview below has the ID)
+            text.append(f"{q.query_id}  ", style="dim")
+        heads.append(text)
+    ran_here = [i for i, q in enumerate(queries) if q.query_id in known]
+    rooms = [width - heads[i].cell_len for i in ran_here]
+    for i, sql in zip(
+        ran_here, distinct_sql([known[queries[i].query_id].sql for i in ran_here], rooms), strict=True
+    ):
+        heads[i].append(sql)
+    return heads
+
+
 def entry_preview(e: HistoryEntry) -> Text:
     text = Text()
     text.append(f"{e.status}", style=STATUS_STYLE.get(e.status, "bold"))
@@ -203,6 +225,8 @@ class HistoryScreen(ModalScreen[Pick | None]):
         self.entries: list[HistoryEntry] = []
         self.service: list[ServiceQuery] = []
         self.room = 0  # the cells the entries' lines were made for
+        self.service_loaded = False
+        self.known: dict[str, HistoryEntry] = {}  # this machine's history by query ID, for the service's list
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -241,16 +265,17 @@ class HistoryScreen(ModalScreen[Pick | None]):
                 empty = "No queries yet." if not search else "No query matches the search."
                 options.add_option(Option(Text(empty, style="italic"), disabled=True))
         else:
-            for q in self.service:
-                label = Text(no_wrap=True)
-                label.append(f"{_when(q.created)}  ", style="dim")
-                label.append(f"{q.status:<9}", style=STATUS_STYLE.get(q.status, ""))
-                label.append(f"  {q.query_id}")
-                options.add_option(Option(label, id=q.query_id))
+            self.room = self._room()
+            labels = service_labels(self.service, self.known, self.room)
+            options.add_options(
+                [Option(label, id=q.query_id) for label, q in zip(labels, self.service, strict=True)]
+            )
             if not self.service:
-                options.add_option(
-                    Option(Text("Loading, or none in the last 7 days…", style="italic"), disabled=True)
-                )
+                if self.load_service is None:
+                    empty = "No current store: Enter on a store in the stores pane (F2) makes it current."
+                else:
+                    empty = "None in the last 7 days." if self.service_loaded else "Loading…"
+                options.add_option(Option(Text(empty, style="italic"), disabled=True))
         options.highlighted = 0 if options.option_count else None
         self._preview()
         self.call_after_refresh(self._fit)
@@ -274,11 +299,15 @@ class HistoryScreen(ModalScreen[Pick | None]):
     def _fit(self) -> None:
         """Once laid out (and whenever the list's width or its scrollbar changes), the lines are made again
         for the room they really have: they end at the list's edge, not a guess short of it."""
-        if self.mode != "local" or not self.is_mounted or self._room() == self.room:
+        if not self.is_mounted or self._room() == self.room:
             return
         self.room = self._room()
         options = self.query_one(OptionList)
-        for index, label in enumerate(entry_labels(self.entries, self.room)):
+        if self.mode == "local":
+            labels = entry_labels(self.entries, self.room)
+        else:
+            labels = service_labels(self.service, self.known, self.room)
+        for index, label in enumerate(labels[: options.option_count]):
             options.replace_option_prompt_at_index(index, label)
 
     def on_resize(self) -> None:
@@ -291,7 +320,23 @@ class HistoryScreen(ModalScreen[Pick | None]):
         """The highlighted query's whole SQL and error, wrapped: the list has one cut line per query."""
         index = self.query_one(OptionList).highlighted
         preview = self.query_one("#history-preview", Static)
-        if self.mode != "local" or index is None or index >= len(self.entries):
+        if self.mode != "local":
+            query = self.service[index] if index is not None and index < len(self.service) else None
+            entry = self.known.get(query.query_id) if query else None
+            if entry is not None:
+                preview.update(entry_preview(entry))
+            elif query is not None:
+                preview.update(
+                    Text(
+                        f"{query.query_id}: not run from this machine (the console, the CLI, another "
+                        "machine), so its SQL is not in the history here; ctrl+o reopens its results.",
+                        style="dim",
+                    )
+                )
+            else:
+                preview.update("")
+            return
+        if index is None or index >= len(self.entries):
             preview.update("")
             return
         preview.update(entry_preview(self.entries[index]))
@@ -313,6 +358,8 @@ class HistoryScreen(ModalScreen[Pick | None]):
 
     def set_service(self, queries: list[ServiceQuery]) -> None:
         self.service = queries
+        self.service_loaded = True
+        self.known = {e.query_id: e for e in self.history.search() if e.query_id}
         if self.mode == "service":
             self.refresh_list()
 
