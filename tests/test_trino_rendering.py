@@ -117,6 +117,13 @@ ZONES: list[Case] = [
         "1970-01-01 01:00:00.000 +01:00",
         "D: functions/datetime.html#from_unixtime",
     ),
+    # A zone written in a timestamp literal too (it printed UTC, and read UTC+2 two hours the wrong way).
+    (
+        "TIMESTAMP '2024-01-01 00:00:00 america/new_york'",
+        "2024-01-01 00:00:00 America/New_York",
+        "D: language/types.html#timestamp-with-time-zone",
+    ),
+    ("TIMESTAMP '2024-01-01 00:00:00 UTC+2'", "2024-01-01 00:00:00 +02:00", "T: TestTimeZoneKey"),
 ]
 
 STRINGS: list[Case] = [
@@ -162,6 +169,7 @@ def test_upper_and_lower_map_code_point_by_code_point(ct: Any) -> None:
         # T: io.trino.spi.type.TimeZoneNotSupportedException; an unknown zone printed as UTC.
         ("eventTime AT TIME ZONE 'Nowhere/Land'", "Time zone not supported: Nowhere/Land"),
         ("eventTime AT TIME ZONE 'UTC7'", "Time zone not supported: UTC7"),
+        ("TIMESTAMP '2024-01-01 00:00:00 Nowhere/Land'", "Time zone not supported: Nowhere/Land"),
         # A zone the local lake cannot print inside the value is refused, not shown in UTC.
         ("ROW(eventTime AT TIME ZONE '-05:00')", "cannot be shown in its zone (-05:00)"),
         (

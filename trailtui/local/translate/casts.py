@@ -14,6 +14,7 @@ import functools
 import re
 from typing import Any
 
+from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.late import late
 from trailtui.local.translate.types import set_zone, zone_of
 
@@ -98,8 +99,16 @@ def _timestamp_literal(node: Any, to: Any) -> Any:
         if m and re.search(r"\d{2}:\d{2}", text):
             zone = m.group(1)
         body = text.strip()
-        if zone and re.fullmatch(r"[+-]\d{2}:\d{2}", zone):
-            body = body[: m.start()].strip() + zone if m else body  # DuckDB reads offsets without a space
+        if zone and m:
+            from trailtui.local.trino_functions.zones import canonical_zone
+
+            try:  # spelt as Trino spells it: `america/new_york`, `UTC+2` (+02:00); unknown zones fail
+                zone = canonical_zone(zone)
+            except ValueError as exc:
+                raise InvalidQueryStatement(str(exc)) from None
+            wall = body[: m.start()].strip()
+            offset = re.fullmatch(r"[+-]\d{2}:\d{2}", zone)
+            body = wall + zone if offset else f"{wall} {zone}"  # DuckDB reads offsets without a space
         node.set("this", exp.Literal.string(body))
         node.set("to", _dt("TIMESTAMPTZ").copy())
         node.type = _dt(f"TIMESTAMP({precision}) WITH TIME ZONE")
