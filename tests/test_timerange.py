@@ -152,6 +152,10 @@ def test_presets_and_custom_ranges() -> None:
     assert set_time_range(base, only_start).endswith("WHERE eventTime >= '2026-11-20 10:00:00'")
     only_end = custom_range("", "2026-11-21 08:30")
     assert set_time_range(base, only_end).endswith("WHERE eventTime <= '2026-11-21 08:30:00'")
+    whole_days = custom_range("2026-11-20", "2026-11-21")  # an end typed as a day: through that day
+    assert (
+        whole_days.condition() == "eventTime >= '2026-11-20 00:00:00' AND eventTime < '2026-11-22 00:00:00'"
+    )
     # A custom range replaces a relative one (and its two terms are the bound from then on).
     assert set_time_range(set_time_range(base, LAST_WEEK), NOV).endswith(NOV_SQL)
     assert set_time_range(set_time_range(base, NOV), LAST_HOUR) == f"{base} WHERE {HOUR}"

@@ -60,3 +60,20 @@ async def test_the_services_list_shows_the_sql_of_queries_run_here_at_80x24(demo
         assert "FINISHED" in lines[0] and "LIMIT 20" in lines[0] and "LIMIT 200" in lines[1], lines
         assert first.query_id and not any(first.query_id[:8] in line for line in lines)  # room for the SQL
         assert second.query_id and second.query_id in ex.history_preview and "LIMIT 20" in ex.history_preview
+
+
+async def test_a_custom_range_ending_on_a_day_takes_in_that_whole_day(demo_lake: Any) -> None:
+    """alt+t, custom, from 2026-11-24 to 2026-11-25: the 25th's events are in (the incident's day). The
+    bound was `<= '2026-11-25 00:00:00'`, which left out the very day typed as the end."""
+    from trailtui.tui.timepicker import TimeRangeScreen
+
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.editor.text = f"SELECT day(eventTime) AS d, count(*) AS n FROM {DEMO_STORE_ID} GROUP BY 1"
+        await ex.press("alt+t")
+        await ex.wait_until(lambda: isinstance(ex.screen, TimeRangeScreen))
+        await ex.press("4", *"2026-11-24", "enter", *"2026-11-25", "enter")
+        await ex.wait_until(lambda: not isinstance(ex.screen, TimeRangeScreen))
+        assert "eventTime >= '2026-11-24 00:00:00' AND eventTime < '2026-11-26 00:00:00'" in ex.editor_text
+        q = await ex.run(ex.editor_text)
+        assert q.error is None and sorted(r[0] for r in q.rows) == ["24", "25"]

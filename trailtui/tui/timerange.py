@@ -12,8 +12,9 @@ inside an OR or in parentheses with other terms is left alone, and the new bound
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from trailtui.lake.sqltext import quote_store_ids
@@ -34,6 +35,7 @@ class TimeRange:
     count: int = 0
     start: datetime | None = None
     end: datetime | None = None
+    end_excluded: bool = False  # `eventTime < end`: an end typed as a day alone is the start of the next
 
     def condition(self, column: str = TIME_COLUMN) -> str:
         if self.unit:
@@ -42,7 +44,7 @@ class TimeRange:
         if self.start is not None:
             parts.append(f"{column} >= '{_stamp(self.start)}'")
         if self.end is not None:
-            parts.append(f"{column} <= '{_stamp(self.end)}'")
+            parts.append(f"{column} {'<' if self.end_excluded else '<='} '{_stamp(self.end)}'")
         if not parts:
             raise Unboundable("A custom range needs a start, an end or both.")
         return " AND ".join(parts)
@@ -77,12 +79,18 @@ def parse_time(text: str) -> datetime | None:
     return t
 
 
+_DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def custom_range(start_text: str, end_text: str) -> TimeRange:
     start, end = parse_time(start_text), parse_time(end_text)
     if start is None and end is None:
         raise Unboundable("A custom range needs a start, an end or both.")
     if start is not None and end is not None and end < start:
         raise Unboundable("The range ends before it starts.")
+    if end is not None and _DAY_ALONE.fullmatch(end_text.strip()):
+        # "to 2026-11-26" means through that day: `<= '2026-11-26 00:00:00'` left the whole day out.
+        return TimeRange("Custom", start=start, end=end + timedelta(days=1), end_excluded=True)
     return TimeRange("Custom", start=start, end=end)
 
 
