@@ -310,3 +310,45 @@ def test_serve_listens_on_ipv6(where: Any) -> None:
         server.shutdown()
         server.server_close()
         lake.close()
+
+
+def test_held_connections_take_nothing_from_the_memory_cap(where: Any) -> None:
+    """Each connection's thread reserves an 8 MiB stack, which the kernel counts in --max-memory's limit:
+    64 connections held before authentication under a 400 MB cap left no room for another thread, so a
+    signed request was dropped and even the shutdown on SIGTERM failed ("can't start new thread"). The
+    connection threads are now started with the server, on top of the cap."""
+    import os
+    import signal
+    import subprocess
+
+    from benchmarks.serving import KEY as BENCH_KEY
+    from benchmarks.serving import SECRET as BENCH_SECRET
+    from benchmarks.serving import cloudtrail_client, read_banner, serve_command
+
+    options = ["--no-demo", "--max-memory", "400MB", "--access-key-id", BENCH_KEY]
+    proc = subprocess.Popen(
+        serve_command(*options, "--secret-access-key", BENCH_SECRET),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    flood = []
+    try:
+        _, url = read_banner(proc)
+        host, port = url.rsplit("/", 1)[1].rsplit(":", 1)
+        for _ in range(64):
+            try:
+                s = socket.create_connection((host, int(port)), timeout=5, source_address=(FLOODER, 0))
+            except OSError as exc:  # not Linux: no second loopback address to come from
+                pytest.skip(f"cannot connect from {FLOODER}: {exc}")
+            s.sendall(b"POST / HTTP/1.1\r\n")
+            flood.append(s)
+        time.sleep(0.5)
+        assert cloudtrail_client(url).list_event_data_stores()["EventDataStores"] == []
+    finally:
+        for s in flood:
+            s.close()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "stopped after" in err and "can't start new thread" not in err

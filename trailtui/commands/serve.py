@@ -116,7 +116,10 @@ def run_serve(args: Any) -> int:
         format="%(asctime)s %(name)s %(message)s",
     )
     open_lake(build_demo_if_empty=not args.no_demo)  # a fresh lake gets the demo, unless asked not to
-    cap_memory(memory_cap)
+    from trailtui.local.server import connection_threads_reserve
+
+    # serve3: connection threads' stacks come on top, so held connections take nothing from queries.
+    cap_memory(None if memory_cap is None else memory_cap + connection_threads_reserve(args.max_connections))
     lake = LocalLake(account_id=args.account_id, region=args.region)
     key, secret, secret_line = _credentials(args.access_key_id, args.secret_access_key)
     try:

@@ -2,7 +2,8 @@
 
 AWS JSON 1.1 on `POST /` with X-Amz-Target, SigV4-signed with the server's credential pair; STS
 GetCallerIdentity (query protocol) on the same endpoint, so an AWS profile pointed here shows an identity.
-Requests are served by threads (HTTP/1.1 keep-alive, as SDKs pool connections).
+Requests are served by a fixed set of connection threads started with the server (HTTP/1.1 keep-alive, as
+SDKs pool connections).
 
 Everything an unauthenticated client can make the server hold is bounded before it is read: the request's
 head (request line and headers: at most MAX_HEAD bytes, sent within HEAD_DEADLINE), the body by a strict
@@ -18,17 +19,18 @@ from __future__ import annotations
 
 import http.client
 import logging
+import queue
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterable
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from trailtui.lake.text import sanitize
-from trailtui.local.admission import Admission, Slot
+from trailtui.local.admission import MAX_GIVING_UP, Admission, Slot
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
@@ -93,8 +95,7 @@ def loggable_operation(target: str) -> str:
     return op if _OPERATION_RE.match(op) else "(unknown operation)"
 
 
-class LakeHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+class LakeHTTPServer(HTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
@@ -121,6 +122,18 @@ class LakeHTTPServer(ThreadingHTTPServer):
         self._count_lock = threading.Lock()
         self.admission = Admission(max_connections)
         self._slot_of: dict[Any, Slot] = {}  # each connection's, for its handler
+        # The connection threads, started now, not one per connection: each reserves its stack (8 MiB),
+        # which the kernel counts in `--max-memory`'s RLIMIT_DATA. Started per connection, 64 connections held
+        # before authentication took 530 MB of what queries may use, and under a 400 MB cap no thread could
+        # start: a signed request was dropped, and even Ctrl-C's shutdown thread failed. Reserved once, at
+        # start, connections cost nothing more however many are held (connection_threads_reserve).
+        self._connections: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._workers = [
+            threading.Thread(target=self._serve_connections, name="trailtui-connection", daemon=True)
+            for _ in range(max_connections + MAX_GIVING_UP)
+        ]
+        for worker in self._workers:
+            worker.start()
 
     @property
     def url(self) -> str:
@@ -144,9 +157,9 @@ class LakeHTTPServer(ThreadingHTTPServer):
         log.error("%s connection failed: %s", client_address[0], type(sys.exc_info()[1]).__name__)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # One thread per connection, but only MAX_CONNECTIONS of them, shared fairly between clients when
-        # all are taken: past that a connection is told to come back later (SDKs retry 503) without a byte of
-        # it being read.
+        # A connection thread for each connection, but only MAX_CONNECTIONS at once, shared fairly between
+        # clients when all are taken: past that a connection is told to come back later (SDKs retry 503)
+        # without a byte of it being read.
         slot = self.admission.admit(client_address[0], request)
         if slot is None:
             with self._count_lock:
@@ -155,19 +168,25 @@ class LakeHTTPServer(ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         self._slot_of[request] = slot
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.admission.release(self._slot_of.pop(request))
-            raise
+        self._connections.put((request, client_address))
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            slot = self._slot_of.pop(request, None)
-            if slot is not None:
-                self.admission.release(slot)
+    def _serve_connections(self) -> None:
+        while (item := self._connections.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                slot = self._slot_of.pop(request, None)
+                if slot is not None:
+                    self.admission.release(slot)
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in getattr(self, "_workers", ()):  # none yet when binding the port failed
+            self._connections.put(None)
 
 
 def _refuse(sock: socket.socket) -> None:
@@ -414,6 +433,21 @@ class _Handler(BaseHTTPRequestHandler):
         if getattr(self, "command", None) != "HEAD":  # unset when the request line was past MAX_HEAD
             self.wfile.write(body)
         self.wfile.flush()  # wfile is buffered: headers and body leave in one write
+
+
+def connection_threads_reserve(max_connections: int) -> int:
+    """The address space the connection threads reserve for their stacks, which the kernel counts in
+    RLIMIT_DATA (`--max-memory`): 8 MiB each by default, 8.2 MiB measured. Added to the cap, so queries may
+    use what `--max-memory` says and the connection threads come on top (reserved, hardly resident)."""
+    import resource
+
+    stack = threading.stack_size()
+    if not stack:
+        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+        stack = soft if 0 < soft < resource.RLIM_INFINITY else 8 * 1024 * 1024
+    # Every slot, the connections being given up meanwhile, and a few threads of serve's own (shutdown).
+    threads = max_connections + MAX_GIVING_UP + 4
+    return threads * (stack + 256 * 1024)  # a thread's own bookkeeping beyond its stack: 8.2 MiB measured
 
 
 def make_server(
