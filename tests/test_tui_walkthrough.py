@@ -3,9 +3,12 @@ moments, through the driver (what is on screen, not the explorer's insides)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.explorer import explorer
+import pytest
+
+from tests.explorer import explorer, without_aws
 from trailtui.local.demo import DEMO_STORE_ID
 
 SQL = f"SELECT eventTime, eventName, sourceIPAddress FROM {DEMO_STORE_ID} ORDER BY eventTime DESC LIMIT 200"
@@ -77,3 +80,20 @@ async def test_a_custom_range_ending_on_a_day_takes_in_that_whole_day(demo_lake:
         assert "eventTime >= '2026-11-24 00:00:00' AND eventTime < '2026-11-26 00:00:00'" in ex.editor_text
         q = await ex.run(ex.editor_text)
         assert q.error is None and sorted(r[0] for r in q.rows) == ["24", "25"]
+
+
+async def test_named_profiles_and_no_default_say_f10_not_no_profile_found(
+    demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Profiles named in ~/.aws/config and none called default (a common set-up): the stores pane said
+    'no AWS profile or credentials found' to someone with two profiles."""
+    without_aws(monkeypatch, tmp_path)
+    (tmp_path / "no-config").write_text(
+        "[profile prod]\nregion = us-east-1\n\n[profile audit]\nregion = eu-west-1\n"
+    )
+    async with explorer((80, 24), aws_stores=True) as ex:
+        await ex.ready()
+        await ex.wait_until(lambda: "no default profile" in ex.stores_text(1), what="the AWS group's message")
+        text = ex.stores_text(1)
+        assert "F10 switches to a profile: prod, audit" in text and "no AWS profile" not in text, text
+        assert any("F10 switches" in line for line in ex.stores_pane_lines())  # wrapped, not cut

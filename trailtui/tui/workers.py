@@ -77,9 +77,7 @@ def open_aws_profile(requested: ConnectionKey, post: Post) -> None:
         session = aws_session(profile, requested.region)
         # Credentials first: with no AWS set-up at all, "no credentials" is the news, not "no Region".
         if profile is None and session.get_credentials() is None:
-            raise RuntimeError(  # the stores pane wraps it to its width: a line break only between the two
-                "no AWS profile or credentials found\n(aws configure / aws sso login; the local lake needs none)"
-            )
+            raise RuntimeError(_no_default_credentials())
         conn = open_aws(profile, requested.region, session=session)
     except Exception as exc:
         post(events.ConnectionFailed(requested, explain(exc, profile)))
@@ -91,6 +89,24 @@ def open_aws_profile(requested: ConnectionKey, post: Post) -> None:
     except Exception as exc:
         post(events.IdentityFailed(conn.key, conn.explain(exc)))
     load_stores(conn, post)
+
+
+def _no_default_credentials() -> str:
+    """Why the default profile has no credentials, and what to do: with named profiles and no default (a
+    common set-up), "no AWS profile found" was wrong, and F10 is the way on. The stores pane wraps it to its
+    width: a line break only between its two parts."""
+    from trailtui.aws.profiles import list_profiles
+
+    try:
+        names = [p.name for p in list_profiles() if p.name != "default"]
+    except Exception:  # an unreadable config says so when a profile is chosen; here, only the default failed
+        names = []
+    if not names:
+        return (
+            "no AWS profile or credentials found\n(aws configure / aws sso login; the local lake needs none)"
+        )
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"no default profile or credentials\n(F10 switches to a profile: {shown})"
 
 
 def load_stores(conn: Connection, post: Post) -> None:
