@@ -430,3 +430,12 @@ def test_an_unreadable_request_line_gets_a_status_line(served: LakeHTTPServer, l
     (HTTP/0.9's answer), which no client reads as an error."""
     status, body = _exchange(served, line + b"\r\n\r\n")
     assert status == 400 and json.loads(body)["__type"] == "BadRequestException"
+
+
+def test_expect_continue_is_not_answered_for_a_body_that_will_be_refused(served: LakeHTTPServer) -> None:
+    head = _post([("Content-Length", str(10**9)), ("Expect", "100-continue")])
+    status, body = _exchange(served, head)
+    assert status == 413 and json.loads(body)["__type"] == "RequestEntityTooLargeException"
+    with socket.create_connection(_host(served), timeout=5) as s:  # a body that fits is invited
+        s.sendall(_post([("Content-Length", "2"), ("Expect", "100-continue")]))
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
