@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -23,10 +24,12 @@ __all__ = ["served"]  # a fixture
 # -- local files: a client reads and writes none but under the folders serve allows --------------------------
 
 
-def _boto(server: LakeHTTPServer) -> Any:
+def _boto(server: LakeHTTPServer, config: Config | None = None) -> Any:
     return boto3.session.Session(
         aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
-    ).client("cloudtrail", endpoint_url=server.url, config=Config(retries={"total_max_attempts": 1}))
+    ).client(
+        "cloudtrail", endpoint_url=server.url, config=config or Config(retries={"total_max_attempts": 1})
+    )
 
 
 def _import_from(ct: Any, arn: str, uri: str) -> Any:
@@ -146,6 +149,48 @@ def test_a_client_creates_at_most_ten_stores(served: LakeHTTPServer) -> None:
     with pytest.raises(ClientError) as e:
         ct.create_event_data_store(Name="store-10", RetentionPeriod=90)
     assert e.value.response["Error"]["Code"] == "EventDataStoreMaxLimitExceededException"
+
+
+def test_the_quota_and_tags_hold_under_concurrent_requests(where: Any) -> None:
+    """The quota was counted from the cached store list before the lake was locked: 25 concurrent
+    CreateEventDataStore calls made 25 stores. Concurrent AddTags read the tags before the lock, and lost
+    each other's."""
+    lake = LocalLake()
+    served = serve_in_thread(lake.api, KEY, SECRET)
+    ct = _boto(served, Config(max_pool_connections=25, retries={"total_max_attempts": 1}))
+    try:
+        _race(ct)
+    finally:
+        served.shutdown()
+        served.server_close()
+        lake.close()
+
+
+def _race(ct: Any) -> None:
+
+    def create(n: int) -> str:
+        try:
+            ct.create_event_data_store(
+                Name=f"race-{n}", RetentionPeriod=90, TerminationProtectionEnabled=False
+            )
+            return "created"
+        except ClientError as exc:
+            return str(exc.response["Error"]["Code"])
+
+    with ThreadPoolExecutor(25) as pool:
+        answers = list(pool.map(create, range(25)))
+    assert answers.count("created") == 10
+    assert set(answers) == {"created", "EventDataStoreMaxLimitExceededException"}
+    assert len(ct.list_event_data_stores()["EventDataStores"]) == 10
+    arn = ct.list_event_data_stores()["EventDataStores"][0]["EventDataStoreArn"]
+    with ThreadPoolExecutor(20) as pool:
+        list(
+            pool.map(
+                lambda n: ct.add_tags(ResourceId=arn, TagsList=[{"Key": f"k{n}", "Value": "v"}]), range(20)
+            )
+        )
+    tags = ct.list_tags(ResourceIdList=[arn])["ResourceTagList"][0]["TagsList"]
+    assert sorted(t["Key"] for t in tags) == sorted(f"k{n}" for n in range(20))
 
 
 def _call(server: LakeHTTPServer, operation: str, params: dict[str, Any]) -> tuple[int, Any]:

@@ -17,6 +17,7 @@ from trailtui.local.catalog import (
     StoreRecord,
     create_store,
     find_store,
+    list_stores,
     save_settings,
 )
 from trailtui.local.errors import (
@@ -196,15 +197,17 @@ class StoreOperations:
         check_tags(tags)
         tags = merge_tags([], tags)
         settings: dict[str, Any] = {"selectors": selectors, "tags": tags, "retention_enforced": True}
-        if len(self.api.engine.stores()) >= MAX_STORES:
-            raise EventDataStoreMaxLimitExceeded(
-                f"Your account has used the maximum number of event data stores ({MAX_STORES}, stores pending "
-                "deletion included): delete one first."
-            )
         if p.get("KmsKeyId"):
             settings["kms_key_id"] = p["KmsKeyId"]
         try:
             with self._writer() as con:
+                # Counted under the writer's lock, from the catalog itself: counted before it from the cached
+                # store list, 25 concurrent creates all passed and made 25 stores.
+                if len(list_stores(con)) >= MAX_STORES:
+                    raise EventDataStoreMaxLimitExceeded(
+                        f"Your account has used the maximum number of event data stores ({MAX_STORES}, stores "
+                        "pending deletion included): delete one first."
+                    )
                 store = create_store(
                     con,
                     name,
@@ -332,18 +335,22 @@ class StoreOperations:
     def add_tags(self, p: dict[str, Any]) -> dict[str, Any]:
         store = self._tagged(p["ResourceId"])
         check_tags(p["TagsList"])
-        tags = merge_tags(store.settings.get("tags") or [], p["TagsList"])
         with self._writer() as con:
-            save_settings(con, store, tags=tags)
+            # The tags as they are now, under the writer's lock: read before it, concurrent AddTags lost each
+            # other's tags (and together passed the 50-tag limit).
+            store = find_store(con, store.id)
+            save_settings(con, store, tags=merge_tags(store.settings.get("tags") or [], p["TagsList"]))
         self._changed()
         return {}
 
     def remove_tags(self, p: dict[str, Any]) -> dict[str, Any]:
         store = self._tagged(p["ResourceId"])
         gone = {t["Key"] for t in p["TagsList"]}
-        tags = [t for t in store.settings.get("tags") or [] if t["Key"] not in gone]
         with self._writer() as con:
-            save_settings(con, store, tags=tags)
+            store = find_store(con, store.id)  # as it is now (see add_tags)
+            save_settings(
+                con, store, tags=[t for t in store.settings.get("tags") or [] if t["Key"] not in gone]
+            )
         self._changed()
         return {}
 
