@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import resource
 import socket
 import threading
 import time
@@ -121,3 +122,16 @@ class Admission:
     def held(self, address: str) -> int:
         with self._lock:
             return sum(not s.evicted for s in self._by_client.get(client_of(address), []))
+
+
+def connection_threads_reserve(max_connections: int) -> int:
+    """The address space the connection threads reserve for their stacks, which the kernel counts in
+    RLIMIT_DATA (`--max-memory`): 8 MiB each by default, 8.2 MiB measured. Added to the cap, so queries may
+    use what `--max-memory` says and the connection threads come on top (reserved, hardly resident)."""
+    stack = threading.stack_size()
+    if not stack:
+        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+        stack = soft if 0 < soft < resource.RLIM_INFINITY else 8 * 1024 * 1024
+    # Every slot, the connections being given up meanwhile, and a few threads of serve's own (shutdown).
+    threads = max_connections + MAX_GIVING_UP + 4
+    return threads * (stack + 256 * 1024)  # a thread's own bookkeeping beyond its stack: 8.2 MiB measured

@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from trailtui.lake.text import sanitize
-from trailtui.local.admission import MAX_GIVING_UP, Admission, Slot
+from trailtui.local.admission import MAX_GIVING_UP, Admission, Slot, connection_threads_reserve
 from trailtui.local.api import CloudTrailLakeApi
 from trailtui.local.errors import InternalFailure, LakeError, _error
 from trailtui.local.faults import DropConnection, FaultPlan
@@ -38,7 +38,7 @@ from trailtui.local.localpaths import LocalPaths
 from trailtui.local.sigv4 import Credentials, verify_sigv4
 from trailtui.local.wire import error_reply, operation_of, serve_cloudtrail, serve_sts, sts_error_reply
 
-__all__ = ["Credentials", "LakeHTTPServer", "make_server"]
+__all__ = ["Credentials", "LakeHTTPServer", "connection_threads_reserve", "make_server"]
 
 log = logging.getLogger("trailtui.serve")
 
@@ -442,21 +442,6 @@ class _Handler(BaseHTTPRequestHandler):
         if getattr(self, "command", None) != "HEAD":  # unset when the request line was past MAX_HEAD
             self.wfile.write(body)
         self.wfile.flush()  # wfile is buffered: headers and body leave in one write
-
-
-def connection_threads_reserve(max_connections: int) -> int:
-    """The address space the connection threads reserve for their stacks, which the kernel counts in
-    RLIMIT_DATA (`--max-memory`): 8 MiB each by default, 8.2 MiB measured. Added to the cap, so queries may
-    use what `--max-memory` says and the connection threads come on top (reserved, hardly resident)."""
-    import resource
-
-    stack = threading.stack_size()
-    if not stack:
-        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
-        stack = soft if 0 < soft < resource.RLIM_INFINITY else 8 * 1024 * 1024
-    # Every slot, the connections being given up meanwhile, and a few threads of serve's own (shutdown).
-    threads = max_connections + MAX_GIVING_UP + 4
-    return threads * (stack + 256 * 1024)  # a thread's own bookkeeping beyond its stack: 8.2 MiB measured
 
 
 def make_server(
