@@ -97,3 +97,24 @@ async def test_named_profiles_and_no_default_say_f10_not_no_profile_found(
         text = ex.stores_text(1)
         assert "F10 switches to a profile: prod, audit" in text and "no AWS profile" not in text, text
         assert any("F10 switches" in line for line in ex.stores_pane_lines())  # wrapped, not cut
+
+
+async def test_queries_while_the_demo_is_built_say_they_read_the_days_built_so_far(demo_lake: Any) -> None:
+    """On a first run a sample picked and run at once read the newest day alone (its time range filled in
+    from the store as it was then): 0 rows of root activity, with no word that the demo was not whole.
+    The build's reports are posted as its worker posts them."""
+    from trailtui.tui import events
+
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        ex.app.main.post(events.DemoBuildProgress(11, 38_500))
+        await ex.wait_until(lambda: "11 of 30 days" in " ".join(" ".join(ex.stores_pane_lines()).split()))
+        await ex.press("ctrl+l", *"root", "enter")
+        await ex.wait_until(lambda: ex.notified("the sample's time range is that of the days built so far"))
+        await ex.run(SQL)
+        assert ex.notified("this query reads the days built so far", "warning")
+        ex.app.main.post(events.DemoBuildProgress(30, 105_000, ready=True))
+        await ex.wait_until(lambda: ex.notified("is ready"))
+        warnings = len(ex.notifications)
+        await ex.run(SQL)
+        assert not any("built so far" in n for n in ex.notifications[warnings:])

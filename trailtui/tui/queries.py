@@ -20,6 +20,7 @@ from trailtui.tui.library import LibraryScreen
 from trailtui.tui.overwrite import then_unless_declined
 from trailtui.tui.running import RunningScreen
 from trailtui.tui.state import Run
+from trailtui.tui.stores import StoresPane
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -187,6 +188,12 @@ class QueriesMixin(_Base):
             return
         start, end = time_window(store.first_event, store.last_event)
         self.set_editor(query.filled(store.id, start, end))
+        if store.connection.is_local and self.query_one(StoresPane).building:
+            self.notify(
+                "The demo is still being built: the sample's time range is that of the days built so far. "
+                "Pick it again once the demo is ready for the whole 30 days.",
+                severity="warning",
+            )
 
     def action_save_query(self) -> None:
         sql = self.editor.text

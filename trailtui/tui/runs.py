@@ -16,6 +16,7 @@ from trailtui.tui.dialogs import ConfirmScreen
 from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.state import Run, WaitingQuery
 from trailtui.tui.status import QueryStatusBar
+from trailtui.tui.stores import StoresPane
 
 LOCAL_POLL_CEILING = 0.2  # seconds: the longest wait between DescribeQuery calls on the local lake
 
@@ -125,6 +126,13 @@ class RunsMixin(_Base):
         self, sql: str, key: ConnectionKey, origin: tuple[int, int] = (0, 0), keep_filter: bool = False
     ) -> None:
         conn = self.state.connections[key]
+        if key.is_local and self.query_one(StoresPane).building:
+            # A query on the first run's demo before it is whole answers for the days built so far only.
+            self.notify(
+                "The demo is still being built (its progress is in the stores pane): this query reads the "
+                "days built so far. Run it again once the demo is ready.",
+                severity="warning",
+            )
         run = self.state.new_run(sql, key)
         run.origin = origin
         self.clear_results("Waiting for results…", keep_filter)
