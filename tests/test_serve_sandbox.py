@@ -193,6 +193,40 @@ def _race(ct: Any) -> None:
     assert sorted(t["Key"] for t in tags) == sorted(f"k{n}" for n in range(20))
 
 
+def test_a_deletion_checks_termination_protection_as_it_is_when_it_deletes(
+    where: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DeleteEventDataStore read the store, then waited for the lake's writer: termination protection turned
+    on meanwhile (by a concurrent UpdateEventDataStore, run here at that very point) did not stop it."""
+    from trailtui.local.errors import LakeError
+    from trailtui.local.storeops import StoreOperations
+
+    lake = LocalLake()
+    try:
+        arn = lake.api.handle(
+            "CreateEventDataStore",
+            {"Name": "guarded", "RetentionPeriod": 90, "TerminationProtectionEnabled": False},
+        )["EventDataStoreArn"]
+        checked = StoreOperations._no_import
+        updates: list[str] = []
+
+        def protected_meanwhile(self: Any, store: Any) -> None:
+            checked(self, store)
+            if not updates:  # once: UpdateEventDataStore passes here too
+                updates.append(arn)
+                change = {"EventDataStore": arn, "TerminationProtectionEnabled": True}
+                lake.api.handle("UpdateEventDataStore", change)
+
+        monkeypatch.setattr(StoreOperations, "_no_import", protected_meanwhile)
+        with pytest.raises(LakeError) as e:
+            lake.api.handle("DeleteEventDataStore", {"EventDataStore": arn})
+        assert e.value.code == "EventDataStoreTerminationProtectedException"
+        monkeypatch.undo()
+        assert lake.api.handle("GetEventDataStore", {"EventDataStore": arn})["Status"] == "ENABLED"
+    finally:
+        lake.close()
+
+
 def _call(server: LakeHTTPServer, operation: str, params: dict[str, Any]) -> tuple[int, Any]:
     """A signed request whose JSON body no SDK would send (NaN, 1e30, a time as text)."""
     body = json.dumps(params).encode()

@@ -283,16 +283,26 @@ class StoreOperations:
     # -- delete / restore -------------------------------------------------------------------------------
     def delete(self, p: dict[str, Any]) -> dict[str, Any]:
         store = self._active(p["EventDataStore"])
+        self._deletable(store)
+        self._no_import(store)
+        with self._writer() as con:
+            # Checked again as the catalog is now, under the writer's lock: termination protection turned on
+            # (or the store deleted) by a concurrent request since the read above did not stop the deletion.
+            store = find_store(con, store.id)
+            if not store.active:
+                raise InactiveEventDataStore(f"The event data store {store.id} is pending deletion.")
+            self._deletable(store)
+            mark_deleted(con, store)
+        self._changed()
+        return {}
+
+    @staticmethod
+    def _deletable(store: StoreRecord) -> None:
         if store.termination_protection:
             raise EventDataStoreTerminationProtected(
                 f"The event data store {store.id} has termination protection enabled; disable it with "
                 "UpdateEventDataStore --no-termination-protection-enabled first."
             )
-        self._no_import(store)
-        with self._writer() as con:
-            mark_deleted(con, store)
-        self._changed()
-        return {}
 
     def restore(self, p: dict[str, Any]) -> dict[str, Any]:
         store = self.api.store(p["EventDataStore"])
