@@ -110,7 +110,7 @@ async def test_queries_while_the_demo_is_built_say_they_read_the_days_built_so_f
         ex.app.main.post(events.DemoBuildProgress(11, 38_500))
         await ex.wait_until(lambda: "11 of 30 days" in " ".join(" ".join(ex.stores_pane_lines()).split()))
         await ex.press("ctrl+l", *"root", "enter")
-        await ex.wait_until(lambda: ex.notified("the sample's time range is that of the days built so far"))
+        await ex.wait_until(lambda: ex.notified("the sample covers the days built so far"))
         await ex.run(SQL)
         assert ex.notified("this query reads the days built so far", "warning")
         ex.app.main.post(events.DemoBuildProgress(30, 105_000, ready=True))

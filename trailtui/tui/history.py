@@ -88,19 +88,23 @@ def _words_kept(words: list[str], keep: set[int]) -> str:
 
 def _varying(words: list[str], varying: list[int], room: int) -> str:
     """The words at the `varying` places (where statements alike at both ends differ), `…` for what is left
-    out, with as many words before each as fit in `room` cells, for context (`recipientAccountId = '4444…'`);
-    the end cut if even the varying words do not fit."""
+    out, with as many words before each as fit in `room` cells, for context (`recipientAccountId = '4444…'`),
+    then the statement's last words and its first (what the entry alone would show); the end cut if even
+    the varying words do not fit."""
     keep = {v for v in varying if v < len(words)}
     text = _words_kept(words, keep)
     if cell_len(text) > room:
         return text[: room - 1] + "…"
-    for before in (1, 2, 3):
-        for v in varying:
-            if 0 <= v - before < len(words) and v - before not in keep:
-                wider = _words_kept(words, keep | {v - before})
-                if cell_len(wider) <= room:
-                    keep.add(v - before)
-                    text = wider
+    context = [v - before for before in (1, 2, 3) for v in varying]
+    ends = [k for n in range(len(words)) for k in (len(words) - 1 - n, n)]  # last, first, next-to-last...
+    for k in context + ends:
+        if 0 <= k < len(words) and k not in keep:
+            wider = _words_kept(words, keep | {k})
+            if cell_len(wider) <= room:
+                keep.add(k)
+                text = wider
+            elif k in ends:
+                break  # the ends are taken in order: a gap inside them would read oddly
     return text
 
 

@@ -190,8 +190,7 @@ class QueriesMixin(_Base):
         self.set_editor(query.filled(store.id, start, end))
         if store.connection.is_local and self.query_one(StoresPane).building:
             self.notify(
-                "The demo is still being built: the sample's time range is that of the days built so far. "
-                "Pick it again once the demo is ready for the whole 30 days.",
+                "Demo still being built: the sample covers the days built so far (pick it again when ready).",
                 severity="warning",
             )
 

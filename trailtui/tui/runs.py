@@ -129,8 +129,7 @@ class RunsMixin(_Base):
         if key.is_local and self.query_one(StoresPane).building:
             # A query on the first run's demo before it is whole answers for the days built so far only.
             self.notify(
-                "The demo is still being built (its progress is in the stores pane): this query reads the "
-                "days built so far. Run it again once the demo is ready.",
+                "Demo still being built: this query reads the days built so far (run it again when ready).",
                 severity="warning",
             )
         run = self.state.new_run(sql, key)
