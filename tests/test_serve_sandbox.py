@@ -227,6 +227,40 @@ def test_a_deletion_checks_termination_protection_as_it_is_when_it_deletes(
         lake.close()
 
 
+def test_ingestion_cannot_be_switched_on_a_store_deleted_meanwhile(
+    where: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """StopEventDataStoreIngestion checked the status, then waited for the lake's writer: a deletion between
+    the two (run here at that very point) was overwritten with STOPPED_INGESTION, a store out of its pending
+    deletion without a restore, never purged."""
+    from trailtui.local.errors import LakeError
+    from trailtui.local.storeops import StoreOperations
+
+    lake = LocalLake()
+    try:
+        arn = lake.api.handle(
+            "CreateEventDataStore",
+            {"Name": "switched", "RetentionPeriod": 90, "TerminationProtectionEnabled": False},
+        )["EventDataStoreArn"]
+        writer = StoreOperations._writer
+        deleted: list[str] = []
+
+        def deleted_meanwhile(self: Any) -> Any:
+            if not deleted:  # once: the deletion takes the writer too
+                deleted.append(arn)
+                lake.api.handle("DeleteEventDataStore", {"EventDataStore": arn})
+            return writer(self)
+
+        monkeypatch.setattr(StoreOperations, "_writer", deleted_meanwhile)
+        with pytest.raises(LakeError) as e:
+            lake.api.handle("StopEventDataStoreIngestion", {"EventDataStore": arn})
+        assert e.value.code == "InvalidEventDataStoreStatusException"
+        monkeypatch.undo()
+        assert lake.api.handle("GetEventDataStore", {"EventDataStore": arn})["Status"] == "PENDING_DELETION"
+    finally:
+        lake.close()
+
+
 def _call(server: LakeHTTPServer, operation: str, params: dict[str, Any]) -> tuple[int, Any]:
     """A signed request whose JSON body no SDK would send (NaN, 1e30, a time as text)."""
     body = json.dumps(params).encode()

@@ -147,6 +147,13 @@ def merge_tags(current: list[dict[str, str]], added: list[dict[str, Any]]) -> li
     return [{"Key": k, "Value": v} for k, v in merged.items()]
 
 
+def _expect_status(store: StoreRecord, expected: str, verb: str) -> None:
+    if store.status != expected:
+        raise InvalidEventDataStoreStatus(
+            f"Cannot {verb} ingestion of event data store {store.id}: its status is {store.status}."
+        )
+
+
 class StoreOperations:
     """CreateEventDataStore, UpdateEventDataStore, Delete/Restore, ingestion and tags."""
 
@@ -319,11 +326,12 @@ class StoreOperations:
     # -- ingestion ---------------------------------------------------------------------------------------
     def _switch(self, ref: str, expected: str, new: str, verb: str) -> dict[str, Any]:
         store = self._active(ref)
-        if store.status != expected:
-            raise InvalidEventDataStoreStatus(
-                f"Cannot {verb} ingestion of event data store {store.id}: its status is {store.status}."
-            )
+        _expect_status(store, expected, verb)
         with self._writer() as con:
+            # Checked again as it is under the writer's lock: a store deleted meanwhile was switched from
+            # PENDING_DELETION to a live status, out of its deletion without a restore, and never purged.
+            store = find_store(con, store.id)
+            _expect_status(store, expected, verb)
             update_store(con, store, status=new)
         self._changed()
         return {}
