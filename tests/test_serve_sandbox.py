@@ -257,6 +257,22 @@ def test_ingestion_cannot_be_switched_on_a_store_deleted_meanwhile(
         assert e.value.code == "InvalidEventDataStoreStatusException"
         monkeypatch.undo()
         assert lake.api.handle("GetEventDataStore", {"EventDataStore": arn})["Status"] == "PENDING_DELETION"
+        # And a restore is not done twice: restored (and its ingestion stopped) in between, it stays so.
+        restored: list[str] = []
+
+        def restored_meanwhile(self: Any) -> Any:
+            if not restored:
+                restored.append(arn)
+                lake.api.handle("RestoreEventDataStore", {"EventDataStore": arn})
+                lake.api.handle("StopEventDataStoreIngestion", {"EventDataStore": arn})
+            return writer(self)
+
+        monkeypatch.setattr(StoreOperations, "_writer", restored_meanwhile)
+        with pytest.raises(LakeError) as e:
+            lake.api.handle("RestoreEventDataStore", {"EventDataStore": arn})
+        assert e.value.code == "InvalidEventDataStoreStatusException"
+        monkeypatch.undo()
+        assert lake.api.handle("GetEventDataStore", {"EventDataStore": arn})["Status"] == "STOPPED_INGESTION"
     finally:
         lake.close()
 

@@ -154,6 +154,13 @@ def _expect_status(store: StoreRecord, expected: str, verb: str) -> None:
         )
 
 
+def _restorable(store: StoreRecord) -> None:
+    if store.status != PENDING_DELETION:
+        raise InvalidEventDataStoreStatus(
+            f"The event data store {store.id} is {store.status}; only a store pending deletion can be restored."
+        )
+
+
 class StoreOperations:
     """CreateEventDataStore, UpdateEventDataStore, Delete/Restore, ingestion and tags."""
 
@@ -313,11 +320,10 @@ class StoreOperations:
 
     def restore(self, p: dict[str, Any]) -> dict[str, Any]:
         store = self.api.store(p["EventDataStore"])
-        if store.status != PENDING_DELETION:
-            raise InvalidEventDataStoreStatus(
-                f"The event data store {store.id} is {store.status}; only a store pending deletion can be restored."
-            )
+        _restorable(store)
         with self._writer() as con:
+            store = find_store(con, store.id)  # as it is under the lock: restored meanwhile, it is not again
+            _restorable(store)
             store = restore(con, store)
         self._changed()
         details = self.api.store_details(store, federation=False, partitions=False)
