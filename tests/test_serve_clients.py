@@ -232,6 +232,16 @@ def test_an_authorization_header_missing_its_parts_is_explained(served: LakeHTTP
     assert status == 400 and "'Signature' is named more than once" in reply["Message"]
 
 
+def test_an_authorization_header_spaced_otherwise_is_read(served: LakeHTTPServer) -> None:
+    """Tabs, or no space after the commas: the same header, still read (the old pattern took any white
+    space; the new reading must too)."""
+    headers = _signed(served, b"{}")
+    auth = _auth(headers)
+    for spaced in (auth.replace(" ", "\t", 1), auth.replace(", ", ",")):
+        status, _ = _send(served, [(k, spaced if k == "Authorization" else v) for k, v in headers])
+        assert status == 200, spaced
+
+
 def test_two_host_headers_are_a_bad_request(served: LakeHTTPServer) -> None:
     # RFC 9112 3.2: a request with more than one Host header is answered 400, and nothing more is read.
     with _connect(served) as s:

@@ -93,7 +93,7 @@ def parse_authorization(value: str) -> dict[str, str]:
     carried two was answered IncompleteSignatureException "'AWS4-HMAC-SHA256' not a valid key=value pair
     (missing equal-sign) in Authorization header: '...'" (quoted from AWS Lambda's answer in
     envoyproxy/envoy#23702). A part named twice is refused too: which one was meant is ambiguous."""
-    algorithm, _, rest = value.strip().partition(" ")
+    algorithm, _, rest = re.sub(r"\s", " ", value.strip()).partition(" ")  # a tab separates as a space does
     if algorithm != "AWS4-HMAC-SHA256":
         raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'.")
     parts: dict[str, str] = {}
