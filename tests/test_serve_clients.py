@@ -362,3 +362,24 @@ def test_held_connections_take_nothing_from_the_memory_cap(where: Any) -> None:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "stopped after" in err and "can't start new thread" not in err
+
+
+def test_a_signature_in_the_query_string_is_not_taken(served: LakeHTTPServer) -> None:
+    """A presigned request (the signature in the query string, no Authorization header) is refused as
+    unsigned: serve checks the header's signature only, and says so rather than answering."""
+    from botocore.auth import SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    host, port = _host(served)
+    request = AWSRequest(method="POST", url=f"http://{host}:{port}/", data=b"{}")
+    request.headers["X-Amz-Target"] = LIST
+    SigV4QueryAuth(Credentials(KEY, SECRET), "cloudtrail", "us-east-1").add_auth(request)
+    path = request.url.split(f"{port}", 1)[1]
+    assert "X-Amz-Signature=" in path
+    with _connect(served) as s:
+        s.settimeout(5.0)
+        head = f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nX-Amz-Target: {LIST}\r\nContent-Length: 2\r\n\r\n"
+        s.sendall(head.encode() + b"{}")
+        status, body, _ = _answer(s)
+    assert status == 403 and json.loads(body)["__type"] == "MissingAuthenticationTokenException"
