@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,27 @@ class BatchRows:
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
+# Files split at once. ISA-L inflates with the GIL released, so a second thread splits the next file
+# meanwhile (measured on 200,000 events, idle machine: 0.58 to 0.75 s against 0.87 to 0.94 s one by one).
+_SPLIT_THREADS = 2
+
+
+def _split_to(file: LogFile, split: Path) -> bool:
+    """Write the file's records to `split`, one per line (private to the user); False to leave it to DuckDB."""
+    if file.format is not LogFormat.RECORDS or file.size > MAX_OBJECT_BYTES:
+        return False
+    try:
+        data = file.path.read_bytes()
+    except OSError:  # gone or unreadable: DuckDB's reader names it as before
+        return False
+    lines = split_records(data, file.gzipped)
+    if lines is None:
+        return False
+    with open(os.open(split, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(lines)
+    return True
+
+
 @contextlib.contextmanager
 def batch_rows(files: Sequence[LogFile], scratch: Path) -> Iterator[BatchRows]:
     """The records of a batch of files of one format, split in a private folder under `scratch` (removed
@@ -130,18 +152,16 @@ def batch_rows(files: Sequence[LogFile], scratch: Path) -> Iterator[BatchRows]:
     # Named for this process, as the spill folders beside it: a folder whose process is gone is removed.
     with tempfile.TemporaryDirectory(dir=scratch, prefix=f"{os.getpid()}-split-") as tmp:
         rows = BatchRows()
-        left: list[LogFile] = []
-        for i, file in enumerate(files):
-            lines = None
-            if file.format is LogFormat.RECORDS and file.size <= MAX_OBJECT_BYTES:
-                lines = split_records(file.path.read_bytes(), file.gzipped)
-            if lines is None:
-                left.append(file)
-                continue
-            split = Path(tmp) / f"{i}.jsonl"
-            with open(os.open(split, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-                out.write(lines)
-            rows.names[str(split)] = str(file.path)
+        splits = [Path(tmp) / f"{i}.jsonl" for i in range(len(files))]
+        pool = ThreadPoolExecutor(_SPLIT_THREADS, thread_name_prefix="trailtui-split")
+        try:
+            done = list(pool.map(_split_to, files, splits))
+        finally:  # on Ctrl-C, the files not begun are not waited for
+            pool.shutdown(cancel_futures=True)
+        left = [file for file, ok in zip(files, done, strict=True) if not ok]
+        rows.names = {
+            str(split): str(file.path) for file, split, ok in zip(files, splits, done, strict=True) if ok
+        }
         parts = []
         if rows.names:
             parts.append(_LINES_SQL)
