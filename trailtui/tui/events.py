@@ -20,6 +20,10 @@ class Notice:
     severity: str = "information"  # information, warning, error
 
 
+# What the explorer says when the first run's demo build ends (benchmarks.firstrun_bench waits for it).
+DEMO_READY = "The demo is ready"
+
+
 @dataclass(frozen=True)
 class DemoBuildProgress:
     """The demo organization's build on a first run: started (0 days), after each slice, ready, or failed."""
@@ -36,7 +40,7 @@ class DemoBuildProgress:
             return f"The demo organization could not be completed: {self.error}"
         if self.ready:
             # One line of a toast at 80 columns (its width: 60%, less padding).
-            return f"The demo is ready: {self.events:,} events, {self.days_total} days."
+            return f"{DEMO_READY}: {self.events:,} events, {self.days_total} days."
         if not self.days_done:
             return "Building the demo organization (first run): the newest day first..."
         return (
