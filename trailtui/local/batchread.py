@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,16 @@ from trailtui.local.sources import LogFile, LogFormat
 MAX_OBJECT_BYTES = 128 << 20  # a {"Records": [...]} file is one JSON object; CloudTrail files stay far below.
 # DuckDB sizes its read buffers from it (twice this per thread), so it must fit under IMPORT_MEMORY.
 
+
+# Elements of a Records list split at most: msgspec makes an object of each (about 70 bytes, whatever the
+# element's size), so a gzip of `0,0,0,...` (130 kB for 128 MB) would have taken gigabytes. A file with more
+# commas (an upper bound on its elements; some 30 MB of CloudTrail records) is left to DuckDB's reader,
+# which works within IMPORT_MEMORY.
+MAX_SPLIT_ELEMENTS = 1 << 20
+# Split text of a batch on disk at most (a batch of real logs holds about 400 MB of text, see importer's
+# BATCH_BYTES): a gzip file inflates up to 1000 times, so 400 small files could fill the disk, where DuckDB's
+# own spill is bounded (SPILL_LIMIT). The files past it are left to DuckDB's reader.
+SPLIT_BATCH_BYTES = 1 << 30
 
 _LAYOUT_PEEK = 256  # bytes: a CloudTrail record's first values (eventVersion, userIdentity) hold no JSON text
 
@@ -89,7 +100,7 @@ def _inflate(data: bytes) -> bytes | None:
 def split_records(data: bytes, gzipped: bool) -> bytes | None:
     """The records of one log file, one per line (JSON Lines), or None to leave the file to DuckDB."""
     text = _inflate(data) if gzipped else data
-    if text is None or len(text) > MAX_OBJECT_BYTES:
+    if text is None or len(text) > MAX_OBJECT_BYTES or text.count(b",") >= MAX_SPLIT_ELEMENTS:
         return None
     # msgspec checks the JSON but not the UTF-8 inside strings; DuckDB's text reader would refuse it.
     if not text.isascii():
@@ -107,6 +118,10 @@ def split_records(data: bytes, gzipped: bool) -> bytes | None:
             text = msgspec.json.format(text, indent=-1)
         records = _DECODER.decode(text).Records
     except (msgspec.DecodeError, RecursionError):
+        return None
+    # Nothing but the records between `{"Records":[` and `]}`: not a second "Records" key (msgspec keeps the
+    # last, DuckDB the first), another key, or spaces between records that the layout check did not see.
+    if len(text.strip()) != len(b'{"Records":[]}') + sum(map(len, records)) + max(len(records) - 1, 0):
         return None
     return b"\n".join(records)
 
@@ -128,7 +143,22 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _SPLIT_THREADS = 2
 
 
-def _split_to(file: LogFile, split: Path) -> bool:
+class _DiskBudget:
+    """The bytes of split text a batch may still write (SPLIT_BATCH_BYTES), shared by the split threads."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if size > self.left:
+                return False
+            self.left -= size
+            return True
+
+
+def _split_to(file: LogFile, split: Path, budget: _DiskBudget) -> bool:
     """Write the file's records to `split`, one per line (private to the user); False to leave it to DuckDB."""
     if file.format is not LogFormat.RECORDS or file.size > MAX_OBJECT_BYTES:
         return False
@@ -137,7 +167,7 @@ def _split_to(file: LogFile, split: Path) -> bool:
     except OSError:  # gone or unreadable: DuckDB's reader names it as before
         return False
     lines = split_records(data, file.gzipped)
-    if lines is None:
+    if lines is None or not budget.take(len(lines)):
         return False
     with open(os.open(split, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(lines)
@@ -155,7 +185,8 @@ def batch_rows(files: Sequence[LogFile], scratch: Path) -> Iterator[BatchRows]:
         splits = [Path(tmp) / f"{i}.jsonl" for i in range(len(files))]
         pool = ThreadPoolExecutor(_SPLIT_THREADS, thread_name_prefix="trailtui-split")
         try:
-            done = list(pool.map(_split_to, files, splits))
+            budget = _DiskBudget(SPLIT_BATCH_BYTES)
+            done = list(pool.map(_split_to, files, splits, [budget] * len(files)))
         finally:  # on Ctrl-C, the files not begun are not waited for
             pool.shutdown(cancel_futures=True)
         left = [file for file, ok in zip(files, done, strict=True) if not ok]
