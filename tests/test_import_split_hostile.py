@@ -72,3 +72,21 @@ def test_a_second_records_key_imports_as_duckdbs_reader_reads_it(lake: LakeFile,
     report = import_paths(lake, [tmp_path])
     assert report.ok and report.events_added == 1
     assert list(_eventjson(lake)) == [first["eventID"]]
+
+
+def test_a_file_grown_since_it_was_listed_is_not_read_whole(tmp_path: Path) -> None:
+    # A file being written (a sync of the bucket running beside the import) is listed small, then read:
+    # the split reads no more than was listed and leaves the file to DuckDB's reader, which bounds what it reads.
+    log = tmp_path / "growing.json"
+    log.write_text(json.dumps({"Records": [record(1)]}))
+    files = discover([log]).logs
+    log.write_text(json.dumps({"Records": [record(i, userAgent="x" * 100_000) for i in range(100)]}))
+    tracemalloc.start()
+    try:
+        with batchread.batch_rows(files, tmp_path / "scratch") as rows:
+            _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # It held the file whole, however large it had grown (past MAX_OBJECT_BYTES too): 10 MB here.
+    assert peak < 1_000_000, peak
+    assert "read_json_objects" in rows.sql

@@ -163,8 +163,11 @@ def _split_to(file: LogFile, split: Path, budget: _DiskBudget) -> bool:
     if file.format is not LogFormat.RECORDS or file.size > MAX_OBJECT_BYTES:
         return False
     try:
-        data = file.path.read_bytes()
+        with open(file.path, "rb") as log:  # no more than listed: it may have grown since (a sync running)
+            data = log.read(file.size + 1)
     except OSError:  # gone or unreadable: DuckDB's reader names it as before
+        return False
+    if len(data) > file.size:  # grown: DuckDB's reader, which bounds what it reads, takes it
         return False
     lines = split_records(data, file.gzipped)
     if lines is None or not budget.take(len(lines)):
