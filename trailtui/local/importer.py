@@ -136,12 +136,13 @@ def _dedup_sql(table: str) -> str:
     the one kept is the earliest, then the least text, whatever order the files came in; only keys with
     copies compare texts (carrying every record's text through the comparison would cost more than the
     sort it replaces)."""
-    copies = f"SELECT k FROM {_STAGE} WHERE ts IS NOT NULL GROUP BY k HAVING count(*) > 1"
     return (
+        f"WITH copies AS (SELECT k FROM {_STAGE} WHERE ts IS NOT NULL GROUP BY k HAVING count(*) > 1) "
         f"DELETE FROM {_STAGE} WHERE ts IS NULL"
         f"  OR k IN (SELECT {_KEY_STORED} FROM {table} WHERE eventtime BETWEEN $lo AND $hi)"
-        f"  OR (k IN ({copies}) AND rowid NOT IN ("
-        f"    SELECT arg_min(rowid, (ts, j)) FROM {_STAGE} WHERE ts IS NOT NULL AND k IN ({copies}) GROUP BY k))"
+        f"  OR (k IN (SELECT k FROM copies) AND rowid NOT IN ("
+        f"    SELECT arg_min(rowid, (ts, j)) FROM {_STAGE} WHERE ts IS NOT NULL AND k IN (SELECT k FROM copies)"
+        f"    GROUP BY k))"
     )
 
 
