@@ -7,9 +7,10 @@ for the record's identity and its typed row. msgspec hands out each record's ori
 decoding them (`msgspec.Raw`), and DuckDB reads the lines as plain text (`read_text`), so a record's text
 is never parsed just to be written out again. `eventjson` is thus the record as the log file has it.
 
-A file this cannot split plainly (not one `{"Records": [...]}` object, invalid JSON, a byte-order mark, too
-large, a truncated or multi-member gzip) is read by DuckDB's own reader, as before: what is imported from
-it, and the reason given when it is refused, do not change.
+A file this cannot split plainly (not one `{"Records": [...]}` object, invalid JSON or UTF-8, a byte-order
+mark, a truncated or multi-member gzip) or within the split's bounds (too large, grown since it was listed,
+a million elements or more, past the batch's split text on disk) is read by DuckDB's own reader, as before:
+what is imported from it, and the reason given when it is refused, do not change.
 """
 
 from __future__ import annotations
