@@ -123,6 +123,33 @@ def test_one_client_cannot_shut_others_out(served: LakeHTTPServer, stall: bytes)
             s.close()
 
 
+@pytest.mark.parametrize("addresses", [1, 40], ids=["one-address", "many-addresses"])
+def test_a_flood_leaves_an_honest_idle_connection_alone(served: LakeHTTPServer, addresses: int) -> None:
+    """A client's idle keep-alive connection, which has carried a signed request, outlives a flood of
+    connections that never finish their heads, from one address or from 40 (one each, taking turns): the
+    flood's newcomers take the flood's own slots. By age alone, a flood from many addresses soon reached the
+    honest connection (the oldest) and closed it."""
+    flood: list[socket.socket] = []
+    with _connect(served) as honest:
+        honest.settimeout(5.0)
+        honest.sendall(_request(served, _signed(served, b"{}")))
+        assert _answer(honest)[0] == 200
+        try:
+            for i in range(40):
+                s = _connect(served, f"127.0.0.{2 + i % addresses}")
+                s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                flood.append(s)
+                time.sleep(0.02)  # given-up connections end at once; a few at a time may be pending
+            time.sleep(0.3)
+            assert served.admission.evictions == (0 if addresses == 1 else 40 - 5)
+            honest.sendall(_request(served, _signed(served, b"{}")))
+            status, reply, closed = _answer(honest)
+            assert status == 200 and b"EventDataStores" in reply and not closed
+        finally:
+            for s in flood:
+                s.close()
+
+
 def test_only_connections_still_reading_give_way(where: Any) -> None:
     """A connection whose whole request is in hand is never closed for another client: with every slot
     answering (each request takes 1.5 s here), a newcomer gets 503; once they idle between requests

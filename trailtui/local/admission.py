@@ -6,10 +6,14 @@ holding every slot (a flood of connections that trickle their heads, each droppe
 again) shut every other client out. A fixed share per client would turn away a legitimate SDK that pools
 many connections while the server is idle, so the share applies only when every slot is taken: then a new
 connection from a client holding fewer connections than some other client takes a slot from the busiest,
-by closing its connection that has been reading a request longest (an idle keep-alive connection, or a head
-or body still trickling in: a legitimate client sends its head and body at once; never one being answered).
-So a flood from one address, or from many holding a connection or two each, leaves room for the next
-client; its own next connection is refused. A client is counted by its IP address,
+by closing one of its connections still reading a request (an idle keep-alive connection, or a head or body
+still trickling in: a legitimate client sends its head and body at once; never one being answered). Which
+one: a connection that has not yet carried an authenticated request first, then the busiest client's, then
+the one reading longest. So a flood from one address, or from many holding a connection or two each, leaves
+room for the next client, its own next connection is refused, and an honest client's idle keep-alive
+connection is never taken while any connection without the key is there to take (by age alone, a flood from
+many addresses churned through its own connections and soon reached the honest client's oldest one). Only
+a client holding more than the newcomer's client gives way, so a client keeps at least its fair share. A client is counted by its IP address,
 an IPv6 client by its /64 (one host's usual allocation: an IPv6 attacker has 2^64 addresses of its own).
 """
 
@@ -49,6 +53,7 @@ class Slot:
         True  # no whole request in hand (idle, or head or body coming in): closing it loses nothing
     )
     evicted: bool = False
+    authenticated: bool = False  # it carried a request signed with serve's key: its client holds the key
     since: float = field(default_factory=time.monotonic)  # when it last began reading a request
 
 
@@ -72,8 +77,9 @@ class Admission:
             if self._open >= self.total:
                 held = {c: sum(not s.evicted for s in slots) for c, slots in self._by_client.items()}
                 mine = held.get(client, 0)
-                # The busiest client's connection that has been reading longest: a flood's trickling head,
-                # never a legitimate request that arrived whole a moment ago.
+                # Never one that carried a signed request while one without the key is there to take; then
+                # the busiest client's, reading longest: a flood's trickling head, never a legitimate request
+                # that arrived whole a moment ago.
                 victim = min(
                     (
                         s
@@ -82,7 +88,7 @@ class Admission:
                         for s in slots
                         if s.reading and not s.evicted
                     ),
-                    key=lambda s: (-held[s.client], s.since),
+                    key=lambda s: (s.authenticated, -held[s.client], s.since),
                     default=None,
                 )
                 # Each given-up connection holds its thread until it has read end-of-stream (at once):
@@ -118,6 +124,11 @@ class Admission:
             slot.reading = reading
             slot.since = time.monotonic()
             return not slot.evicted
+
+    def authenticated(self, slot: Slot) -> None:
+        """The connection carried a request signed with serve's key: it gives way last."""
+        with self._lock:
+            slot.authenticated = True
 
     def held(self, address: str) -> int:
         with self._lock:

@@ -411,6 +411,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # a client without the key gets one request per connection
             return sts_error_reply(exc) if sts else error_reply(exc)
         self._logged_operation = loggable_operation(target)
+        if self._slot is not None:
+            self.server.admission.authenticated(self._slot)
         try:
             faults = self.server.faults
             if faults is not None and faults.active:
