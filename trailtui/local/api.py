@@ -163,11 +163,12 @@ class CloudTrailLakeApi:
     def _validate(self, operation: str, params: dict[str, Any]) -> None:
         from botocore.validate import ParamValidator
 
-        from trailtui.local.modelbounds import past_maxima
+        from trailtui.local.modelbounds import check_value_count, past_maxima
 
         shape = self._model.operation_model(operation).input_shape
         if shape is None:
             return
+        check_value_count(params)  # serve4: before botocore's validator walks them (CPU per request)
         past = past_maxima(params, shape)  # serve3: botocore leaves the model's maxima to the service
         if past:
             raise InvalidParameter(past[0])

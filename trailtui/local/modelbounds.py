@@ -4,11 +4,23 @@ botocore validates what a client is about to send: types, required members, mini
 Maxima it leaves to the service, which refuses a value past them. The local lake is the service, so without
 this a client of `serve` could store a 1 MB event data store ID, 2,000 query parameters or a tag value of
 any size (a JSON body is at most 1 MiB, but nothing bounded one value within it).
+
+Some lists the model leaves unbounded (an advanced event selector's Equals values), and botocore's validator
+walks every item of them at some 7 microseconds each (more for each error it words): a 1 MiB body of 200,000
+empty lists as selector values took 1.5 s of CPU before it was refused, any client with the key could ask
+for that in a loop. So a request's values are counted first, stopping past MAX_VALUES, before anything else
+looks at them.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from trailtui.local.errors import InvalidParameter
+
+# The largest legitimate request (five selectors holding Lake's 500 condition values, 50 tags) holds about
+# 1,200 values (strings, numbers, lists and objects): four times that, and never a cost to worry about.
+MAX_VALUES = 5_000
 
 # Checked by their operations, in Lake's words (InvalidQueryStatementException for a long statement).
 OWN_CHECKS = {"QueryStatement", "Name"}
@@ -36,3 +48,20 @@ def past_maxima(value: Any, shape: Any, path: str = "") -> list[str]:
         for key, item in value.items():
             errors += past_maxima(item, shape.value, f"{path}.{key}")
     return errors
+
+
+def check_value_count(params: Any) -> None:
+    """Refuse a request holding more than MAX_VALUES values, having looked at MAX_VALUES of them at most."""
+    seen = 0
+    pending: list[Any] = [params]
+    while pending:
+        value = pending.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise InvalidParameter(
+                f"The request holds more than {MAX_VALUES:,} values; no CloudTrail request needs as many."
+            )
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)

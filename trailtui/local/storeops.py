@@ -53,6 +53,10 @@ MAX_TAGS = 50  # Lake's limit of tags per event data store
 # the lake) without end; stores pending deletion count until they are purged.
 MAX_STORES = 10
 MAX_SELECTORS = 5
+# "a maximum of 500 total values for all conditions in all advanced event selectors" (the API model's
+# documentation of InvalidEventSelectorsException). The model sets no maximum on the lists themselves, so a
+# store could keep a 1 MiB selector.
+MAX_SELECTOR_VALUES = 500
 # The fields an advanced event selector of a CloudTrail-events store may use (CloudTrail user guide,
 # "AdvancedFieldSelector"), in the spelling the API takes.
 SELECTOR_FIELDS = {
@@ -110,6 +114,14 @@ def check_name(name: str) -> None:
 def check_selectors(selectors: list[dict[str, Any]]) -> None:
     if not selectors or len(selectors) > MAX_SELECTORS:
         raise InvalidEventSelectors(f"Use 1 to {MAX_SELECTORS} advanced event selectors.")
+    values = sum(
+        len(f.get(op) or []) for sel in selectors for f in sel.get("FieldSelectors") or [] for op in OPERATORS
+    )
+    if values > MAX_SELECTOR_VALUES:
+        raise InvalidEventSelectors(
+            f"The advanced event selectors hold {values} values; at most {MAX_SELECTOR_VALUES} are allowed for all "
+            "conditions in all advanced event selectors."
+        )
     for sel in selectors:
         fields = sel.get("FieldSelectors") or []
         names = [f.get("Field") for f in fields]
