@@ -27,6 +27,27 @@ CASES: list[Case] = [
     ("ROW(1, NULL) = ROW(2, NULL)", "false", "T: RowType equal"),
     ("ROW(1, 'a') <> ROW(1, 'b')", "true", "D: functions/comparison.html"),
     ("useridentity = useridentity", None, "T: RowType equal (the struct has NULL fields)"),
+    # Maps: io.trino.spi.type.MapType.equalOperator (sizes, then each left key sought in the right map: a
+    # missing key is false, a NULL value unknown, an unequal value false). DuckDB compared NULLs as equal.
+    ("MAP(ARRAY['a'], ARRAY[NULL]) = MAP(ARRAY['a'], ARRAY[NULL])", None, "T: MapType.equalOperator"),
+    ("MAP(ARRAY['a'], ARRAY[1]) <> MAP(ARRAY['a'], ARRAY[NULL])", None, "T: MapType.equalOperator"),
+    ("MAP(ARRAY['a', 'b'], ARRAY[NULL, 1]) = MAP(ARRAY['a', 'b'], ARRAY[NULL, 2])", "false", "T: MapType"),
+    ("MAP(ARRAY['a', 'b'], ARRAY[NULL, 1]) = MAP(ARRAY['a', 'c'], ARRAY[NULL, 1])", "false", "T: MapType"),
+    ("MAP(ARRAY['a', 'b'], ARRAY[1, 2]) = MAP(ARRAY['b', 'a'], ARRAY[2, 1])", "true", "T: MapType (by key)"),
+    ("MAP(ARRAY['a'], ARRAY[1]) = MAP(ARRAY['a', 'b'], ARRAY[1, NULL])", "false", "T: MapType (sizes)"),
+    # Nested values: the element's own equal operator, at every depth (ArrayType, RowType, MapType).
+    ("ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[1, NULL]]", None, "T: ArrayType.equalOperator of arrays"),
+    ("ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[2, NULL]]", "false", "T: ArrayType.equalOperator of arrays"),
+    ("ARRAY[ARRAY[1, 2]] <> ARRAY[ARRAY[1, 2]]", "false", "D: functions/comparison.html"),
+    ("ARRAY[ROW(1, NULL)] = ARRAY[ROW(1, NULL)]", None, "T: ArrayType of RowType"),
+    ("ROW(ARRAY[1, NULL], 1) = ROW(ARRAY[1, NULL], 1)", None, "T: RowType of ArrayType"),
+    (
+        "MAP(ARRAY['a'], ARRAY[ARRAY[NULL]]) = MAP(ARRAY['a'], ARRAY[ARRAY[NULL]])",
+        None,
+        "T: MapType of arrays",
+    ),
+    ("resources = resources", None, "T: ArrayType of RowType (arnprefix is NULL in the demo's resources)"),
+    ("ARRAY[nan()] = ARRAY[nan()]", "false", "D: functions/comparison.html (NaN equals nothing)"),
 ]
 
 

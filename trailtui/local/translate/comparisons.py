@@ -103,18 +103,9 @@ def nan_safe(node: Any) -> Any:
     return late(f"CASE WHEN {cond} THEN {answer} ELSE {{0}} END", args, "BOOLEAN")
 
 
-# Arrays and rows compare as Trino compares them (functions/comparison; Trino's ArrayEqualOperator and
-# RowEqualOperator): equal is false as soon as two non-null elements differ, else NULL if an element is
-# NULL, else true; DuckDB treats NULL elements as equal values (`ARRAY[1, NULL] = ARRAY[1, NULL]` was
-# true). Ordering two arrays fails when it reaches a NULL element before a difference ("ARRAY comparison
-# not supported for arrays with null elements"). Elements that are themselves arrays or rows compare
-# with DuckDB's meaning inside.
-_ARRAY_EQ = (
-    "CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN len({0}) <> len({1}) THEN false "
-    "WHEN coalesce(list_bool_or(list_transform(range(1, len({0}) + 1), "
-    "lambda __i: {0}[__i] <> {1}[__i])), false) THEN false "
-    "WHEN list_count({0}) < len({0}) OR list_count({1}) < len({1}) THEN NULL ELSE true END"
-)
+# Arrays, maps and rows compare as Trino compares them, at every depth (equality.py). Ordering two arrays
+# fails when it reaches a NULL element before a difference ("ARRAY comparison not supported for arrays with
+# null elements").
 _ARRAY_ORDER = (
     "CASE WHEN list_filter(list_transform(range(1, least(len({1}), len({2})) + 1), lambda __i: "
     "CASE WHEN {1}[__i] IS NULL OR {2}[__i] IS NULL THEN 1 WHEN {1}[__i] <> {2}[__i] THEN 0 END), "
@@ -123,38 +114,35 @@ _ARRAY_ORDER = (
 )
 
 
-def _row_fields(node: Any) -> list[str] | None:
-    """Templates of a row operand's fields, by position: a tuple's expressions or a struct's fields."""
-    from sqlglot import exp
-
-    t = getattr(node, "type", None)
-    if isinstance(node, exp.Tuple):
-        return None
-    if t is not None and t.this == exp.DataType.Type.STRUCT and t.expressions:
-        return [f"struct_extract_at(SIDE, {i})" for i in range(1, len(t.expressions) + 1)]
-    return None
-
-
 def _row_equal(node: Any) -> Any | None:
     from sqlglot import exp
+
+    from trailtui.local.translate.equality import equal_sql, pairs_equal
 
     a, b = node.this, node.expression
     if isinstance(a, exp.Tuple) and isinstance(b, exp.Tuple) and len(a.expressions) == len(b.expressions):
         n = len(a.expressions)
-        operands = [*a.expressions, *b.expressions]
-        pairs = [(f"{{{i}}}", f"{{{n + i}}}") for i in range(n)]
-    else:
-        fa, fb = _row_fields(a), _row_fields(b)
-        if fa is None or fb is None or len(fa) != len(fb):
+        if n == 0:
             return None
-        operands = [a, b]
-        pairs = [(x.replace("SIDE", "{0}"), y.replace("SIDE", "{1}")) for x, y in zip(fa, fb, strict=True)]
-    differs = " OR ".join(f"({x} <> {y}) IS TRUE" for x, y in pairs)
-    nulls = " OR ".join(f"{x} IS NULL OR {y} IS NULL" for x, y in pairs)
-    text = f"CASE WHEN {differs} THEN false WHEN {nulls} THEN NULL ELSE true END"
-    if not isinstance(a, exp.Tuple):
-        text = f"CASE WHEN {{0}} IS NULL OR {{1}} IS NULL THEN NULL ELSE ({text}) END"
-    return late(text, operands, "BOOLEAN")
+        operands = [*a.expressions, *b.expressions]
+        pairs = [
+            (f"{{{i}}}", f"{{{n + i}}}", _wider(x, y))
+            for i, (x, y) in enumerate(zip(a.expressions, b.expressions, strict=True))
+        ]
+        return late(pairs_equal(pairs), operands, "BOOLEAN")
+    if _kind(a) != "STRUCT" or not a.type.expressions or _kind(b) != "STRUCT":
+        return None
+    if len(a.type.expressions) != len(b.type.expressions):
+        return None
+    return late(equal_sql("{0}", "{1}", a.type), [a, b], "BOOLEAN")
+
+
+def _wider(x: Any, y: Any) -> Any:
+    """The type that tells how to compare two fields: a nested one if either is nested."""
+    from trailtui.local.translate.equality import is_nested
+
+    tx, ty = getattr(x, "type", None), getattr(y, "type", None)
+    return tx if is_nested(tx) or not is_nested(ty) else ty
 
 
 def nested_comparison(node: Any) -> Any | None:
@@ -163,11 +151,13 @@ def nested_comparison(node: Any) -> Any | None:
 
     a, b = node.this, node.expression
     kinds = {_kind(a), _kind(b)}
-    if kinds == {"ARRAY"}:
+    if kinds in ({"ARRAY"}, {"MAP"}):
+        from trailtui.local.translate.equality import equal_sql
+
         if isinstance(node, exp.EQ | exp.NEQ):
-            equal = late(_ARRAY_EQ, [a, b], "BOOLEAN")
+            equal = late(equal_sql("{0}", "{1}", _wider(a, b)), [a, b], "BOOLEAN")
             return equal if isinstance(node, exp.EQ) else late("(NOT {0})", [equal], "BOOLEAN")
-        return late(_ARRAY_ORDER, [node, a, b], "BOOLEAN")
+        return late(_ARRAY_ORDER, [node, a, b], "BOOLEAN") if kinds == {"ARRAY"} else None
     if isinstance(node, exp.EQ | exp.NEQ) and (kinds == {"STRUCT"} or isinstance(a, exp.Tuple)):
         equal = _row_equal(node)
         if equal is None:
