@@ -264,6 +264,8 @@ def rewrite_cast(node: Any) -> Any:
         p = int(digits[0]) if digits and digits[0].isdigit() else 3
         fmt = "%Y-%m-%d %H:%M:%S" + {0: "", 3: ".%g", 6: ".%f"}.get(p, ".%g")
         return late(f"strftime({{0}}, '{fmt}')", [src], "VARCHAR")
+    if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.TIME, T.TIMETZ):
+        return _time_text(node, src, src_kind == T.TIMETZ)
     length = _params(to)[0] if to.expressions and _params(to)[0].isdigit() else None
     if to.this in (T.VARCHAR, T.CHAR) and src_kind == T.DECIMAL and len(set(_params(src.type))) == 1:
         # decimal(p, p): DuckDB writes 0.5 as `.50`, Trino as `0.50`
@@ -275,6 +277,17 @@ def rewrite_cast(node: Any) -> Any:
     if to.this in (T.VARCHAR, T.CHAR) and length:
         return late(f"substr({{0}}, 1, {length})", [node], node.type)
     return node
+
+
+def _time_text(node: Any, src: Any, zoned: bool) -> Any:
+    """A time(p) as Trino writes it: p fractional digits, and a time with time zone its offset as +hh:mm
+    (`CAST(current_time AS varchar)` is `12:34:56.789+00:00`; DuckDB wrote microseconds and `+00`)."""
+    digits = _params(src.type)
+    p = min(int(digits[0]), 6) if digits and digits[0].isdigit() else 3
+    text = f"substr(strftime(DATE '1970-01-01' + CAST({{0}} AS TIME), '%H:%M:%S.%f'), 1, {8 + p + (p > 0)})"
+    if zoned:
+        text += " || printf('%+03d:%02d', timezone_hour({0}), abs(timezone_minute({0})))"
+    return late(text, [src], node.type)
 
 
 def rewrite_array_join(node: Any) -> Any:

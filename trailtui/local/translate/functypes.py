@@ -79,6 +79,9 @@ def fill_result_type(node: Any) -> None:
     ):
         node.type = exp.DataType.build("BIGINT")
         return
+    if isinstance(node, exp.ApproxQuantile):
+        node.type = _percentile_type(node)
+        return
     t = getattr(node, "type", None)
     if t is not None and t.this != exp.DataType.Type.UNKNOWN:
         return
@@ -101,6 +104,26 @@ def fill_result_type(node: Any) -> None:
         node.type = exp.DataType.build("JSON")
     elif kind in _ARRAY_OF_VARCHAR_CLASSES:
         node.type = exp.DataType.build("ARRAY(VARCHAR)", dialect="trino")
+
+
+def _percentile_type(node: Any) -> Any:
+    """approx_percentile(x, p) has x's type: bigint for any integer, real, else double (functions/aggregate,
+    "Approximate aggregate functions"); an array of it for an array of percentages. sqlglot said double."""
+    from sqlglot import exp
+
+    T = exp.DataType.Type
+    x = getattr(node.this, "type", None)
+    kind = x.this if x is not None else T.DOUBLE
+    one = (
+        "BIGINT"
+        if kind in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT)
+        else "REAL"
+        if kind == T.FLOAT
+        else "DOUBLE"
+    )
+    q = node.args.get("quantile")
+    many = isinstance(q, exp.Array) or (q is not None and q.type is not None and q.type.this == T.ARRAY)
+    return exp.DataType.build(f"ARRAY({one})" if many else one, dialect="trino")
 
 
 # Functions whose result is one of the values of their first argument (functions/aggregate, window).

@@ -39,6 +39,11 @@ from trailtui.local.translate.types import set_zone, trino_name
 INT_PRECISION = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
 MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
+_CURRENT = {  # the session's clock, at Trino's default precision (functions/datetime)
+    "CurrentTimestamp": "TIMESTAMP(3) WITH TIME ZONE",
+    "CurrentTime": "TIME(3) WITH TIME ZONE",
+    "Localtime": "TIME(3)",
+}
 
 
 @functools.lru_cache(maxsize=256)
@@ -343,8 +348,8 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Literal):  # a string literal is varchar(n) in Trino
         node.type = _dt(f"VARCHAR({max(len(node.name), 1)})") if node.name else _dt("VARCHAR(0)")
         return node
-    if isinstance(node, exp.CurrentTimestamp):
-        node.type = _dt("TIMESTAMP(3) WITH TIME ZONE")
+    if isinstance(node, exp.CurrentTimestamp | exp.CurrentTime | exp.Localtime):  # functions/datetime
+        node.type = _dt(_CURRENT[type(node).__name__])
         return node
     if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign | exp.Trunc):
         return rewrite_math(node)

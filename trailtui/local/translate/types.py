@@ -124,6 +124,8 @@ def trino_name(t: Any) -> str:
         return f"timestamp({params[0] if params else 3})"
     if kind == T.TIME:
         return f"time({params[0] if params else 3})"
+    if kind == T.TIMETZ:
+        return f"time({params[0] if params else 3}) with time zone"
     if kind in (T.TIMESTAMPTZ, T.TIMESTAMPLTZ):
         return f"timestamp({params[0] if params else 3}) with time zone"
     if kind == T.ARRAY:

@@ -344,6 +344,13 @@ def _to_json(node: Any) -> Any:
         raise ValueError(
             "CAST of a timestamp inside an array, map or row to json is not supported on the local lake"
         )
+    if t.this == T.STRUCT and _anonymous(t):
+        return _anonymous_row_to_json(node.this, t)
+    if any(d.this == T.STRUCT and _anonymous(d) for d in t.find_all(exp.DataType)):
+        raise ValueError(
+            "CAST of a row with unnamed fields inside an array or map to json is not supported on the local "
+            'lake (Trino names each field ""): name the fields with CAST(ROW(...) AS ROW(a integer, ...))'
+        )
     if t.this == T.MAP:
         if parts.count(T.MAP) > 1:  # the inner maps' keys would keep DuckDB's order
             raise ValueError("CAST of a map holding maps to json is not supported on the local lake")
@@ -353,3 +360,36 @@ def _to_json(node: Any) -> Any:
             this="to_json", expressions=[exp.Anonymous(this="map_from_entries", expressions=[ordered])]
         )
     return None
+
+
+def _anonymous(t: Any) -> bool:
+    """A row type whose fields have no names (`ROW(1, 'a')`): sqlglot lists bare types."""
+    return bool(t.expressions) and not any(isinstance(f, exp.ColumnDef) for f in t.expressions)
+
+
+def _anonymous_row_to_json(value: Any, t: Any) -> Any:
+    """Trino writes a row's fields under their names, an unnamed field under "" (RowToJsonCast: `CAST(ROW(1,
+    'a') AS JSON)` is `{"":1,"":"a"}`); DuckDB named them `_0`, `_1`. Each field is written as its own cast
+    to JSON writes it."""
+    import sqlglot
+
+    parts: list[Any] = [exp.Literal.string("{")]
+    for i, field_type in enumerate(t.expressions, start=1):
+        field = exp.Anonymous(this="struct_extract_at", expressions=[value.copy(), exp.Literal.number(i)])
+        field.type = field_type
+        cast = exp.Cast(this=field, to=exp.DataType.build("JSON"))
+        written = _to_json(cast) or exp.Anonymous(this="to_json", expressions=[field])
+        text = exp.Coalesce(
+            this=exp.Cast(this=written, to=exp.DataType.build("VARCHAR")),
+            expressions=[exp.Literal.string("null")],
+        )
+        parts += [exp.Literal.string(("," if i > 1 else "") + '"":'), text]
+    parts.append(exp.Literal.string("}"))
+    whole = parts[0]
+    for p in parts[1:]:
+        whole = exp.DPipe(this=whole, expression=p)
+    out = exp.Case(
+        ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=exp.Null())],
+        default=sqlglot.exp.Cast(this=exp.Paren(this=whole), to=exp.DataType.build("JSON")),
+    )
+    return out

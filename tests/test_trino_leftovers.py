@@ -1,0 +1,110 @@
+"""Wrong answers the local lake once gave (docs/sql.md listed them as differences), now Trino's. Case
+format: tests/trinofunctions.py ("D:" a page of trino.io/docs/current/, "T:" a class in trinodb/trino)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.trinofunctions import Case, check, lake_client, run
+from trailtui.local.demo import DEMO_STORE_ID as S
+
+TIMES: list[Case] = [
+    # current_time is time(3) with time zone, localtime time(3) (functions/datetime); a cast to varchar
+    # writes p digits and the offset as +hh:mm (T: io.trino.type.TimeWithTimeZoneOperators castToVarchar).
+    # DuckDB wrote `03:08:57.893098+00` and `03:08:58.255128`.
+    ("typeof(current_time)", "time(3) with time zone", "D: functions/datetime.html#current_time"),
+    ("typeof(localtime)", "time(3)", "D: functions/datetime.html#localtime"),
+    (
+        r"regexp_like(CAST(current_time AS varchar), '^\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$')",
+        "true",
+        "T: TimeWithTimeZoneOperators castToVarchar",
+    ),
+    (r"regexp_like(CAST(localtime AS varchar), '^\d{2}:\d{2}:\d{2}\.\d{3}$')", "true", "T: TimeOperators"),
+    ("CAST(TIME '10:00:00' AS varchar)", "10:00:00", "D: language/types.html#time"),
+    ("CAST(TIME '10:00:00.120' AS varchar)", "10:00:00.120", "D: language/types.html#time"),
+]
+
+JSON_ROWS: list[Case] = [
+    # A row's unnamed field is written under the name "" (T: io.trino.operator.scalar.RowToJsonCast: the
+    # field's name orElse("")); DuckDB wrote `{"_0":1,"_1":"a"}`.
+    ("CAST(ROW(1, 'a') AS JSON)", '{"":1,"":"a"}', "T: RowToJsonCast.toJsonObject"),
+    ("json_format(CAST(ROW(1, NULL) AS JSON))", '{"":1,"":null}', "T: RowToJsonCast"),
+    (
+        "CAST(ROW(ROW(2.5), MAP(ARRAY['b', 'a'], ARRAY[1, 2])) AS JSON)",
+        '{"":{"":2.5},"":{"a":2,"b":1}}',
+        "T: RowToJsonCast, MapToJsonCast (keys sorted)",
+    ),
+    (
+        "CAST(CAST(ROW(1, 'a') AS ROW(x integer, y varchar)) AS JSON)",
+        '{"x":1,"y":"a"}',
+        "D: functions/json.html",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from lake_client(demo_home, tmp_path_factory)
+
+
+def test_times_print_as_trino_casts_them(ct: Any) -> None:
+    check(ct, TIMES)
+
+
+def test_rows_with_unnamed_fields_cast_to_json_as_trino(ct: Any) -> None:
+    check(ct, JSON_ROWS)
+
+
+# approx_percentile as Trino's t-digest answers while it keeps each value apart (io.airlift.stats.TDigest
+# valuesAt over unit-weight centroids: the sorted values' element at min(floor(p * n), n - 1) from 0).
+# DuckDB's approx_quantile gave 2 for the median of 1, 2, 3, 4, where Trino gives 3.
+PERCENTILES: list[Case] = [
+    ("approx_percentile(x, 0.5)", "3", "T: io.airlift.stats.TDigest.valuesAt (index 2.0: the third value)"),
+    ("approx_percentile(x, 0.25)", "2", "T: TDigest.valuesAt (index 1.0)"),
+    ("approx_percentile(x, 0.1)", "1", "T: TDigest.valuesAt (below 1: the minimum)"),
+    ("approx_percentile(x, 0.99)", "4", "T: TDigest.valuesAt (the maximum)"),
+    ("approx_percentile(x, ARRAY[0.5, 0.75])", "[3, 4]", "D: functions/aggregate.html#approx_percentile"),
+    ("approx_percentile(x * 1e0, 0.6)", "3.0", "D: functions/aggregate.html (double in, double out)"),
+    ("typeof(approx_percentile(x, 0.5))", "bigint", "D: functions/aggregate.html#approx_percentile"),
+    ("approx_percentile(x, 0.5) / 2", "1", "D: functions/math.html (bigint division)"),
+]
+
+
+def test_approx_percentile_answers_as_trinos_digest(ct: Any) -> None:
+    select = ", ".join(expr for expr, _, _ in PERCENTILES)
+    (row,) = run(
+        ct,
+        f"SELECT {select} FROM {S} CROSS JOIN UNNEST(ARRAY[4, 2, NULL, 3, 1]) AS t(x) "
+        f"WHERE eventID = (SELECT min(eventID) FROM {S})",
+    )
+    wrong = [(e, got, want, src) for (e, want, src), got in zip(PERCENTILES, row, strict=True) if got != want]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (f"SELECT approx_percentile(length(eventName), 1.5) FROM {S}", "Percentile must be between 0 and 1"),
+    ],
+)
+def test_a_percentile_outside_0_1_fails(ct: Any, sql: str, message: str) -> None:
+    import time
+
+    from trailtui.lake.query import QueryRun
+
+    q = QueryRun(ct, sql)
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert message in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+
+
+def test_weighted_approx_percentile_is_refused(ct: Any) -> None:
+    """DuckDB's approx_quantile took no weight: sqlglot dropped it and the answer ignored the weights."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="approx_percentile with weights is not supported"):
+        ct.start_query(QueryStatement=f"SELECT approx_percentile(length(eventName), 2, 0.5) FROM {S}")
