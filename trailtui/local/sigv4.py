@@ -13,6 +13,13 @@ The signature is recomputed with botocore's own signer; what AWS checks around i
   when sent; any other header the client chose to sign (user-agent,
   x-amzn-trace-id, ...) is part of the signature too. botocore's signer leaves some headers out on its
   own (user-agent among them), so the header list is taken from the client's SignedHeaders instead.
+
+The signature may come in the query string instead (a presigned request: X-Amz-Algorithm, X-Amz-Credential,
+X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature), which the CloudTrail API Reference lists
+among the parameters common to every action. AWS's services other than S3 take such a request for about 15
+minutes after its X-Amz-Date whatever its X-Amz-Expires (the AWS SDK for Go says so of its presigner,
+aws/aws-sdk-go#2167 and #2224); serve takes it for those 15 minutes, or for X-Amz-Expires seconds if fewer
+(never longer than AWS would, and never longer than its signer asked).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from trailtui.local.errors import _error
 
@@ -43,6 +51,13 @@ _CREDENTIAL_RE = re.compile(
 )
 _SIGNED_RE = re.compile(r"^[a-z0-9_.-]+(;[a-z0-9_.-]+)*$")
 _SIGNATURE_RE = re.compile(r"^[0-9a-f]{64}$")
+# The query-string parameters of a presigned request, and AWS's words when some are missing.
+QUERY_AUTH = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date")
+_QUERY_INCOMPLETE = (
+    "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', "
+    "'X-Amz-SignedHeaders', 'X-Amz-Date'. Re-examine the query-string parameters."
+)
+MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600  # SigV4's longest X-Amz-Expires (S3's bound; a signing key's life)
 _MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your AWS "
     "Secret Access Key and signing method. Consult the service documentation for details."
@@ -58,7 +73,7 @@ class Credentials:
         return f"Credentials({self.access_key_id!r}, <secret>)"
 
 
-def _check_clock(amz_date: str, signed_at: float, now: float) -> None:
+def _check_clock(amz_date: str, signed_at: float, now: float, expires: int = MAX_SKEW) -> None:
     """AWS's words for a request signed too long ago or too far ahead (a client's clock is off): the
     request's time, the bound it crossed, and the server's time, e.g. "Signature expired: 20140325T143453Z
     is now earlier than 20140325T143751Z (20140325T145251Z - 15 min.)" (quoted in aws/aws-sdk-js#254)."""
@@ -66,9 +81,10 @@ def _check_clock(amz_date: str, signed_at: float, now: float) -> None:
     def stamp(t: float) -> str:
         return datetime.fromtimestamp(t, UTC).strftime("%Y%m%dT%H%M%SZ")
 
-    if signed_at < now - MAX_SKEW:
+    if signed_at < now - expires:
+        span = "15 min." if expires == MAX_SKEW else f"{expires} sec."
         raise SignatureExpired(
-            f"Signature expired: {amz_date} is now earlier than {stamp(now - MAX_SKEW)} ({stamp(now)} - 15 min.)"
+            f"Signature expired: {amz_date} is now earlier than {stamp(now - expires)} ({stamp(now)} - {span})"
         )
     if signed_at > now + MAX_SKEW:
         raise SignatureExpired(
@@ -117,6 +133,46 @@ def parse_authorization(value: str) -> dict[str, str]:
     return parts
 
 
+def query_auth(url: str) -> tuple[dict[str, str], int, str] | None:
+    """A presigned request's Authorization parts, its X-Amz-Date and X-Amz-Expires (MAX_SKEW if not sent),
+    and the URL it was signed as (without X-Amz-Signature); None if no signature parameter is in the URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a Host no URL parser reads (`Host: [`): refused by the signature check
+        return None
+    pairs = [p.partition("=") for p in parts.query.split("&") if p]
+    given: dict[str, str] = {}
+    for key, _, value in pairs:
+        name = unquote(key)
+        if name.startswith("X-Amz-"):
+            if name in given:  # which one was signed is ambiguous
+                raise IncompleteSignature(f"The query-string parameter '{name}' is given more than once.")
+            given[name] = unquote(value)
+    if not any(name in given for name in QUERY_AUTH):
+        return None
+    if any(name not in given for name in QUERY_AUTH):
+        raise IncompleteSignature(_QUERY_INCOMPLETE)
+    if given["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256":
+        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{given['X-Amz-Algorithm']}'.")
+    expires = MAX_SKEW
+    if "X-Amz-Expires" in given:
+        text = given["X-Amz-Expires"]
+        if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PRESIGNED_EXPIRES):
+            raise IncompleteSignature(
+                f"X-Amz-Expires must be a number of seconds from 1 to {MAX_PRESIGNED_EXPIRES}, not '{text}'."
+            )
+        expires = min(int(text), MAX_SKEW)
+    signed_query = "&".join(k + "=" + v for k, _, v in pairs if unquote(k) != "X-Amz-Signature")
+    auth = {
+        "Credential": given["X-Amz-Credential"],
+        "SignedHeaders": given["X-Amz-SignedHeaders"],
+        "Signature": given["X-Amz-Signature"],
+        "X-Amz-Date": given["X-Amz-Date"],
+        "X-Amz-Security-Token": "sent" if "X-Amz-Security-Token" in given else "",
+    }
+    return auth, expires, urlunsplit(parts._replace(query=signed_query))
+
+
 def verify_sigv4(
     method: str,
     url: str,
@@ -138,9 +194,18 @@ def verify_sigv4(
     pairs = [(k.lower(), v) for k, v in headers]
     present = {k for k, _ in pairs}
     auth = joined(pairs, "authorization")
-    if not auth:
+    presigned = query_auth(url)
+    if presigned is not None:
+        if auth is not None:  # AWS's words (S3's): one way of authenticating a request, not two
+            raise IncompleteSignature(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query "
+                "string parameter or the Authorization header should be specified"
+            )
+        parts, expires, url = presigned
+    elif not auth:
         raise MissingAuthenticationToken("Missing Authentication Token")
-    parts = parse_authorization(auth)
+    else:
+        parts, expires = parse_authorization(auth), MAX_SKEW
     m = _CREDENTIAL_RE.match(parts["Credential"])
     if not m:
         raise IncompleteSignature(
@@ -148,11 +213,11 @@ def verify_sigv4(
         )
     if m.group("akid") != creds.access_key_id:
         raise UnrecognizedClient(_INVALID_TOKEN)
-    if "x-amz-security-token" in present:  # serve issues no session tokens: none can belong to its key
+    if "x-amz-security-token" in present or parts.get("X-Amz-Security-Token"):  # serve issues none
         raise UnrecognizedClient(_INVALID_TOKEN)
     if not _SIGNED_RE.match(parts["SignedHeaders"]) or not _SIGNATURE_RE.match(parts["Signature"]):
         raise IncompleteSignature("Authorization header's SignedHeaders or Signature is malformed.")
-    amz_date = joined(pairs, "x-amz-date")
+    amz_date = parts["X-Amz-Date"] if presigned else joined(pairs, "x-amz-date")
     if amz_date is None:
         raise IncompleteSignature("Authorization header requires existence of a 'X-Amz-Date' header.")
     try:
@@ -163,7 +228,7 @@ def verify_sigv4(
         raise IncompleteSignature(
             f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ) from None
-    _check_clock(amz_date, stamp.timestamp(), time.time() if now is None else now)
+    _check_clock(amz_date, stamp.timestamp(), time.time() if now is None else now, expires)
     if m.group("date") != amz_date[:8]:
         raise InvalidSignature(f"Credential should be scoped to a valid date, not '{m.group('date')}'.")
     if m.group("service") != service:
@@ -171,7 +236,12 @@ def verify_sigv4(
     if m.group("region") not in set(regions):
         raise InvalidSignature(f"Credential should be scoped to a valid region, not '{m.group('region')}'.")
     signed = parts["SignedHeaders"].split(";")
-    for name in ("host", "x-amz-date", *(h for h in MUST_SIGN_IF_SENT if h in present)):
+    # A presigned request's date is in its query string, which is signed whole.
+    for name in (
+        "host",
+        *(() if presigned else ("x-amz-date",)),
+        *(h for h in MUST_SIGN_IF_SENT if h in present),
+    ):
         if name not in signed:
             raise InvalidSignature(f"'{name}' must be a 'SignedHeader' in the AWS Authorization.")
     for name in signed:
