@@ -15,6 +15,7 @@ from trailtui.lake.backoff import PollBackoff
 from trailtui.lake.text import sanitize
 from trailtui.paths import Locations, locations
 from trailtui.settings import load_settings
+from trailtui.tui import collector
 from trailtui.tui.dialogs import key_label
 from trailtui.tui.interpreter import COMMANDS
 from trailtui.tui.keymap import KEYMAP
@@ -36,6 +37,7 @@ class TrailApp(KeysInOrder):
         region: str | None = None,
     ) -> None:
         super().__init__()
+        self._gc_thresholds: tuple[int, int, int] | None = None
         where = where or locations()
         self.main = MainScreen(
             where,
@@ -47,6 +49,7 @@ class TrailApp(KeysInOrder):
         )
 
     def on_mount(self) -> None:
+        self._gc_thresholds = collector.pace()  # fewer collections while results load (tui/collector.py)
         self.push_screen(self.main)
 
     def notify(
@@ -118,6 +121,8 @@ class TrailApp(KeysInOrder):
 
     def on_unmount(self) -> None:
         self.main.close_connections()
+        if self._gc_thresholds is not None:
+            collector.restore(self._gc_thresholds)
 
 
 def run_app(where: Locations | None = None, profile: str | None = None, region: str | None = None) -> int:
