@@ -3,12 +3,15 @@ format: tests/trinofunctions.py ("D:" a page of trino.io/docs/current/, "T:" a c
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.trinofunctions import Case, check, lake_client, run
+from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID as S
 
 TIMES: list[Case] = [
@@ -108,3 +111,50 @@ def test_weighted_approx_percentile_is_refused(ct: Any) -> None:
 
     with pytest.raises(ClientError, match="approx_percentile with weights is not supported"):
         ct.start_query(QueryStatement=f"SELECT approx_percentile(length(eventName), 2, 0.5) FROM {S}")
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        # Trino has no cast between text and arrays, maps or rows: refused when the query is analysed
+        # (D: functions/conversion.html; T: io.trino.sql.analyzer "Cannot cast %s to %s"). DuckDB wrote
+        # `{bucketName=..., key=...}` for the map and Python-like text for the struct.
+        ("CAST(requestParameters AS varchar)", "line 1:8: Cannot cast map(varchar, varchar) to varchar"),
+        ("TRY_CAST(resources AS varchar)", "line 1:8: Cannot cast array(row(accountid varchar"),
+        ("CAST(userIdentity AS varchar)", "line 1:8: Cannot cast row(type varchar"),
+        ("CAST('[1]' AS array(integer))", "line 1:8: Cannot cast varchar(3) to array(integer)"),
+    ],
+)
+def test_casts_trino_does_not_have_are_refused(ct: Any, expr: str, message: str) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match=re.escape(message)):
+        ct.start_query(QueryStatement=f"SELECT {expr} FROM {S}")
+
+
+JSON_CASTS: list[Case] = [
+    # JSON to map(varchar, varchar) / array(varchar) reads scalars only (T: io.trino.util.JsonUtil
+    # currentTokenAsVarchar, "Unexpected token when cast to varchar"); DuckDB wrote nested JSON as text.
+    ('TRY_CAST(json_parse(\'{"a":{"b":1}}\') AS map(varchar, varchar))', None, "T: JsonUtil (TRY_CAST)"),
+    ("TRY_CAST(json_parse('[[1]]') AS array(varchar))", None, "T: JsonUtil (TRY_CAST)"),
+    (
+        'CAST(json_parse(\'{"a":"x","b":1}\') AS map(varchar, varchar))',
+        "{a=x, b=1}",
+        "D: functions/json.html",
+    ),
+    ("CAST(json_parse('[\"x\",1,null]') AS array(varchar))", "[x, 1, null]", "D: functions/json.html"),
+    ('CAST(json_parse(\'{"a":{"b":1}}\') AS map(varchar, json))', '{a={"b":1}}', "D: functions/json.html"),
+]
+
+
+def test_json_casts_read_scalars_only(ct: Any) -> None:
+    check(ct, JSON_CASTS)
+
+
+def test_a_json_object_cast_to_varchar_values_fails(ct: Any) -> None:
+    q = QueryRun(ct, f"SELECT CAST(json_parse(eventjson) AS map(varchar, varchar)) FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    message = ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert "Cannot cast to map(varchar, varchar). Unexpected token when cast to varchar" in message

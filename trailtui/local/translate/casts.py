@@ -178,6 +178,36 @@ def _from_zoned(node: Any, src: Any, to: Any) -> Any:
     return late(f"substr({text}, 1, {given[0]})" if given and given[0].isdigit() else text, [src], "VARCHAR")
 
 
+_NESTED = ("ARRAY", "MAP", "STRUCT")
+_TEXT = ("VARCHAR", "CHAR", "TEXT", "NVARCHAR")
+
+
+def _cast_at(node: Any, src: Any) -> str:
+    """`line L:C: ` of the CAST keyword (Trino's position of a cast error): the parser keeps the position
+    of the operand, the keyword is the last `CAST(` before it."""
+    from trailtui.local.translate.parse import start_of
+
+    start = start_of(node)
+    if start is None:
+        return ""
+    found = list(re.finditer(r"(?i)\b(?:try_)?cast\s*\(\s*", src.parsed[:start]))
+    at = found[-1].start() if found and found[-1].end() == start else start
+    line, col = src.position(at)
+    return f"line {line}:{col}: "
+
+
+def check_castable(node: Any, src: Any) -> None:
+    """Trino has no cast between text and arrays, maps or rows (functions/conversion; the cast is refused
+    when the query is analysed, TRY_CAST too): DuckDB wrote `CAST(requestParameters AS varchar)` as
+    `{key=value}` text, which LIKE then searched, and read `'[a, b]'` as a list."""
+    from trailtui.local.translate.types import trino_name
+
+    t, to = getattr(node.this, "type", None), node.args["to"]
+    kind = t.this.name if t is not None else "UNKNOWN"
+    if (kind in _NESTED and to.this.name in _TEXT) or (kind in _TEXT and to.this.name in _NESTED):
+        raise InvalidQueryStatement(f"{_cast_at(node, src)}Cannot cast {trino_name(t)} to {trino_name(to)}")
+
+
 def rewrite_cast(node: Any) -> Any:
     from sqlglot import exp
 

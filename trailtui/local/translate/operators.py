@@ -23,7 +23,7 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
-from trailtui.local.translate.casts import rewrite_array_join, rewrite_cast
+from trailtui.local.translate.casts import check_castable, rewrite_array_join, rewrite_cast
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
 from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe, nested_comparison
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
@@ -411,6 +411,7 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.AtTimeZone):
         return _at_time_zone(node)
     if isinstance(node, exp.Cast | exp.TryCast):
+        check_castable(node, src)
         return rewrite_cast(node)
     if isinstance(node, exp.Date) and is_text(node.this):  # date(x) is CAST(x AS date) (functions/datetime)
         return rewrite_cast(exp.Cast(this=node.this, to=_dt("DATE").copy()))

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from trailtui.local.trino_functions.core import Rewriter, args_of, handles, udf
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
 from trailtui.local.trino_functions.json_values import (
     InvalidJson,
     JNum,
@@ -302,6 +302,27 @@ def _json_cast(rw: Rewriter, node: Any) -> Any:
         return rw.call("trino_json_from_varchar", node.this)
     if to.this == exp.DataType.Type.JSON and not _is_json(node.this):
         return _to_json(node)
+    if _is_json(node.this) and _of_varchar(to):
+        # Trino's JSON-to-varchar reads only scalars (JsonUtil.currentTokenAsVarchar: "Unexpected token");
+        # DuckDB wrote a nested object or array as its JSON text.
+        from trailtui.local.translate.types import trino_name
+
+        bad: Any = exp.Anonymous(
+            this="error",
+            expressions=[
+                exp.DPipe(
+                    this=exp.Literal.string(
+                        f"Cannot cast to {trino_name(to)}. Unexpected token when cast to varchar: "
+                    ),
+                    expression=exp.cast(node.this.copy(), "VARCHAR"),
+                )
+            ],
+        )
+        every = "$[*]" if to.this == exp.DataType.Type.ARRAY else "$.*"
+        check = rw.call("trino_json_nested_inside", node.this.copy(), exp.Literal.string(every))
+        if isinstance(node, exp.TryCast):
+            bad = exp.Null()
+        return exp.Case(ifs=[exp.If(this=check, true=bad)], default=node.copy())
     if (
         to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
         and not to.expressions
@@ -309,6 +330,20 @@ def _json_cast(rw: Rewriter, node: Any) -> Any:
     ):
         return rw.call("trino_json_to_varchar", node.this)
     return None
+
+
+macro(
+    "trino_json_nested_inside",
+    "(j, p) AS coalesce(list_bool_or(list_transform(json_extract(CAST(j AS JSON), p), "
+    "lambda v: json_type(v) IN ('OBJECT', 'ARRAY'))), false)",
+)
+
+
+def _of_varchar(to: Any) -> bool:
+    """map(k, varchar) or array(varchar): a cast from JSON whose elements DuckDB would write as text."""
+    T = exp.DataType.Type
+    inner = to.expressions[-1] if to.this in (T.MAP, T.ARRAY) and to.expressions else None
+    return isinstance(inner, exp.DataType) and inner.this in (T.VARCHAR, T.TEXT, T.CHAR)
 
 
 _NOT_JSON = {  # types Trino cannot cast to JSON (JsonUtil.canCastToJson)
