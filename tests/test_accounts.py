@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from tests.awsenv import aws_files
 from tests.explorer import Explorer, explorer
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from trailtui.aws.memory import ProfileMemory
 from trailtui.aws.profiles import fuzzy_score, list_profiles
 from trailtui.cli import main
@@ -31,14 +32,12 @@ KEY, SECRET = "AKIAACCOUNTSTEST01", "accounts-test-secret"
 
 @pytest.fixture
 def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    made = []
+    servers = ExitStack()
 
     def serve(home: Path | None, account: str, faults: str = "", region: str = "us-east-1") -> str:
         # serve answers for one Region, as AWS does: a profile must sign for the Region it is served in
         lake = LocalLake(locations(home) if home else None, account_id=account, region=region)
-        server = serve_in_thread(lake.api, KEY, SECRET, faults)
-        made.append((server, lake))
-        return server.url
+        return str(servers.enter_context(serving(KEY, SECRET, faults, lake=lake)).url)
 
     urls = {
         "mgmt": serve(None, "111122223333", "latency=300"),  # the demo lake: the organization store
@@ -74,11 +73,8 @@ def endpoints(demo_lake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     ]
     credentials = (f"[{n}]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n" for n in urls)
     aws_files(monkeypatch, tmp_path, "\n".join(lines), "\n".join(credentials))
-    yield urls
-    for server, lake in made:
-        server.shutdown()
-        server.server_close()
-        lake.close()
+    with servers:
+        yield urls
 
 
 def aws_stores_text(ex: Explorer) -> str:

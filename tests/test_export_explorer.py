@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from tests.awsenv import running_moto, use_keys
 from tests.explorer import Explorer, explorer
-from tests.serving import serve_as_profile
+from tests.serving import serving_as_profile
 from tests.test_athena_aws import moto_server, moto_url
 from tests.test_delivery import finish, local
 from trailtui.lake import delivered
@@ -123,13 +123,10 @@ def lake_profile(
     with running_moto() as s3_url:
         use_keys(monkeypatch, region=None, AWS_ENDPOINT_URL_S3=s3_url)  # the serving lake delivers with these
         lake = LocalLake()
-        server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
-        s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
-        s3.create_bucket(Bucket="query-results")
-        yield lake, s3
-        server.shutdown()
-        server.server_close()
-        lake.close()
+        with serving_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET):
+            s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1")
+            s3.create_bucket(Bucket="query-results")
+            yield lake, s3
 
 
 async def _on_profile(ex: Explorer) -> None:

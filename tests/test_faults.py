@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,10 @@ import pytest
 
 from tests.awsenv import aws_files, endpoint_profile, use_keys
 from tests.explorer import QueryView, explorer
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from trailtui.cli import main
 from trailtui.lake.history import History
 from trailtui.local.demo import DEMO_STORE_ID
-from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 
 KEY, SECRET = "AKIAFAULTSTEST0001", "faults-test-secret"
@@ -25,20 +25,13 @@ SQL = f"SELECT eventName, count(*) AS n FROM {DEMO_STORE_ID} WHERE eventTime > '
 
 @pytest.fixture
 def faulty(demo_lake: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    made = []
-
-    def start(plan: str) -> str:
-        lake = LocalLake()
-        server = serve_in_thread(lake.api, KEY, SECRET, plan)
-        made.append((server, lake))
-        return server.url
-
     use_keys(monkeypatch, KEY, SECRET)
-    yield start
-    for server, lake in made:
-        server.shutdown()
-        server.server_close()
-        lake.close()
+    with ExitStack() as servers:
+
+        def start(plan: str) -> str:
+            return str(servers.enter_context(serving(KEY, SECRET, plan)).url)
+
+        yield start
 
 
 def history() -> History:

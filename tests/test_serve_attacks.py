@@ -20,10 +20,9 @@ from botocore.config import Config
 from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from trailtui.local import server as server_module
 from trailtui.local.server import LakeHTTPServer
-from trailtui.local.service import LocalLake
 
 KEY, SECRET = "AKIATESTATTACK0001", "attack-secret-0001"
 LIST = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListEventDataStores"
@@ -33,12 +32,8 @@ LIST = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListEventDataStor
 def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServer]:
     monkeypatch.setattr(server_module._Handler, "timeout", 1.0)
     monkeypatch.setattr(server_module, "BODY_DEADLINE", 2.0)
-    lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=4)
-    yield server
-    server.shutdown()
-    server.server_close()
-    lake.close()
+    with serving(KEY, SECRET, max_connections=4) as server:
+        yield server
 
 
 def _host(server: LakeHTTPServer) -> tuple[str, int]:

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from tests.test_serve_attacks import KEY, LIST, SECRET, _host, _signed
 from trailtui.local import server as server_module
 from trailtui.local.admission import client_of
 from trailtui.local.server import LakeHTTPServer
-from trailtui.local.service import LocalLake
 
 FLOODER = "127.0.0.2"
 UNSIGNED = [("Content-Length", "2"), ("X-Amz-Target", LIST)]
@@ -27,12 +26,8 @@ UNSIGNED = [("Content-Length", "2"), ("X-Amz-Target", LIST)]
 @pytest.fixture
 def served(where: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeHTTPServer]:
     monkeypatch.setattr(server_module._Handler, "timeout", 5.0)
-    lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, max_connections=6)
-    yield server
-    server.shutdown()
-    server.server_close()
-    lake.close()
+    with serving(KEY, SECRET, max_connections=6) as server:
+        yield server
 
 
 def _connect(server: LakeHTTPServer, source: str = "127.0.0.1") -> socket.socket:
@@ -154,24 +149,20 @@ def test_only_connections_still_reading_give_way(where: Any) -> None:
     """A connection whose whole request is in hand is never closed for another client: with every slot
     answering (each request takes 1.5 s here), a newcomer gets 503; once they idle between requests
     (keep-alive), a newcomer takes one of their slots."""
-    lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, faults="latency=1500", max_connections=3)
-    holders = [_connect(server, FLOODER) for _ in range(3)]
-    try:
-        for s in holders:
-            s.sendall(_request(server, _signed(server, b"{}")))
-        time.sleep(0.5)  # all three are being answered
-        assert _send(server, _signed(server, b"{}"))[0] == 503 and server.admission.evictions == 0
-        for s in holders:
-            s.settimeout(5.0)
-            assert _answer(s)[0] == 200  # answered, kept alive: idle, reading the next request
-        assert _send(server, _signed(server, b"{}"))[0] == 200 and server.admission.evictions == 1
-    finally:
-        for s in holders:
-            s.close()
-        server.shutdown()
-        server.server_close()
-        lake.close()
+    with serving(KEY, SECRET, faults="latency=1500", max_connections=3) as server:
+        holders = [_connect(server, FLOODER) for _ in range(3)]
+        try:
+            for s in holders:
+                s.sendall(_request(server, _signed(server, b"{}")))
+            time.sleep(0.5)  # all three are being answered
+            assert _send(server, _signed(server, b"{}"))[0] == 503 and server.admission.evictions == 0
+            for s in holders:
+                s.settimeout(5.0)
+                assert _answer(s)[0] == 200  # answered, kept alive: idle, reading the next request
+            assert _send(server, _signed(server, b"{}"))[0] == 200 and server.admission.evictions == 1
+        finally:
+            for s in holders:
+                s.close()
 
 
 def _closed_with_503(s: socket.socket) -> bool:
@@ -318,23 +309,17 @@ def test_a_signed_header_that_was_not_sent_is_named(served: LakeHTTPServer) -> N
 
 def test_serve_listens_on_ipv6(where: Any) -> None:
     """`trailtui serve --host ::1` failed: 'Address family for hostname not supported'."""
-    from trailtui.local.server import Credentials, make_server
+    import boto3
 
     if not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")
-    lake = LocalLake()
     try:
-        server = make_server(lake.api, "::1", 0, Credentials(KEY, SECRET))
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
     except OSError as exc:
-        lake.close()
         pytest.skip(f"no ::1 here: {exc}")
-    import threading
-
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serving(KEY, SECRET, host="::1") as server:
         assert server.url.startswith("http://[::1]:")
-        import boto3
-
         ct = boto3.client(
             "cloudtrail",
             endpoint_url=server.url,
@@ -343,10 +328,6 @@ def test_serve_listens_on_ipv6(where: Any) -> None:
             aws_secret_access_key=SECRET,
         )
         assert ct.list_event_data_stores()["EventDataStores"] == []
-    finally:
-        server.shutdown()
-        server.server_close()
-        lake.close()
 
 
 def test_held_connections_take_nothing_from_the_memory_cap(where: Any) -> None:

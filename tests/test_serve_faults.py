@@ -8,32 +8,25 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from tests.test_serve import KEY, SECRET, SEED, client
-from trailtui.local.service import LocalLake
 
 
 @pytest.fixture
 def start_server(demo_lake: Any) -> Iterator[Any]:
-    made: list[tuple[Any, LocalLake]] = []
+    with ExitStack() as servers:
 
-    def start(faults: str = "") -> str:
-        lake = LocalLake()
-        server = serve_in_thread(lake.api, KEY, SECRET, faults)
-        made.append((server, lake))
-        return server.url
+        def start(faults: str = "") -> str:
+            return str(servers.enter_context(serving(KEY, SECRET, faults)).url)
 
-    yield start
-    for server, lake in made:
-        server.shutdown()
-        server.server_close()
-        lake.close()
+        yield start
 
 
 def _wait(ct: Any, qid: str) -> dict[str, Any]:

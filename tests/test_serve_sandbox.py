@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.serving import serve_in_thread
+from tests.serving import serving
 from tests.test_serve_attacks import KEY, SECRET, _raw_post, _signed, served
 from trailtui.local.server import LakeHTTPServer
 from trailtui.local.service import LocalLake
@@ -80,9 +80,7 @@ def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
     allowed.mkdir()
     outside.mkdir()
     (allowed / "escape").symlink_to(outside)  # a link out of the allowed folder leads nowhere
-    lake = LocalLake()
-    server = serve_in_thread(lake.api, KEY, SECRET, allow_paths=[str(allowed), "s3://trails/org"])
-    try:
+    with serving(KEY, SECRET, allow_paths=[str(allowed), "s3://trails/org"]) as server:
         ct = _boto(server)
         store = ct.create_event_data_store(
             Name="probe", RetentionPeriod=90, TerminationProtectionEnabled=False
@@ -110,10 +108,6 @@ def test_allowed_folders_are_the_only_ones(where: Any, tmp_path: Any) -> None:
         for p in written:  # private to the user, whatever the umask
             assert stat.S_IMODE(os.stat(p).st_mode) & 0o077 == 0, p
         assert list(outside.iterdir()) == []
-    finally:
-        server.shutdown()
-        server.server_close()
-        lake.close()
 
 
 def test_sql_that_runs_other_sql_is_refused_over_http(served: LakeHTTPServer) -> None:
@@ -155,15 +149,8 @@ def test_the_quota_and_tags_hold_under_concurrent_requests(where: Any) -> None:
     """The quota was counted from the cached store list before the lake was locked: 25 concurrent
     CreateEventDataStore calls made 25 stores. Concurrent AddTags read the tags before the lock, and lost
     each other's."""
-    lake = LocalLake()
-    served = serve_in_thread(lake.api, KEY, SECRET)
-    ct = _boto(served, Config(max_pool_connections=25, retries={"total_max_attempts": 1}))
-    try:
-        _race(ct)
-    finally:
-        served.shutdown()
-        served.server_close()
-        lake.close()
+    with serving(KEY, SECRET) as served:
+        _race(_boto(served, Config(max_pool_connections=25, retries={"total_max_attempts": 1})))
 
 
 def _race(ct: Any) -> None:

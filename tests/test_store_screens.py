@@ -16,7 +16,7 @@ import pytest
 from tests.awsenv import running_moto, use_keys
 from tests.explorer import Explorer, explorer
 from tests.logfiles import record, trail_key
-from tests.serving import serve_as_profile
+from tests.serving import serving_as_profile
 from trailtui.local.service import LocalLake
 from trailtui.paths import locations
 from trailtui.tui.stores import StoresPane
@@ -82,11 +82,8 @@ def lake_profile(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             Body=gzip.compress(json.dumps({"Records": recs}).encode()),
         )
         lake = LocalLake(locations(tmp_path / "remote-home"), account_id="444455556666")
-        server = serve_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET)
-        yield "lake"
-        server.shutdown()
-        server.server_close()
-        lake.close()
+        with serving_as_profile(lake, tmp_path, monkeypatch, KEY, SECRET):
+            yield "lake"
 
 
 async def test_store_and_lake_import_on_an_aws_profile(lake_profile: str) -> None:
