@@ -144,6 +144,9 @@ def test_a_page_of_query_results_parses_as_botocore_parses_it() -> None:
         [*rows[:5], [{"a": "1"}, None], *rows[5:]],  # a null cell
         [*rows[:5], [["not", "a", "map"]], *rows[5:]],  # a cell of the wrong type: botocore fails
         [*rows[:5], "row", *rows[5:]],  # a row of the wrong type: botocore iterates the string
+        [*rows[:5], [], *rows[5:]],  # an empty row
+        [*rows[:5], {"a": "1"}, *rows[5:]],  # a map where a row belongs: botocore iterates its keys
+        [*rows[:-1], [{"a": "1"}, "cell"]],  # a string where a cell belongs, in the last row
         {"not": "a list"},
     ]
     for result_rows in cases:
@@ -225,3 +228,63 @@ def test_each_list_and_map_member_of_the_wrong_kind_parses_as_botocore_parses_it
                 assert ours == _outcome(JSONParser(), body, shape, status), (shape.name, name, wrong)
                 checked += 1
     assert checked > 500
+
+
+def _body_outcome(parser: Any, body: bytes) -> Any:
+    try:
+        return ("parsed", repr(parser._parse_body_as_json(body)))
+    except Exception as exc:
+        return ("raised", type(exc))
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    max_leaves=12,
+)
+# Pieces that decoders read differently, spliced into valid JSON: NaN, out-of-range numbers, BOMs, lone
+# surrogates (escaped and encoded), bytes that are not UTF-8, control characters, duplicate keys, odd numbers.
+_ODD = st.sampled_from(
+    [
+        b"NaN",
+        b"-Infinity",
+        b"1e400",
+        b"1e-400",
+        b"\xef\xbb\xbf",
+        b'"\\ud800"',
+        b'"\xed\xa0\x80"',
+        b"\xff",
+        b"\x00",
+        b'"\t"',
+        b'{"a":1,"a":2}',
+        b"01",
+        b"1.",
+        b"-0",
+        b"9" * 30,
+        b"\x0c",
+        b"\\u0041",
+        b"'",
+    ]
+)
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(_JSONISH, _ODD, st.integers(min_value=0, max_value=10**6))
+def test_response_bodies_decode_as_botocore_decodes_them(value: Any, odd: bytes, where: int) -> None:
+    """The body is decoded by msgspec where it gives json.loads's answer, else as botocore decodes it: the
+    same value, the same {'message': text} for text that is not JSON, the same exception."""
+    body = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    spliced = body[: where % (len(body) + 1)] + odd + body[where % (len(body) + 1) :]
+    for case in (body, spliced, odd, b"[" + odd + b"]", b'{"k":' + odd + b"}"):
+        assert _body_outcome(BulkJSONParser(), case) == _body_outcome(JSONParser(), case)
+
+
+def test_bodies_nested_near_the_recursion_limit_decode_as_botocore_decodes_them() -> None:
+    def nested(frames: int, body: bytes, parser: Any) -> Any:  # from deeper and deeper in the stack
+        return nested(frames - 1, body, parser) if frames else _body_outcome(parser, body)
+
+    for frames in (0, 40):
+        for depth in range(880, 1010):
+            for body in (b"[" * depth + b"]" * depth, b'{"a":' * depth + b"1" + b"}" * depth):
+                ours, botocores = nested(frames, body, BulkJSONParser()), nested(frames, body, JSONParser())
+                assert ours == botocores, (frames, depth)
