@@ -2,7 +2,9 @@
 
 - statistics: BytesScanned of a query bounded to one day against the same query unbounded (target: a fifth);
 - explorer: ctrl+j to all 100,000 rows of a result in the grid (target: 2 s), against DuckDB fetching the
-  same rows into Python, and against the same explorer with botocore's stock JSON parser;
+  same rows into Python, against the same explorer with botocore's stock JSON parser, and against it with
+  Python's default collector pacing (tui/collector.py); its peak memory (target: 300 MB). Three rounds, the
+  three explorers in turn in each, medians;
 - export: `trailtui query --format csv --output` of 100,000 rows x 7 columns, and of 100,000 whole rows,
   against DuckDB's `COPY (SELECT ...) TO 'x.csv'` of the same rows from the same lake file.
 """
@@ -10,6 +12,8 @@
 from __future__ import annotations
 
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +37,9 @@ if sys.argv[3] == "stock":  # the reference: botocore's own JSON parser, walking
     import botocore.session
     import trailtui.aws.parsing
     trailtui.aws.parsing.botocore_session = botocore.session.get_session
+if sys.argv[3] == "defaultgc":  # the reference: Python's own collector thresholds
+    import trailtui.tui.collector
+    trailtui.tui.collector.YOUNG_THRESHOLD = 0
 from trailtui.paths import locations
 from trailtui.tui.app import TrailApp
 from trailtui.tui.editor import SqlEditor
@@ -54,7 +61,9 @@ async def main():
             await asyncio.sleep(0.01)
         loaded, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert state.run.loaded == 100000, state.run
-    print(json.dumps({"first": first, "loaded": loaded, "cpu": cpu}))
+    with open("/proc/self/status") as status:  # VmHWM: ru_maxrss may carry the parent's peak (firstrun_bench)
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    print(json.dumps({"first": first, "loaded": loaded, "cpu": cpu, "peak": peak}))
 asyncio.run(main())
 """
 
@@ -92,17 +101,12 @@ def _statistics(home: Path) -> list[Row]:
         lake.close()
 
 
-def _explorer(home: Path) -> list[Row]:
-    """ctrl+j to every row of a 100,000-row result in the explorer's grid (headless, in its own process),
-    against DuckDB fetching the same rows into Python from the same lake file; and its CPU time against the
-    same explorer parsing the pages with botocore's stock JSON parser (a cell at a time)."""
+def _fetch(home: Path) -> float:
+    """DuckDB fetching the explorer's rows into Python from the same lake file, s."""
     import duckdb
 
     from trailtui.local.demo import DEMO_STORE_ID
 
-    sql = f"SELECT {EIGHT} FROM {DEMO_STORE_ID} LIMIT 100000"
-    ours = _python(_EXPLORER, str(home), sql, "ours")
-    stock = _python(_EXPLORER, str(home), sql, "stock")
     con = duckdb.connect()
     con.execute(f"ATTACH '{home / 'data' / 'lake.duckdb'}' AS lake (READ_ONLY)")
     table = f"lake.events_{DEMO_STORE_ID.replace('-', '')}"
@@ -111,11 +115,48 @@ def _explorer(home: Path) -> list[Row]:
     con.execute(f"SELECT {cols} FROM {table} LIMIT 100000").fetchall()
     ref = time.perf_counter() - start
     con.close()
+    return ref
+
+
+def _explorer(home: Path, rounds: int = 3) -> list[Row]:
+    """ctrl+j to every row of a 100,000-row result in the explorer's grid (headless, in its own process),
+    against DuckDB fetching the same rows into Python from the same lake file; and against the same explorer
+    parsing the pages with botocore's stock JSON parser (a cell at a time), and with Python's default
+    collector pacing. Each round runs every variant in turn (the machine is shared: interleaved, each sees
+    the same load); the figures are medians."""
+    from trailtui.local.demo import DEMO_STORE_ID
+
+    sql = f"SELECT {EIGHT} FROM {DEMO_STORE_ID} LIMIT 100000"
+    runs: dict[str, list[dict[str, float]]] = {"ours": [], "stock": [], "defaultgc": [], "fetch": []}
+    for _ in range(rounds):
+        print(f"volume: explorer round, load average {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+        for variant in ("ours", "stock", "defaultgc"):
+            runs[variant].append(_python(_EXPLORER, str(home), sql, variant))
+        runs["fetch"].append({"s": _fetch(home)})
+
+    def median(variant: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[variant])
+
+    ours = {k: median("ours", k) for k in ("first", "loaded", "cpu", "peak")}
+    stock = {k: median("stock", k) for k in ("loaded", "cpu")}
+    pacing = {k: median("defaultgc", k) for k in ("loaded", "cpu", "peak")}
+    ref = median("fetch", "s")
     return [
         ("explorer: 100,000 rows loaded after ctrl+j, s vs DuckDB fetchall", ours["loaded"], ref),
         ("explorer: first rows in the grid after ctrl+j, s vs DuckDB fetchall", ours["first"], ref),
         ("explorer: CPU s to load them vs botocore's stock JSON parser", ours["cpu"], stock["cpu"]),
         ("explorer: 100,000 rows loaded, s vs botocore's stock JSON parser", ours["loaded"], stock["loaded"]),
+        (
+            "explorer: 100,000 rows loaded, s vs Python's default collector pacing",
+            ours["loaded"],
+            pacing["loaded"],
+        ),
+        ("explorer: CPU s to load them vs Python's default collector pacing", ours["cpu"], pacing["cpu"]),
+        (
+            "explorer peak RSS, 100,000 rows loaded, MB vs default collector pacing",
+            ours["peak"],
+            pacing["peak"],
+        ),
     ]
 
 
