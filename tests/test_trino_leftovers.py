@@ -158,3 +158,22 @@ def test_a_json_object_cast_to_varchar_values_fails(ct: Any) -> None:
     assert state.status == "FAILED"
     message = ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
     assert "Cannot cast to map(varchar, varchar). Unexpected token when cast to varchar" in message
+
+
+def test_order_by_reads_an_alias_inside_an_expression_as_the_output_column(ct: Any) -> None:
+    """Trino's ORDER BY scope puts the output columns before the FROM's (D: sql/select.html "ORDER BY
+    clause"; T: io.trino.sql.analyzer.StatementAnalyzer computeAndAssignOrderByScope): `-x` is minus the
+    output x. DuckDB read the source's x there and gave the opposite order."""
+    one = f"WHERE eventID = (SELECT min(eventID) FROM {S})"
+    rows = run(ct, f"SELECT -x AS x FROM {S} CROSS JOIN UNNEST(ARRAY[2, 1, 3]) AS t(x) {one} ORDER BY -x")
+    assert rows == [["-1"], ["-2"], ["-3"]]
+    rows = run(
+        ct,
+        f"SELECT substr(eventName, 1, 3) AS eventName, count(*) AS c FROM {S} GROUP BY eventName "
+        "ORDER BY length(eventName), c DESC LIMIT 2",
+    )
+    top = run(
+        ct,
+        f"SELECT substr(eventName, 1, 3), count(*) AS c FROM {S} GROUP BY eventName ORDER BY c DESC LIMIT 2",
+    )
+    assert rows == top  # every output eventName has 3 letters: the order is by count alone

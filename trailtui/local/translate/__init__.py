@@ -28,6 +28,7 @@ from trailtui.local.translate.coercion import check_date_diff
 from trailtui.local.translate.grouping import Site, group_sites, locate_group_error
 from trailtui.local.translate.late import finish
 from trailtui.local.translate.names import Namer
+from trailtui.local.translate.orderby import order_by_outputs
 from trailtui.local.translate.parse import Source, parse
 from trailtui.local.translate.rewrite import check_time_literals
 from trailtui.local.translate.sandbox import (
@@ -133,6 +134,7 @@ def _translate(sql: str, resolve: StoreResolver, home: tuple[str, str] | None) -
     stores = resolve_stores(tree, resolve, src.hint(), home)
     names = Namer(tree, lambda t: id(t) in stores.nodes).names(tree)
     check_time_literals(tree)
+    order_by_outputs(tree)
     point_at_lake(tree, stores)
     if not stores.tables:
         raise InvalidQueryStatement(
