@@ -177,3 +177,25 @@ def test_order_by_reads_an_alias_inside_an_expression_as_the_output_column(ct: A
         f"SELECT substr(eventName, 1, 3), count(*) AS c FROM {S} GROUP BY eventName ORDER BY c DESC LIMIT 2",
     )
     assert rows == top  # every output eventName has 3 letters: the order is by count alone
+
+
+JSON_PATHS: list[Case] = [
+    # Trino reads the path as written (T: io.trino.operator.scalar.JsonPathTokenizer); sqlglot rewrote
+    # literal paths while parsing, so `'eventName'` read as `$.eventName` where Trino refuses it.
+    ("json_extract_scalar('{\"a.b\":1}', '$[\"a.b\"]')", "1", "D: functions/json.html#json-path"),
+    ("json_extract_scalar('{\"a\":[1,2]}', '$.a[1]')", "2", "D: functions/json.html#json-path"),
+    ("json_extract_scalar('[{\"a\":1}]', '$[0].a')", "1", "D: functions/json.html#json-path"),
+    ("json_extract('{\"a\":{\"b\":1}}', '$')", '{"a":{"b":1}}', "D: functions/json.html#json-extract"),
+]
+
+
+def test_json_paths_are_read_as_written(ct: Any) -> None:
+    check(ct, JSON_PATHS)
+
+
+@pytest.mark.parametrize("path", ["eventName", " $.eventName"])
+def test_a_json_path_trino_cannot_read_is_refused(ct: Any, path: str) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match=re.escape(f"Invalid JSON path: '{path}'")):
+        ct.start_query(QueryStatement=f"SELECT json_extract_scalar(eventJson, '{path}') FROM {S}")

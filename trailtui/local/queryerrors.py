@@ -30,6 +30,8 @@ def message(exc: BaseException) -> str:
         text = text.replace(prefix, "")
     if "Out of Memory" in str(exc) or "memory limit" in text.lower():
         return EXHAUSTED
+    # The Trino functions written in Python fail with ValueError and Trino's words (trino_functions).
+    text = text.replace("Python exception occurred while executing the UDF: ValueError: ", "")
     text = text.splitlines()[0][:1000] if text else "The query failed."
     text = trino_message(text)
     if re.search(r'"eventData"', text, re.IGNORECASE):

@@ -40,6 +40,7 @@ __all__ = ["MACROS", "UDFS", "prepare", "register", "remember_formats", "rewrite
 def remember_formats(tree: Any, text: str) -> None:
     """Right after parsing: keep date_format/date_parse formats as the query wrote them (mysql_formats)."""
     mysql_formats.remember_formats(tree, text)
+    json_legacy.remember_paths(tree, text)
 
 
 def prepare(tree: Any) -> Any:

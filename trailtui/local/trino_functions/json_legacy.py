@@ -10,6 +10,7 @@ an array (`$.1` is `$[1]`), as in Trino. Invalid JSON gives NULL; an invalid pat
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from typing import Any
 
@@ -203,10 +204,53 @@ def _json_format(text: str) -> str:
 # -- rewrites ------------------------------------------------------------------------------------------
 
 
+_WRITTEN = "trino_written_path"
+
+
+def remember_paths(tree: Any, text: str) -> None:
+    """Tag each literal JSON path with the text the query wrote, when only one string literal of the query
+    parses to it: sqlglot rewrites paths while parsing (`'eventName'` became `$.eventName`, which Trino
+    refuses: "Invalid JSON path: 'eventName'"), and the written text is what Trino reads."""
+    from sqlglot.dialects.trino import Trino
+    from sqlglot.tokens import TokenType
+
+    nodes = list(tree.find_all(exp.JSONPath))
+    if not nodes:
+        return
+    dialect = Trino()
+    written: dict[str, set[str]] = {}
+    quiet = logging.getLogger("sqlglot")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # sqlglot warns about each string that is not a path to it
+    try:
+        for token in dialect.tokenize(text):
+            if token.token_type != TokenType.STRING:
+                continue
+            try:
+                parsed = dialect.to_json_path(exp.Literal.string(token.text))
+                key = parsed.sql(dialect="trino") if parsed is not None else None
+            except Exception:  # a string that is no path to sqlglot is none of the nodes
+                continue
+            if key is not None:
+                written.setdefault(key, set()).add(token.text)
+    finally:
+        quiet.setLevel(level)
+    for node in nodes:
+        try:
+            originals = written.get(node.sql(dialect="trino"), set())
+        except ValueError:
+            continue
+        if len(originals) == 1:
+            node.meta[_WRITTEN] = next(iter(originals))
+
+
 def path_arg(node: Any) -> Any:
-    """The path argument as a string again (sqlglot parses literal JSON paths into its own tree)."""
+    """The path argument as a string again (sqlglot parses literal JSON paths into its own tree): the text
+    the query wrote where it is known (remember_paths)."""
     if not isinstance(node, exp.JSONPath):
         return node
+    if node.meta and _WRITTEN in node.meta:
+        return exp.Literal.string(str(node.meta[_WRITTEN]))
     try:
         text = node.sql(dialect="trino")
     except ValueError:  # a form sqlglot reads but cannot write back, such as `$..key`: invalid in Trino
@@ -214,16 +258,25 @@ def path_arg(node: Any) -> Any:
     return exp.Literal.string(text[1:-1].replace("''", "'") if text.startswith("'") else text)
 
 
+def _checked_path(node: Any) -> Any:
+    """The path argument; a literal one that Trino cannot read is refused when the query starts (Trino
+    fails on a constant path whatever the rows: "Invalid JSON path: 'eventName'")."""
+    path = path_arg(node)
+    if isinstance(path, exp.Literal) and path.is_string:
+        path_steps(path.this)
+    return path
+
+
 @handles(exp.JSONExtract)
 def _extract(rw: Rewriter, node: Any) -> Any:
     if node.args.get("json_query"):
         return None  # json_query(...): the SQL/JSON path functions
-    return rw.call("trino_json_extract", node.this, path_arg(node.expression))
+    return rw.call("trino_json_extract", node.this, _checked_path(node.expression))
 
 
 @handles(exp.JSONExtractScalar)
 def _extract_scalar(rw: Rewriter, node: Any) -> Any:
-    return rw.call("trino_json_extract_scalar", node.this, path_arg(node.expression))
+    return rw.call("trino_json_extract_scalar", node.this, _checked_path(node.expression))
 
 
 @handles(exp.ParseJSON)
