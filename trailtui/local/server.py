@@ -53,6 +53,12 @@ MAX_HEAD = 32 * 1024
 HEAD_DEADLINE = 20.0  # seconds from the end of the previous answer (or the connection) to a whole head
 PRINCIPAL = "trailtui-serve"
 _OPERATION_RE = re.compile(r"^[A-Za-z]{1,64}$")
+# A header line as RFC 9110/9112 allow it: a token, a colon with no white space before it, and a value of
+# visible characters, spaces and tabs (and obs-text), ended by CRLF (or LF). http.server's parser took lines
+# no proxy reads alike: `Content-Length : 9` and `Transfer-Encoding : chunked` (ignored here, honoured by
+# lenient proxies: a second request smuggled in a body), a line without a colon (every header after it
+# dropped), folded lines, NUL and bare CR in values. RFC 9112 5.1 and 5.2 require a 400 for these.
+_HEADER_LINE_RE = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r?\n$")
 
 TooLarge = _error("RequestEntityTooLargeException", 413)
 HeadTooLarge = _error("RequestHeaderFieldsTooLargeException", 431)
@@ -213,10 +219,16 @@ class _HeadReader:
         self._idle = idle
         self._left = MAX_HEAD
         self._deadline = time.monotonic() + HEAD_DEADLINE
+        self.lines: list[bytes] = []  # this head's lines as sent (at most MAX_HEAD bytes in all)
 
     def start_head(self) -> None:
         self._left = MAX_HEAD
         self._deadline = time.monotonic() + HEAD_DEADLINE
+        self.lines = []
+
+    def malformed_header(self) -> bool:
+        """Whether a header line of this head is one RFC 9112 tells a server to refuse (400)."""
+        return any(not _HEADER_LINE_RE.match(line) for line in self.lines[1:] if line not in (b"\r\n", b"\n"))
 
     def end_head(self) -> None:
         self._sock.settimeout(self._idle)  # the body and the answer: the usual timeouts
@@ -242,7 +254,9 @@ class _HeadReader:
             self._left -= len(piece)
             size += len(piece)
             pieces.append(piece)
-        return b"".join(pieces)
+        line = b"".join(pieces)
+        self.lines.append(line)
+        return line
 
     def read1(self, size: int = -1) -> bytes:
         return bytes(self._raw.read1(size))
@@ -291,6 +305,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.end_head()  # type: ignore[attr-defined]
         if parsed and self.request_version not in ("HTTP/1.0", "HTTP/1.1"):  # HTTP/0.9: no status line
             self.send_error(400)
+            return False
+        if parsed and self.rfile.malformed_header():  # type: ignore[attr-defined]
+            self.close_connection = True
+            self._send(*error_reply(BadRequest("The request has a malformed header line.")))
             return False
         return parsed
 
