@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, TextIO
 
+from trailtui.lake.backoff import LOCAL_POLL_CEILING, PollBackoff
 from trailtui.lake.connection import Connection
 from trailtui.lake.export import export_query, write_results
 from trailtui.lake.history import History
@@ -131,7 +132,8 @@ def _run(
     err: TextIO,
 ) -> int:
     try:
-        state = execute(conn, query, events, record=record, read_pages=False)
+        backoff = PollBackoff(ceiling=LOCAL_POLL_CEILING) if conn.key.is_local else None
+        state = execute(conn, query, events, record=record, read_pages=False, backoff=backoff)
     except KeyboardInterrupt:
         if events.query_id:
             with contextlib.suppress(Exception):

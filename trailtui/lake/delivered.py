@@ -25,6 +25,8 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +38,7 @@ _QUOTED = re.compile(r'("[^"]*(?:""[^"]*)*")')  # unrolled: an alternation per c
 # A formula character where an unquoted field starts (after a comma or a row's end); line breaks are
 # always quoted, so an unquoted one ends a row.
 _UNQUOTED_FORMULA = frozenset(_FORMULA_START) - {"\r", "\n"}
-_FIELD_FORMULA = re.compile("(?<=[,\n])(?=[" + re.escape("".join(sorted(_UNQUOTED_FORMULA))) + "])")
+_FIRST_CHARACTER = itemgetter(slice(0, 1))
 _JOIN = "\x00"  # joins the unquoted stretches of a block; a block holding it takes the slow way
 # How long an export waits for a PENDING delivery before reading the pages instead: the results are readable
 # page by page as soon as the query finished, and a delivery can stay PENDING for minutes (a large result, a
@@ -177,6 +179,22 @@ def _row_end(text: str) -> int:
     return end + 1
 
 
+def _neutralise_fields(text: str) -> str:
+    """An apostrophe before each field of `text` (unquoted stretches of rows) that starts with a formula
+    character after a comma or a row end; the start of `text` is the caller's.
+
+    Split at each separator, the fields' first characters are checked in C and the text is put together
+    again only if one starts a formula (rare in trail data). A regular expression with a lookbehind, tried at
+    every character, took 0.3 s of an 8 MB block (most of a 100,000-row export)."""
+    for sep in (",", "\n"):
+        fields = text.split(sep)
+        if not _UNQUOTED_FORMULA.isdisjoint(islice(map(_FIRST_CHARACTER, fields), 1, None)):
+            text = sep.join(
+                [fields[0], *[("'" + f) if f[:1] in _UNQUOTED_FORMULA else f for f in fields[1:]]]
+            )
+    return text
+
+
 def _write_block(text: str, out: IO[str]) -> int:
     """Write whole rows as the export has them; returns how many."""
     if _JOIN in text:
@@ -184,7 +202,7 @@ def _write_block(text: str, out: IO[str]) -> int:
     pieces = _QUOTED.split(text)  # unquoted stretches at even positions, quoted fields at odd ones
     joined = _JOIN.join(pieces[0::2])
     rows = joined.count("\n")
-    joined = _FIELD_FORMULA.sub("'", joined).replace("\n", "\r\n")
+    joined = _neutralise_fields(joined).replace("\n", "\r\n")
     if joined[:1] in _UNQUOTED_FORMULA:  # the block starts a row
         joined = "'" + joined
     pieces[0::2] = joined.split(_JOIN)

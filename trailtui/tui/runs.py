@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from trailtui.lake.backoff import PollBackoff
+from trailtui.lake.backoff import LOCAL_POLL_CEILING, PollBackoff
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.delivered import Delivery
 from trailtui.lake.run import LakeQuery, store_of
@@ -17,8 +17,6 @@ from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.state import Run, WaitingQuery
 from trailtui.tui.status import QueryStatusBar
 from trailtui.tui.stores import StoresPane
-
-LOCAL_POLL_CEILING = 0.2  # seconds: the longest wait between DescribeQuery calls on the local lake
 
 if TYPE_CHECKING:
     import threading
