@@ -199,3 +199,31 @@ def test_a_json_path_trino_cannot_read_is_refused(ct: Any, path: str) -> None:
 
     with pytest.raises(ClientError, match=re.escape(f"Invalid JSON path: '{path}'")):
         ct.start_query(QueryStatement=f"SELECT json_extract_scalar(eventJson, '{path}') FROM {S}")
+
+
+REPLACEMENTS: list[Case] = [
+    # A group number takes more digits while such a group exists (T: io.trino.operator.scalar
+    # JoniRegexpFunctions appendReplacement; cases from AbstractTestRegexpFunctions.testRegexpReplace).
+    # `$01` was group 0 then "1" (x1x1x1).
+    ("regexp_replace('xxx', '(x)', '$01')", "xxx", "T: AbstractTestRegexpFunctions.testRegexpReplace"),
+    ("regexp_replace('xxx', 'x', '$05')", "x5x5x5", "T: AbstractTestRegexpFunctions.testRegexpReplace"),
+    (
+        "regexp_replace('123456789', '(1)(2)(3)(4)(5)(6)(7)(8)(9)', '$10')",
+        "10",
+        "T: AbstractTestRegexpFunctions.testRegexpReplace",
+    ),
+]
+
+
+def test_replacement_group_numbers_read_as_trino(ct: Any) -> None:
+    check(ct, REPLACEMENTS)
+
+
+def test_a_replacement_naming_group_ten_is_refused(ct: Any) -> None:
+    """Trino gives group 10 (`0`); DuckDB's RE2 names groups 0 to 9 only, so the query is refused."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="naming group 10 or above is not supported"):
+        ct.start_query(
+            QueryStatement=f"SELECT regexp_replace('1234567890', '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$10') FROM {S}"
+        )

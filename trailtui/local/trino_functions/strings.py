@@ -98,9 +98,20 @@ def _luhn(s: str) -> bool:
     return total % 10 == 0
 
 
-def java_replacement(r: str) -> str:
+def pattern_groups(pattern: str) -> int | None:
+    """How many capturing groups a literal pattern has (Python's reading, which counts as Java's for the
+    patterns RE2 also reads), or None if it cannot tell."""
+    try:
+        return re.compile(pattern).groups
+    except (re.error, RecursionError, OverflowError):
+        return None
+
+
+def java_replacement(r: str, groups: int | None = None) -> str:
     """A Trino (Java-style) replacement, where `$1` names a group and `\\$` is a dollar, in DuckDB's form
-    (RE2: `\\1` names a group and a backslash is doubled)."""
+    (RE2: `\\1` names a group and a backslash is doubled). With the pattern's number of `groups` known,
+    a group number takes more digits while such a group exists, as Trino reads it (JoniRegexpFunctions
+    appendReplacement: `$01` is group 1 when there is one, `$10` group 10 when there are ten)."""
     out: list[str] = []
     i = 0
     while i < len(r):
@@ -113,8 +124,18 @@ def java_replacement(r: str) -> str:
             i += 2
         elif c == "$":
             if i + 1 < len(r) and r[i + 1].isdigit():
-                out.append("\\" + r[i + 1])
-                i += 2
+                group, i = int(r[i + 1]), i + 2
+                while (
+                    groups is not None and i < len(r) and r[i].isdigit() and group * 10 + int(r[i]) <= groups
+                ):
+                    group, i = group * 10 + int(r[i]), i + 1
+                if groups is not None and group > groups:
+                    raise ValueError(f"Illegal replacement sequence: unknown group {group}")
+                if group > 9:
+                    raise ValueError(
+                        "regexp_replace with a replacement naming group 10 or above is not supported"
+                    )
+                out.append("\\" + str(group))
             else:
                 raise ValueError("Illegal group reference")
         else:
@@ -210,12 +231,14 @@ def _regexp_replace(rw: Rewriter, node: Any) -> Any:
     repl = node.args.get("replacement")
     if repl is None or isinstance(repl, exp.Lambda):
         return None
+    pattern = node.expression
+    literal = isinstance(pattern, exp.Literal) and pattern.is_string
     if isinstance(repl, exp.Literal) and repl.is_string:
-        converted: Any = exp.Literal.string(java_replacement(repl.this))
+        groups = pattern_groups(pattern.this) if literal else None
+        converted: Any = exp.Literal.string(java_replacement(repl.this, groups))
     else:
         converted = rw.call("trino_java_replacement", repl)
-    pattern = node.expression
-    if isinstance(pattern, exp.Literal) and pattern.is_string and _matches_empty(pattern.this):
+    if literal and _matches_empty(pattern.this):
         return rw.call("trino_regexp_replace_empty", node.this, pattern, converted)
     return exp.Anonymous(
         this="regexp_replace", expressions=[node.this, node.expression, converted, exp.Literal.string("g")]
