@@ -234,6 +234,27 @@ def test_credential_scope_is_checked(served: LakeHTTPServer, service: str, regio
     assert status == 403 and _code(reply) == "InvalidSignatureException" and words in reply["Message"]
 
 
+def test_a_scope_with_another_terminator_and_every_mistake_are_named_in_aws_words(
+    served: LakeHTTPServer,
+) -> None:
+    """A scope ending otherwise than aws4_request was answered IncompleteSignatureException in our words; AWS
+    names the terminator (InvalidSignatureException), and each wrong part of a scope at once."""
+    headers = _signed(served, b"{}")
+    ended = [(k, v.replace("/aws4_request", "/aws5_request")) for k, v in headers]
+    status, reply = _raw_post(served, ended, b"{}")
+    assert status == 403 and _code(reply) == "InvalidSignatureException"
+    assert (
+        reply["Message"]
+        == "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'."
+    )
+    headers = _signed(served, b"{}", service="s3", region="eu-west-3")
+    status, reply = _raw_post(served, [(k, v.replace("/aws4_request", "/x")) for k, v in headers], b"{}")
+    assert reply["Message"] == (
+        "Credential should be scoped to a valid region, not 'eu-west-3'. Credential should be scoped to correct "
+        "service: 'cloudtrail'. Credential should be scoped with a valid terminator: 'aws4_request', not 'x'."
+    )
+
+
 def test_a_scope_of_another_day_and_an_old_request_replayed_are_refused(
     served: LakeHTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -246,7 +267,11 @@ def test_a_scope_of_another_day_and_an_old_request_replayed_are_refused(
     day = auth.split("Credential=")[1].split("/")[1]
     other_day = [(k, v.replace(f"/{day}/", "/20200101/") if k == "Authorization" else v) for k, v in headers]
     status, reply = _raw_post(served, other_day, b"{}")
-    assert status == 403 and "scoped to a valid date" in reply["Message"]
+    # AWS's words (IAM user guide, "Troubleshoot signed requests for AWS APIs"), with the dates compared.
+    assert status == 403 and reply["Message"] == (
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+        f"'20200101' != '{day}', from '{captured_date(headers)}'."
+    )
     # A request captured 16 minutes ago and sent again: expired, even with a fresh X-Amz-Date put first.
     then = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=16)
     with monkeypatch.context() as patched:

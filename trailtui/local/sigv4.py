@@ -47,7 +47,7 @@ MAX_SKEW = 15 * 60  # AWS rejects signatures more than 15 minutes from its clock
 MUST_SIGN_IF_SENT = ("x-amz-target", "content-type", "x-amz-content-sha256")
 _INVALID_TOKEN = "The security token included in the request is invalid."
 _CREDENTIAL_RE = re.compile(
-    r"^(?P<akid>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)/aws4_request$"
+    r"^(?P<akid>[^/\s]+)/(?P<date>[^/\s]+)/(?P<region>[^/\s]+)/(?P<service>[^/\s]+)/(?P<end>[^/\s]+)$"
 )
 _SIGNED_RE = re.compile(r"^[a-z0-9_.-]+(;[a-z0-9_.-]+)*$")
 _SIGNATURE_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -229,12 +229,24 @@ def verify_sigv4(
             f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ) from None
     _check_clock(amz_date, stamp.timestamp(), time.time() if now is None else now, expires)
-    if m.group("date") != amz_date[:8]:
-        raise InvalidSignature(f"Credential should be scoped to a valid date, not '{m.group('date')}'.")
-    if m.group("service") != service:
-        raise InvalidSignature(f"Credential should be scoped to correct service: '{service}'.")
+    # AWS's words for each part of the scope, all at once ("Troubleshoot signed requests for AWS APIs", IAM
+    # user guide; the date's with the values compared, as AWS answers it).
+    wrong = []
     if m.group("region") not in set(regions):
-        raise InvalidSignature(f"Credential should be scoped to a valid region, not '{m.group('region')}'.")
+        wrong.append(f"Credential should be scoped to a valid region, not '{m.group('region')}'.")
+    if m.group("service") != service:
+        wrong.append(f"Credential should be scoped to correct service: '{service}'.")
+    if m.group("end") != "aws4_request":
+        wrong.append(
+            f"Credential should be scoped with a valid terminator: 'aws4_request', not '{m.group('end')}'."
+        )
+    if m.group("date") != amz_date[:8]:
+        wrong.append(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+            f"'{m.group('date')}' != '{amz_date[:8]}', from '{amz_date}'."
+        )
+    if wrong:
+        raise InvalidSignature(" ".join(wrong))
     signed = parts["SignedHeaders"].split(";")
     # A presigned request's date is in its query string, which is signed whole.
     for name in (
