@@ -227,3 +227,19 @@ def test_a_replacement_naming_group_ten_is_refused(ct: Any) -> None:
         ct.start_query(
             QueryStatement=f"SELECT regexp_replace('1234567890', '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$10') FROM {S}"
         )
+
+
+DOUBLES_FROM_TEXT: list[Case] = [
+    # Trino reads a varchar as a double with Java's Double.parseDouble (T: io.trino.type.VarcharOperators
+    # castToDouble): NaN and Infinity only so spelled; DuckDB also read 'nan', 'inf', 'infinity'.
+    ("TRY_CAST('nan' AS double)", None, "T: VarcharOperators.castToDouble"),
+    ("TRY_CAST('inf' AS double)", None, "T: VarcharOperators.castToDouble"),
+    ("TRY_CAST('infinity' AS real)", None, "T: VarcharOperators.castToFloat"),
+    ("CAST('NaN' AS double)", "NaN", "T: VarcharOperators.castToDouble"),
+    ("CAST('-Infinity' AS double)", "-Infinity", "T: VarcharOperators.castToDouble"),
+    ("CAST(' .5 ' AS double)", "0.5", "T: VarcharOperators.castToDouble"),
+]
+
+
+def test_text_becomes_a_double_as_java_reads_it(ct: Any) -> None:
+    check(ct, DOUBLES_FROM_TEXT)

@@ -21,6 +21,9 @@ from trailtui.local.translate.types import set_zone, zone_of
 _ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
 
 
+_JAVA_DOUBLE = r"\s*[+-]?(NaN|Infinity|([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?)\s*"
+
+
 def _strict_text() -> dict[Any, tuple[str, str]]:
     """What Trino's varchar casts accept (Java's Long.parseLong, and Trino's boolean words), where DuckDB
     accepts more (`'1.5'` as integer 2, `'yes'` as true)."""
@@ -34,6 +37,9 @@ def _strict_text() -> dict[Any, tuple[str, str]]:
         T.INT: (integer, "INT"),
         T.BIGINT: (integer, "BIGINT"),
         T.BOOLEAN: ("(?i)(true|false|t|f|1|0)", "BOOLEAN"),
+        # Java's Double.parseDouble: NaN and Infinity spelled so (DuckDB also took nan, inf, infinity)
+        T.DOUBLE: (_JAVA_DOUBLE, "DOUBLE"),
+        T.FLOAT: (_JAVA_DOUBLE, "REAL"),
     }
 
 
