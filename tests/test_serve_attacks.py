@@ -286,6 +286,23 @@ def test_a_scope_of_another_day_and_an_old_request_replayed_are_refused(
     assert f"Got '{fresh},{captured_date(captured)}'" in reply["Message"]
 
 
+def test_a_request_dated_by_its_date_header_is_taken(served: LakeHTTPServer) -> None:
+    """Without X-Amz-Date, AWS reads the Date header, and botocore's signer sends one (RFC 1123) instead of
+    X-Amz-Date when a request has a Date: such a request was refused ("requires existence of a 'X-Amz-Date'
+    header"). Without either, the refusal is in AWS's words."""
+    headers = _signed(served, b"{}", extra={"Date": "set by the signer"})
+    names = {k.lower() for k, _ in headers}
+    assert "date" in names and "x-amz-date" not in names
+    status, reply = _raw_post(served, headers, b"{}")
+    assert status == 200 and "EventDataStores" in reply
+    status, reply = _raw_post(served, [(k, v) for k, v in headers if k.lower() != "date"], b"{}")
+    assert status == 400 and reply["Message"].startswith(
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization="
+    )
+    changed = [(k, "Sun, 29 Nov 2020 03:00:00 GMT" if k.lower() == "date" else v) for k, v in headers]
+    assert _raw_post(served, changed, b"{}")[1]["Message"].startswith("Signature expired:")
+
+
 def test_x_amz_target_must_be_signed(served: LakeHTTPServer) -> None:
     headers = _signed(served, b"{}", target=None)
     headers.append(("X-Amz-Target", LIST))  # added after signing: the operation is not what was signed

@@ -9,7 +9,7 @@ The signature is recomputed with botocore's own signer; what AWS checks around i
   token (x-amz-security-token) is refused as AWS refuses a token that does not belong to the key,
   UnrecognizedClientException "The security token included in the request is invalid." (STS:
   InvalidClientTokenId), rather than accepted with the token ignored;
-- host and x-amz-date must be signed, and so must X-Amz-Target, Content-Type and x-amz-content-sha256
+- host and x-amz-date (or Date, which AWS reads without it) must be signed, and so must X-Amz-Target, Content-Type and x-amz-content-sha256
   when sent; any other header the client chose to sign (user-agent,
   x-amzn-trace-id, ...) is part of the signature too. botocore's signer leaves some headers out on its
   own (user-agent among them), so the header list is taken from the client's SignedHeaders instead.
@@ -91,6 +91,19 @@ def _check_clock(amz_date: str, signed_at: float, now: float, expires: int = MAX
             f"Signature not yet current: {amz_date} is still later than {stamp(now + MAX_SKEW)} "
             f"({stamp(now)} + 15 min.)"
         )
+
+
+def _basic_format(http_date: str) -> str:
+    """A Date header's time in ISO 8601 basic format (itself if it is in that format, or not a date)."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return http_date  # refused below in AWS's words for a malformed date
+    if when.tzinfo is None:  # "-0000", as botocore writes it (RFC 2822: UTC, source unknown)
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def joined(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
@@ -218,8 +231,16 @@ def verify_sigv4(
     if not _SIGNED_RE.match(parts["SignedHeaders"]) or not _SIGNATURE_RE.match(parts["Signature"]):
         raise IncompleteSignature("Authorization header's SignedHeaders or Signature is malformed.")
     amz_date = parts["X-Amz-Date"] if presigned else joined(pairs, "x-amz-date")
+    # Without X-Amz-Date, AWS takes the Date header (IAM user guide, "Elements of an AWS API request
+    # signature"); botocore's signer sends one (RFC 1123) instead of X-Amz-Date when the request has a Date.
+    dated = "x-amz-date"
+    if amz_date is None and not presigned and (http_date := joined(pairs, "date")) is not None:
+        amz_date, dated = _basic_format(http_date), "date"
     if amz_date is None:
-        raise IncompleteSignature("Authorization header requires existence of a 'X-Amz-Date' header.")
+        raise IncompleteSignature(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+            f"Authorization={auth}"
+        )
     try:
         stamp = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     # AWS's words for a malformed date (a JSON-protocol service's answer, quoted in umegaya/lua-aws#18). Two
@@ -251,7 +272,7 @@ def verify_sigv4(
     # A presigned request's date is in its query string, which is signed whole.
     for name in (
         "host",
-        *(() if presigned else ("x-amz-date",)),
+        *(() if presigned else (dated,)),
         *(h for h in MUST_SIGN_IF_SENT if h in present),
     ):
         if name not in signed:
