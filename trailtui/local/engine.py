@@ -295,6 +295,7 @@ class QueryEngine:
 
     def _run_query(self, con: duckdb.DuckDBPyConnection, run: _Run, started: float) -> None:
         qid = run.query_id
+        layouts = self._prefetch_layouts(con, run)
         try:
             result, plan = open_result(
                 con,
@@ -319,6 +320,8 @@ class QueryEngine:
             )
         except Exception as exc:
             raise classify(exc, run.stopped) from exc
+        if layouts is not None:
+            layouts.join()
         remaining = run.min_seconds - (time.monotonic() - started)
         if remaining > 0:  # an injected slow query: wait, but stop at once if cancelled or timed out
             run.cancel_requested.wait(remaining)
@@ -377,8 +380,7 @@ class QueryEngine:
         self, con: duckdb.DuckDBPyConnection, table: str, stores: tuple[StoreRecord, ...]
     ) -> TableLayout:
         """Compressed column sizes and row count of a store table, cached until the store changes."""
-        counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in stores}
-        key = (table, counts.get(table))
+        key = _layout_key(table, stores)
         cached = self._sizes_cache.get(key)
         if cached is None:
             try:
@@ -387,6 +389,30 @@ class QueryEngine:
                 cached = TableLayout({}, 0)
             self._sizes_cache[key] = cached
         return cached
+
+    def _prefetch_layouts(self, con: duckdb.DuckDBPyConnection, run: _Run) -> threading.Thread | None:
+        """The layouts of the query's store tables not known yet, read on a cursor of their own while the
+        query runs. Reading one (DuckDB's pragma_storage_info) took 0.2 to 0.4 s, which the first query
+        on a store paid after its rows were stored, before it showed FINISHED. A failure caches nothing:
+        _statistics then reads the layout on the query's connection, as before."""
+        tables = [f"lake.main.{name}" for name in sorted(set(run.translation.store_tables))]
+        missing = [t for t in tables if _layout_key(t, run.stores) not in self._sizes_cache]
+        if not missing:
+            return None
+        cursor = con.cursor()
+
+        def read() -> None:
+            try:
+                for table in missing:
+                    self._sizes_cache[_layout_key(table, run.stores)] = table_layout(cursor, table)
+            except Exception:
+                pass
+            finally:
+                cursor.close()
+
+        thread = threading.Thread(target=read, name="trailtui-layout", daemon=True)
+        thread.start()
+        return thread
 
     def _time_out(self, run: _Run) -> None:
         run.timed_out.set()
@@ -436,3 +462,9 @@ def _pid() -> int:
     import os
 
     return os.getpid()
+
+
+def _layout_key(table: str, stores: tuple[StoreRecord, ...]) -> tuple[str, Any]:
+    """A store table's layout is good until its store changes (events added, dropped, restored)."""
+    counts = {f"lake.main.{s.table_name}": (s.event_count, s.updated) for s in stores}
+    return (table, counts.get(table))
