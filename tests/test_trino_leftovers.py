@@ -243,3 +243,21 @@ DOUBLES_FROM_TEXT: list[Case] = [
 
 def test_text_becomes_a_double_as_java_reads_it(ct: Any) -> None:
     check(ct, DOUBLES_FROM_TEXT)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        # T: io.trino.operator.scalar.DateTimeFunctions.getDateField: "'hour' is not a valid DATE field";
+        # DuckDB answered (24, the date itself, the next minute).
+        "date_diff('hour', DATE '2024-01-01', DATE '2024-01-02')",
+        "date_trunc('hour', DATE '2024-01-01')",
+        "date_add('minute', 1, DATE '2024-01-01')",
+    ],
+)
+def test_units_of_time_on_dates_fail(ct: Any, expr: str) -> None:
+    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert "is not a valid DATE field" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]

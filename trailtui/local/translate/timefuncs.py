@@ -138,11 +138,38 @@ def _interval_arithmetic(node: Any) -> Any:
     return node
 
 
+_TIME_UNITS = ("HOUR", "MINUTE", "SECOND", "MILLISECOND")
+
+
+def _date_unit_error(node: Any) -> Any | None:
+    """A unit of time on dates fails as in Trino (DateTimeFunctions.getDateField: "'hour' is not a valid
+    DATE field"), for each row whose dates are not NULL; DuckDB answered (`date_diff('hour', DATE ..., DATE
+    ...)` was 24, `date_trunc('hour', DATE ...)` the date)."""
+    from sqlglot import exp
+
+    unit = _unit(node)
+    dates = [
+        a
+        for a in (node.this, node.expression if not isinstance(node, exp.DateAdd) else None)
+        if a is not None
+    ]
+    if unit not in _TIME_UNITS or not dates or any(_kind(d) != "DATE" for d in dates):
+        return None
+    nulls = " OR ".join(f"{{{i}}} IS NULL" for i in range(len(dates)))
+    message = _quote(f"'{unit.lower()}' is not a valid DATE field")
+    out_type = "BIGINT" if isinstance(node, exp.DateDiff) else node.this.type
+    return late(f"CASE WHEN {nulls} THEN NULL ELSE error({message}) END", dates, out_type)
+
+
 def rewrite_time(node: Any) -> Any | None:
     """A date/time function or interval arithmetic with Trino's types and zones, or None if `node` is not
     one."""
     from sqlglot import exp
 
+    if isinstance(node, exp.TimestampTrunc | exp.DateTrunc | exp.DateAdd | exp.DateDiff):
+        refused = _date_unit_error(node)
+        if refused is not None:
+            return refused
     if isinstance(node, exp.TimestampTrunc | exp.DateTrunc):
         return _trunc(node)
     if isinstance(node, exp.DateAdd):
