@@ -112,11 +112,12 @@ class Explorer:
 
     def terminal(self, typed: str) -> None:
         """Bytes as a terminal (or tmux) sends them, read by Textual's own input parser and posted at once:
-        `"\\x1bs"` is what tmux sends for Esc then `s` typed within its escape-time."""
-        from textual._xterm_parser import XTermParser
+        `"\\x1bs"` is what tmux sends for Esc then `s` typed within its escape-time. The parser is the one the
+        explorer's terminal driver makes (the explorer may have given the driver its own)."""
         from textual.constants import ESCAPE_DELAY
+        from textual.drivers import linux_driver
 
-        parser = XTermParser()
+        parser = linux_driver.XTermParser()
         keys = list(parser.feed(typed))
         time.sleep(ESCAPE_DELAY * 1.5)  # the parser's wait for the rest of an escape sequence, run out
         for key in [*keys, *parser.tick()]:

@@ -13,6 +13,7 @@ from trailtui.tui.detail import DetailScreen
 from trailtui.tui.main import MainScreen
 
 SQL = f"SELECT eventName, count(*) AS calls FROM {DEMO_STORE_ID} GROUP BY eventName"
+SQL3 = f"SELECT eventName, eventSource, count(*) AS calls FROM {DEMO_STORE_ID} GROUP BY 1, 2"
 
 
 async def test_esc_then_a_letter_sent_as_one_alt_key_closes_the_view_and_does_the_letter(
@@ -53,3 +54,34 @@ async def test_bound_alt_keys_stay_alt_keys_and_an_unbound_one_in_the_editor_typ
         ex.terminal("\x1bx")  # Esc (nothing to close) then x, typed into the editor
         await ex.wait_until(lambda: ex.editor_text.endswith("eventNamex"), what="the letter in the editor")
         assert isinstance(ex.screen, MainScreen)
+
+
+async def test_esc_then_a_symbol_or_a_digit_sent_as_one_key_closes_the_view_and_does_the_key(
+    demo_lake: Any,
+) -> None:
+    """Textual's parser read ESC / as `/` alone and ESC - as `–` (a macOS Option character): the Esc was lost,
+    the detail view stayed open, and the filter box got an en dash."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        q = await ex.run(SQL3)
+        assert q.error is None and len(q.rows) > 5
+        await ex.press("f4", "r")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what="the detail view")
+        ex.terminal("\x1b/")  # Esc, / within tmux's escape-time
+        await ex.wait_until(lambda: ex.filter_text == "", what="the filter box")
+        assert isinstance(ex.screen, MainScreen)
+        await ex.press(*"Get")
+        await ex.wait_until(lambda: ex.filter_text == "Get")
+        ex.terminal("\x1b-")  # Esc clears and closes the filter; `-` hides the column under the cursor
+        await ex.wait_until(lambda: "eventName" not in ex.shown_columns, what="the column hidden")
+        assert ex.filter_text is None and len(ex.shown_rows) == len(q.rows)
+        await ex.press("l")
+        assert ex.cursor_cell[0] == "calls"
+        await ex.press("r")
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what="the detail view")
+        ex.terminal("\x1b0")  # Esc, then 0: the first column
+        await ex.wait_until(lambda: isinstance(ex.screen, MainScreen), what="the view closed")
+        await ex.wait_until(lambda: ex.cursor_cell[0] == ex.shown_columns[0], what="the first column")
+        await ex.press("f3", "end")
+        ex.terminal("\x1b=")  # Esc (nothing to close), then = typed into the editor
+        await ex.wait_until(lambda: ex.editor_text.endswith("1, 2="), what="the = in the editor")

@@ -19,9 +19,10 @@ queue, in order; the first other key waits for a marker behind them.
 
 Esc typed right before a letter: tmux (and GNU screen) hold an Escape for `escape-time` (500 ms by default)
 to see whether a key follows, and send both as one Alt key, so Esc then `s` arrives as alt+s, and the Esc is
-lost (the detail view stayed open and `s` did nothing). An Alt letter no binding takes where it arrives is
-taken for what was typed: Esc, then the letter. The Alt keys that are bound (alt+t, alt+z, alt+v) stay
-Alt keys; docs/tui.md tells tmux users how to shorten escape-time.
+lost (the detail view stayed open and `s` did nothing). An Alt key no binding takes where it arrives is
+taken for what was typed: Esc, then the key. Esc then a symbol or a digit (`/`, `:`, `-`, `0`) is an Alt key
+too, once terminalkeys.py has stopped Textual's parser from dropping its Esc. The Alt keys that are bound
+(alt+t, alt+z, alt+v) stay Alt keys; docs/tui.md tells tmux users how to shorten escape-time.
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
+from trailtui.tui.terminalkeys import install as install_escape_keeping_parser
+
 PASSES = 2  # a key a widget handles, then what its handling queued (a focus move, a submitted input)
 WATCHDOG = 0.5  # seconds between checks that a marker can still arrive (its widget may have been removed)
-# An Alt letter or digit as Textual's parser names ESC followed by one (alt+s, alt+shift+s for `S`).
-_ESC_THEN = re.compile(r"alt\+(?:shift\+)?[a-z0-9]")
+# An Alt key as the parsers name ESC followed by a printable key (alt+s, alt+shift+s for `S`, alt+slash).
+_ESC_THEN = re.compile(r"alt\+(?:shift\+)?[a-z0-9_]+")
 
 
 class KeyApplied(Message):
@@ -63,6 +66,7 @@ class KeysInOrder(App[None]):
         self._tokens = 0
         self._watchdog: Timer | None = None
         self._unconfirmed = False  # text handed to a text box with no marker behind it yet
+        install_escape_keeping_parser()
 
     async def on_event(self, event: events.Event) -> None:
         typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
@@ -99,11 +103,16 @@ class KeysInOrder(App[None]):
     def _escape_then_key(self, event: events.Event) -> bool:
         """An Alt key nothing here binds, which a multiplexer made of Esc and a key typed quickly after it,
         is replaced in the queue by the two keys typed (see the module's docstring)."""
-        if not isinstance(event, events.Key) or event.character is None or not _ESC_THEN.fullmatch(event.key):
+        if not isinstance(event, events.Key) or not _ESC_THEN.fullmatch(event.key):
+            return False
+        character = event.character
+        if character is None or len(character) != 1 or not character.isprintable():
             return False
         if any(event.key in bindings.key_to_bindings for _, bindings in self.screen._binding_chain):
             return False
-        escape, key = events.Key("escape", "\x1b"), events.Key(event.character, event.character)
+        # A letter or digit is its own key name; a symbol has a name of its own (alt+slash: slash).
+        name = character if character.isalnum() else event.key.removeprefix("alt+")
+        escape, key = events.Key("escape", "\x1b"), events.Key(name, character)
         # Typed when the Alt key came: a question asked after that does not take them for its answer.
         escape.time = key.time = event.time
         self._held[0:1] = [escape, key]
