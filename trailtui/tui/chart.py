@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from rich.cells import cell_len
 from rich.text import Text
 
-from trailtui.tui.safe import cell_text, fit
+from trailtui.tui.safe import cell_text, fit, rows
 
 EIGHTHS_UP = " ▁▂▃▄▅▆▇█"  # a column's top cell, in eighths of a cell
 EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"  # a bar's last cell
@@ -248,7 +248,7 @@ def histogram_summary(hist: Histogram, selected: int, loaded: int, total: int | 
     end = last.start + hist.step
     short = "%m-%d %H:%M" if first.start.year == end.year else "%Y-%m-%d %H:%M"
     head = (
-        f"{cell_text(hist.column)} per {hist.step_name}: {hist.counted:,} rows{of}, "
+        f"{cell_text(hist.column)} per {hist.step_name}: {rows(hist.counted)}{of}, "
         f"{first.start.strftime(short)} – {end.strftime(short)} UTC"
     )
     if hist.skipped:

@@ -30,7 +30,7 @@ from trailtui.tui.chart import (
     render_histogram,
     seconds_of,
 )
-from trailtui.tui.safe import cell_text
+from trailtui.tui.safe import cell_text, rows
 
 
 class BucketMoved(Message):
@@ -173,7 +173,7 @@ class ChartScreen(ModalScreen[None]):
             head.update(histogram_summary(hist, view.selected, self.loaded, self.total))
         else:
             assert self.bars is not None
-            head.update(Text(f"{len(self.bars.bars):,} rows{of} (the rows loaded in the grid)"))
+            head.update(Text(f"{rows(len(self.bars.bars))}{of} (the rows loaded in the grid)"))
         if self.bars is not None:
             self._draw_bars()
 

@@ -15,12 +15,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from trailtui.lake.text import sanitize
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.keymap import bindings
 from trailtui.tui.safe import safe_text
+from trailtui.tui.toastroom import keep_toasts_below
 from trailtui.tui.trino_value import ValueNode, looks_nested, parse
 
 
@@ -90,7 +92,9 @@ class DetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             title = safe_text(self.title_text)
-            title.append(f"  ({self.kind}; y copies, Esc closes)", style="dim")
+            # The kind says how the value is shown (json, tree, text); a row's title says it is a row already.
+            kind = "" if self.kind == "row" else f"{self.kind}; "
+            title.append(f"  ({kind}y copies, Esc closes)", style="dim")
             yield Static(title, id="detail-title")
             if self.kind == "row":
                 tree: Tree[None] = Tree(Text("row"), id="detail-tree")
@@ -123,7 +127,10 @@ class DetailScreen(ModalScreen[None]):
                         yield Static(
                             safe_text("null" if self.value is None else self.value), id="detail-body"
                         )
-        yield Footer()
+        yield WholeKeysFooter()
+
+    def on_mount(self) -> None:
+        keep_toasts_below(self, "#detail-title")
 
     def action_close(self) -> None:
         self.dismiss()

@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.interpreter import COMMANDS, placeholder
 from trailtui.tui.keymap import KEYMAP
 from trailtui.tui.safe import safe_text
@@ -97,7 +98,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(), VerticalScroll():
             yield Static(Text("trailtui keys", style="bold"))
             yield Static(help_table())
-        yield Footer()
+        yield WholeKeysFooter()
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -23,6 +23,7 @@ from trailtui.lake.results import READABLE_STATES
 from trailtui.tui import events, workers
 from trailtui.tui.dialogs import PromptScreen
 from trailtui.tui.overwrite import then_unless_declined
+from trailtui.tui.safe import rows
 from trailtui.tui.state import Run
 
 if TYPE_CHECKING:
@@ -170,9 +171,9 @@ class ExportMixin(_Base):
         if e.error:
             self.notify(f"Export to {e.path} failed: {e.error}", severity="error")
         elif e.done:
-            self.notify(f"Exported {e.rows:,} rows to {e.path}")
+            self.notify(f"Exported {rows(e.rows)} to {e.path}")
         else:
-            self.notify(f"Exporting… {e.rows:,} rows so far", timeout=2)
+            self.notify(f"Exporting… {rows(e.rows)} so far", timeout=2)
 
 
 def _route(run: Run) -> str:

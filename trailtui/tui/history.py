@@ -16,15 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trailtui.lake.connection import ConnectionKey
 from trailtui.lake.history import History, HistoryEntry
 from trailtui.lake.text import sanitize
 from trailtui.tui.dialogs import modal_list_width
-from trailtui.tui.safe import safe_text
+from trailtui.tui.footer import WholeKeysFooter
+from trailtui.tui.safe import rows, safe_text
 from trailtui.tui.status import STATUS_STYLE
+from trailtui.tui.toastroom import keep_toasts_below
 from trailtui.tui.workers import ServiceQuery
 from trailtui.units import human_bytes
 
@@ -143,9 +145,9 @@ def _label_head(e: HistoryEntry, width: int) -> Text:
     text.append(f"{_when(e.started)}  ", style="dim")
     text.append(f"{e.status:<9}", style=STATUS_STYLE.get(e.status, ""))
     text.append_text(safe_text(f" {e.connection:<8} ", "cyan"))  # a profile's name, as written
-    rows = f"{e.row_count:,} rows" if e.row_count is not None else ""
+    counted = rows(e.row_count) if e.row_count is not None else ""
     scanned = human_bytes(e.bytes_scanned) if e.bytes_scanned else ""
-    text.append(f"{rows:>12} {scanned:>9}  ", style="dim")
+    text.append(f"{counted:>12} {scanned:>9}  ", style="dim")
     return text
 
 
@@ -238,7 +240,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
             yield Input(placeholder="search the SQL, store, query ID, status or error", id="history-search")
             yield OptionList(id="history-list")
             yield VerticalScroll(Static("", id="history-preview"), id="history-preview-box")
-        yield Footer()
+        yield WholeKeysFooter()
 
     def _title(self) -> Text:
         if self.mode == "local":
@@ -248,6 +250,7 @@ class HistoryScreen(ModalScreen[Pick | None]):
         return title
 
     def on_mount(self) -> None:
+        keep_toasts_below(self, "#history-title")
         # Filled now, not after the first layout: a key typed right behind ctrl+r (ctrl+o, enter, down) is
         # applied as soon as the screen has mounted, and must find the list it was typed for.
         self.refresh_list()

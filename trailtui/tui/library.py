@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trailtui.lake.library import QueryFile
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.safe import safe_text
+from trailtui.tui.toastroom import keep_toasts_below
 
 
 class LibraryScreen(ModalScreen[QueryFile | None]):
@@ -44,9 +46,10 @@ class LibraryScreen(ModalScreen[QueryFile | None]):
             )
             yield Input(placeholder="search names and descriptions", id="library-search")
             yield OptionList(id="library-list")
-        yield Footer()
+        yield WholeKeysFooter()
 
     def on_mount(self) -> None:
+        keep_toasts_below(self, "#library-title")
         self._fill("")
         self.query_one(Input).focus()
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from trailtui.aws.memory import ProfileMemory
 from trailtui.lake.backoff import PollBackoff
@@ -36,6 +35,7 @@ from trailtui.tui.drilldown import DrillDownMixin
 from trailtui.tui.editor import DEMO_STORE_ID, SqlEditor
 from trailtui.tui.errorpanel import ErrorPanel
 from trailtui.tui.export import ExportMixin
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.grid import ResultGrid
 from trailtui.tui.interpreter import (
     AdministerStore,
@@ -127,7 +127,7 @@ class MainScreen(
                 yield QueryStatusBar(id="status")
                 yield ErrorPanel(id="error")
                 yield ResultsPanel(id="results")
-        yield Footer()
+        yield WholeKeysFooter()
 
     def on_resize(self, event: Any) -> None:
         self.fit_to_size(event.size.width, event.size.height)
@@ -319,7 +319,8 @@ class MainScreen(
         grid = self.results.grid
         if message.what == "row":
             pairs = list(zip(message.columns, message.row, strict=True))
-            self.app.push_screen(DetailScreen("row", row=pairs, copy_text=grid.row_as_json(message.row)))
+            where = f"row {grid.cursor_row + 1:,} of {len(grid.view):,}"
+            self.app.push_screen(DetailScreen(where, row=pairs, copy_text=grid.row_as_json(message.row)))
         elif message.what == "copy_cell":
             value = message.row[message.column] if message.column < len(message.row) else None
             self.app.copy_to_clipboard(value or "")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from trailtui.aws.profiles import fuzzy_score
 from trailtui.tui.safe import safe_text
+from trailtui.tui.toastroom import keep_toasts_below
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -45,6 +46,7 @@ class PickerScreen(ModalScreen[str | None]):
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
+        keep_toasts_below(self, "#picker-title")
         self._fill(self.initial)
         self.query_one(Input).focus()
 

@@ -14,7 +14,7 @@ from textual.events import Key
 from textual.widgets import Input
 
 from trailtui.tui.grid import ResultGrid
-from trailtui.tui.safe import cell_text
+from trailtui.tui.safe import cell_text, rows
 from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
 
 
@@ -125,7 +125,7 @@ class ResultsPanel(Vertical):
         shown = self.grid.filter_column("recipientAccountId", account)
         self._drop_filter_box()  # the account filter replaces the text one: no box left with unapplied text
         self.account = account or "null"
-        self.notify(f"{shown:,} rows of account {account or 'null'} (/ then Esc clears)")
+        self.notify(f"{rows(shown)} of account {account or 'null'} (/ then Esc clears)")
         self._retitle()
 
     @on(Input.Changed, "#filter")

@@ -22,6 +22,7 @@ from trailtui.tui.dialogs import modal_list_width
 from trailtui.tui.safe import safe_text
 from trailtui.tui.state import Run
 from trailtui.tui.status import STATUS_STYLE
+from trailtui.tui.toastroom import keep_toasts_below
 
 
 def elapsed_text(seconds: float) -> str:
@@ -85,6 +86,7 @@ class RunningScreen(ModalScreen[int | None]):
         return Text(f"{title}   Enter: follow  c: cancel  Esc: close")
 
     def on_mount(self) -> None:
+        keep_toasts_below(self, "#running-title")
         # Filled now, not after the first layout: enter or c typed right behind ctrl+t acts on this list.
         self.refresh_list()
         self.set_interval(1.0, self.refresh_list)
