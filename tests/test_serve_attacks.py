@@ -308,6 +308,13 @@ def test_x_amz_target_must_be_signed(served: LakeHTTPServer) -> None:
     headers.append(("X-Amz-Target", LIST))  # added after signing: the operation is not what was signed
     status, reply = _raw_post(served, headers, b"{}")
     assert status == 403 and "'x-amz-target' must be a 'SignedHeader'" in reply["Message"]
+    # Host unsigned: AWS's words.
+    unsigned_host = [
+        (k, v.replace("SignedHeaders=content-type;host;", "SignedHeaders=content-type;"))
+        for k, v in _signed(served, b"{}")
+    ]
+    status, reply = _raw_post(served, unsigned_host, b"{}")
+    assert reply["Message"] == "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
 
 
 def test_any_other_header_may_be_signed(served: LakeHTTPServer) -> None:

@@ -276,7 +276,10 @@ def verify_sigv4(
         *(h for h in MUST_SIGN_IF_SENT if h in present),
     ):
         if name not in signed:
-            raise InvalidSignature(f"'{name}' must be a 'SignedHeader' in the AWS Authorization.")
+            # AWS's words for host (its JSON services', quoted in reimplementations such as
+            # scratchstack-aws-signature); the others are ours in the same shape.
+            shown = "'Host' or ':authority'" if name == "host" else f"'{name}'"
+            raise InvalidSignature(f"{shown} must be a 'SignedHeader' in the AWS Authorization.")
     for name in signed:
         if name not in present:  # AWS's words (quoted in awslabs/aws-mobile-appsync-sdk-js#702)
             raise IncompleteSignature(
