@@ -170,7 +170,9 @@ def query_auth(url: str) -> tuple[dict[str, str], int, str] | None:
     expires = MAX_SKEW
     if "X-Amz-Expires" in given:
         text = given["X-Amz-Expires"]
-        if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PRESIGNED_EXPIRES):
+        if not (
+            text.isascii() and text.isdigit() and len(text) <= 7 and 0 < int(text) <= MAX_PRESIGNED_EXPIRES
+        ):
             raise IncompleteSignature(
                 f"X-Amz-Expires must be a number of seconds from 1 to {MAX_PRESIGNED_EXPIRES}, not '{text}'."
             )
