@@ -261,3 +261,28 @@ def test_units_of_time_on_dates_fail(ct: Any, expr: str) -> None:
     state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
     assert state.status == "FAILED"
     assert "is not a valid DATE field" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+
+
+def test_unnest_of_rows_into_columns_and_their_types(ct: Any) -> None:
+    """`UNNEST(array_of_rows) AS t(a, b)` gives one column per field (D: sql/select.html "UNNEST"); it
+    failed (`Table "t" does not have a column named "y"`). The columns of an UNNEST of rows or of a map have
+    their field's type, so `/` divides integers (was 1.5, untyped, where Trino gives 1)."""
+    one = f"WHERE eventID = (SELECT min(eventID) FROM {S})"
+    rows = run(
+        ct, f"SELECT x, y, x / 2 FROM {S} CROSS JOIN UNNEST(ARRAY[ROW(3, 'a'), NULL]) AS t(x, y) {one}"
+    )
+    assert rows == [["3", "a", "1"], [None, None, None]]
+    rows = run(
+        ct, f"SELECT v / 2, typeof(v) FROM {S} CROSS JOIN UNNEST(MAP(ARRAY['a'], ARRAY[3])) AS t(k, v) {one}"
+    )
+    assert rows == [["1", "integer"]]
+    by_field = run(
+        ct,
+        f"SELECT type, count(*) FROM {S} CROSS JOIN UNNEST(resources) AS t(accountid, type, arn, arnprefix) "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    by_row = run(
+        ct,
+        f"SELECT r.type, count(*) FROM {S} CROSS JOIN UNNEST(resources) AS t(r) GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    assert by_field == by_row and by_field

@@ -46,7 +46,7 @@ def _source_named(column: Any, name: str) -> Any:
         if isinstance(node, exp.Select):
             for join in [node.args.get("from_"), *(node.args.get("joins") or [])]:
                 source = join.this if join is not None else None
-                if isinstance(source, exp.Subquery) and source.alias_or_name.lower() == name:
+                if isinstance(source, exp.Subquery | exp.Unnest) and source.alias_or_name.lower() == name:
                     return source
                 if isinstance(source, exp.Table) and source.alias_or_name.lower() == name:
                     cte = _cte(node, source.name.lower())
@@ -143,6 +143,8 @@ def derived_type(column: Any) -> Any | None:
     if not table:
         return None
     source = _source_named(column, table.lower())
+    if isinstance(source, exp.Unnest):
+        return _unnested_field_type(source, column.name.lower())
     query = _projection_query(source) if source is not None else None
     if query is None:
         return None
@@ -159,6 +161,26 @@ def derived_type(column: Any) -> Any | None:
                 types.append(t)
             return common_type(types)
     return None
+
+
+def _unnested_field_type(unnest: Any, name: str) -> Any | None:
+    """The type of a column of `UNNEST(array_of_rows) AS t(a, b, ...)`: the row's field at that position
+    (sqlglot typed every such column as the whole row); of `UNNEST(map) AS t(k, v)`, the key's or value's."""
+    from sqlglot import exp
+
+    alias = unnest.args.get("alias")
+    columns = [c.name.lower() for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    t = getattr(unnest.expressions[0], "type", None) if len(unnest.expressions) == 1 else None
+    if t is not None and t.this == exp.DataType.Type.MAP and len(t.expressions) == 2 == len(columns):
+        return t.expressions[columns.index(name)] if name in columns else None  # AS t(key, value)
+    row = t.expressions[0] if t is not None and t.this == exp.DataType.Type.ARRAY and t.expressions else None
+    if len(columns) < 2 or name not in columns or row is None or row.this != exp.DataType.Type.STRUCT:
+        return None
+    if len(row.expressions) != len(columns):
+        return None
+    field = row.expressions[columns.index(name)]
+    kind = field.args.get("kind") if isinstance(field, exp.ColumnDef) else field
+    return kind if isinstance(kind, exp.DataType) else None
 
 
 def check_having(node: Any, src: Any) -> None:

@@ -250,6 +250,17 @@ def _map_equality(rw: Rewriter, node: Any) -> Any:
     return type(node)(this=entries(node.this), expression=entries(node.expression))
 
 
+def _row_fields(array: Any) -> int | None:
+    """How many fields the rows of an array of rows have, or None if it is not one."""
+    t = getattr(array, "type", None)
+    if t is None or t.this != exp.DataType.Type.ARRAY or not t.expressions:
+        return None
+    row = t.expressions[0]
+    if not isinstance(row, exp.DataType) or row.this != exp.DataType.Type.STRUCT:
+        return None
+    return len(row.expressions)
+
+
 @handles(exp.Unnest)
 def _unnest_map_or_arrays(rw: Rewriter, node: Any) -> Any:
     """`UNNEST(map) AS t(key, value)` and `UNNEST(a, b) AS t(x, y)` (functions/array, sql/select "UNNEST"):
@@ -267,6 +278,12 @@ def _unnest_map_or_arrays(rw: Rewriter, node: Any) -> Any:
         else:
             lists.append(arg.copy())
     one_list = len(lists) == 1  # a single array: DuckDB's UNNEST takes it as it is
+    if one_list and len(columns) > 1 and _row_fields(node.expressions[0]) == len(columns):
+        # An array of rows: one column per field (sql/select "UNNEST": `UNNEST(resources) AS t(accountid,
+        # type, arn, arnprefix)`); DuckDB's unnest of the struct's fields, renamed by position.
+        depth = exp.PropertyEQ(this=exp.to_identifier("max_depth"), expression=exp.Literal.number(2))
+        fields = exp.Select(expressions=[exp.Anonymous(this="unnest", expressions=[lists[0], depth])])
+        return exp.Subquery(this=fields, alias=alias.copy())
     if one_list or len(lists) != len(columns):
         return None
     select = exp.Select(
