@@ -66,8 +66,28 @@ _BIGINT_CLASSES = {
     "Extract",
     "YearOfWeek",
     "FromBase",  # functions/conversion.html#from_base
+    # bigint in Trino (functions/array, regexp, string): sqlglot said array<int> for array_position (so
+    # `array_position(...) / 2` divided as doubles), int or nothing for the others.
+    "ArrayPosition",
+    "RegexpCount",
+    "WidthBucket",
+    "Levenshtein",
+    "Length",
+    "StrPosition",
 }
-_BIGINT_NAMES = {"millisecond", "yow", "timezone_hour", "timezone_minute", "to_milliseconds"}
+_BIGINT_NAMES = {
+    "millisecond",
+    "yow",
+    "timezone_hour",
+    "timezone_minute",
+    "to_milliseconds",
+    "json_array_length",  # functions/json.html
+    "json_size",
+    "url_extract_port",  # functions/url.html
+    "bit_count",  # functions/bitwise.html
+    "hamming_distance",  # functions/string.html
+    "crc32",  # functions/binary.html
+}
 
 
 def fill_result_type(node: Any) -> None:
@@ -79,6 +99,9 @@ def fill_result_type(node: Any) -> None:
     ):
         node.type = exp.DataType.build("BIGINT")
         return
+    if isinstance(node, exp.Anonymous) and str(node.name).lower() == "codepoint":  # functions/string.html
+        node.type = exp.DataType.build("INT")
+        return
     if isinstance(node, exp.ApproxQuantile):
         node.type = _percentile_type(node)
         return
@@ -86,6 +109,14 @@ def fill_result_type(node: Any) -> None:
     if t is not None and t.this != exp.DataType.Type.UNKNOWN:
         return
     kind = type(node).__name__
+    if kind == "TimeToUnix":  # to_unixtime is a double (functions/datetime.html)
+        node.type = exp.DataType.build("DOUBLE")
+        return
+    if kind in ("ArrayMax", "ArrayMin"):  # an element of the array (functions/array.html)
+        inner = getattr(node.this, "type", None)
+        if inner is not None and inner.this == exp.DataType.Type.ARRAY and inner.expressions:
+            node.type = inner.expressions[0]
+        return
     if kind == "Reverse":  # reverse of a string is a string; of an array, the array's type
         inner = getattr(node.this, "type", None)
         if inner is not None and inner.this != exp.DataType.Type.UNKNOWN:

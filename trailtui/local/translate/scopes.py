@@ -48,6 +48,8 @@ def _source_named(column: Any, name: str) -> Any:
                 source = join.this if join is not None else None
                 if isinstance(source, exp.Subquery | exp.Unnest) and source.alias_or_name.lower() == name:
                     return source
+                if isinstance(source, exp.Lateral) and source.alias_or_name.lower() == name:
+                    return source.this if isinstance(source.this, exp.Subquery) else None
                 if isinstance(source, exp.Table) and source.alias_or_name.lower() == name:
                     cte = _cte(node, source.name.lower())
                     if cte is not None:
