@@ -89,3 +89,18 @@ def test_the_split_files_are_gone_after_an_import(lake: LakeFile, tmp_path: Path
     assert report.events_added == 1 and [Path(r.path).name for r in report.rejected] == ["bad.json.gz"]
     spill = lake.locations.spill
     assert not spill.exists() or not list(spill.iterdir())
+
+
+def test_records_longer_than_a_csv_line_and_carriage_returns_import_whole(
+    lake: LakeFile, tmp_path: Path
+) -> None:
+    # The split lines are read as one-column CSV: a record past DuckDB's 2 MB default line, and a file
+    # whose tokens are separated by `\r` (a line end to that reader), still give each record whole.
+    big = record(1)
+    big["requestParameters"] = {"policy": "x" * (3 << 20)}
+    (tmp_path / "big.json.gz").write_bytes(gzip.compress(json.dumps({"Records": [big, record(2)]}).encode()))
+    crlf = ('{"Records":[' + _compact(record(3)).replace(',"', ',\r"') + "]}").encode()
+    (tmp_path / "cr.json").write_bytes(crlf)
+    report = import_paths(lake, [tmp_path])
+    assert report.ok and report.events_added == 3
+    assert _eventjson(lake) == {r["eventID"]: _compact(r) for r in (big, record(2), record(3))}

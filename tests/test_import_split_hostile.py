@@ -60,7 +60,7 @@ def test_the_split_text_of_a_batch_on_disk_is_bounded(
         split = sum(p.stat().st_size for p in (tmp_path / "scratch").rglob("*.jsonl"))
         assert sorted(rows.names.values()) == sorted(str(f.path) for f in files)
     assert 0 < split <= 300_000
-    assert "read_text" in rows.sql and "read_json_objects" in rows.sql
+    assert "read_csv" in rows.sql and "read_json_objects" in rows.sql
 
 
 def test_a_second_records_key_imports_as_duckdbs_reader_reads_it(lake: LakeFile, tmp_path: Path) -> None:
