@@ -311,3 +311,31 @@ def test_a_lateral_subquerys_column_keeps_its_type(ct: Any) -> None:
     """`c / 2` of a LATERAL subquery's integer column was 1.5 (its type was not carried); Trino: 1."""
     rows = run(ct, f"SELECT c / 2 FROM {S} CROSS JOIN LATERAL (SELECT 3 AS c) LIMIT 1")
     assert rows == [["1"]]
+
+
+TYPED_BY_ARGUMENT: list[Case] = [
+    # try(x) has x's type, filter/array_distinct keep the array's, map_keys/map_values are arrays of the
+    # key/value type (D: functions/conditional.html#try, functions/array.html, functions/map.html): `/`
+    # of them divided as doubles (3.5 for try(CAST('7' AS integer)) / 2; Trino 3).
+    ("try(CAST('7' AS integer)) / 2", "3", "D: functions/conditional.html#try"),
+    ("filter(ARRAY[3], x -> x > 0)[1] / 2", "1", "D: functions/array.html#filter"),
+    ("map_values(MAP(ARRAY['a'], ARRAY[3]))[1] / 2", "1", "D: functions/map.html#map_values"),
+    ("typeof(map_keys(MAP(ARRAY['a'], ARRAY[3])))", "array(varchar)", "D: functions/map.html#map_keys"),
+    ("typeof(array_distinct(ARRAY[3]))", "array(integer)", "D: functions/array.html#array_distinct"),
+]
+
+
+def test_results_typed_by_their_argument(ct: Any) -> None:
+    check(ct, TYPED_BY_ARGUMENT)
+
+
+def test_dividing_values_of_a_type_the_lake_cannot_tell_is_refused(ct: Any) -> None:
+    """A lambda's result has no type the translator knows: DuckDB divided its integers as doubles (1.5,
+    Trino 1). The query fails with a clear reason instead; a cast makes it run."""
+    q = QueryRun(ct, f"SELECT transform(ARRAY[3], x -> x)[1] / 2 FROM {S} LIMIT 1")
+    q.start()
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED"
+    assert "cannot tell" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert run(ct, f"SELECT CAST(transform(ARRAY[3], x -> x)[1] AS bigint) / 2 FROM {S} LIMIT 1") == [["1"]]
+    assert run(ct, f"SELECT transform(ARRAY[3e0], x -> x)[1] / 2 FROM {S} LIMIT 1") == [["1.5"]]

@@ -46,6 +46,8 @@ _VARCHAR_NAMES = {
     "timezone",
 }
 _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
+# Results of the type of their first argument (functions/conditional "try", functions/array).
+_SAME_AS_ARGUMENT = {"Try", "ArrayFilter", "ArrayDistinct", "ArrayRemove", "ArrayIntersect", "ArrayExcept"}
 _ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}
 
 
@@ -109,6 +111,18 @@ def fill_result_type(node: Any) -> None:
     if t is not None and t.this != exp.DataType.Type.UNKNOWN:
         return
     kind = type(node).__name__
+    if kind in _SAME_AS_ARGUMENT:  # try(x) is x's type; filter, array_distinct, ... keep the array's
+        inner = getattr(node.this, "type", None)
+        if inner is not None and inner.this != exp.DataType.Type.UNKNOWN:
+            node.type = inner
+        return
+    name_ = str(node.name).lower() if isinstance(node, exp.Anonymous) else ""
+    if kind == "MapKeys" or name_ == "map_values":  # functions/map.html: array(K), array(V)
+        m = getattr(node.this if kind == "MapKeys" else (node.expressions or [None])[0], "type", None)
+        if m is not None and m.this == exp.DataType.Type.MAP and len(m.expressions) == 2:
+            part = m.expressions[0 if kind == "MapKeys" else 1]
+            node.type = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[part.copy()], nested=True)
+        return
     if kind == "TimeToUnix":  # to_unixtime is a double (functions/datetime.html)
         node.type = exp.DataType.build("DOUBLE")
         return

@@ -160,6 +160,18 @@ def _divide(node: Any) -> Any:
         return out
     if (is_decimal(a) or is_decimal(b)) and (is_decimal(a) or is_int(a)) and (is_decimal(b) or is_int(b)):
         return _decimal_divide(a, b)
+    if "UNKNOWN" in (kind(a), kind(b)) and all(
+        kind(x) in ("UNKNOWN", "NULL") or is_int(x) or is_decimal(x) for x in (a, b)
+    ):
+        # A side whose Trino type the translator could not work out (a lambda's result, a row's field by
+        # position): if DuckDB holds integers or decimals there, its `/` would not divide as Trino does.
+        exact = "regexp_matches(typeof({0}), '^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DECIMAL.*)$')"
+        text = (
+            f"CASE WHEN {exact} AND {exact.replace('{0}', '{1}')} THEN error('Dividing values whose type the "
+            "local lake cannot tell (integers or decimals) is not supported: cast one side, such as "
+            "CAST(x AS bigint) or CAST(x AS double)') ELSE {0} / {1} END"
+        )
+        return late(text, [a, b], "DOUBLE")
     return node
 
 
@@ -279,6 +291,8 @@ def _subscript(node: Any) -> Any:
     if len(node.expressions) != 1:
         return node
     t = base.type
+    if t is not None and t.this == exp.DataType.Type.ARRAY and t.expressions and kind(node) == "UNKNOWN":
+        node.type = t.expressions[0]  # an element of an array whose type the translator worked out
     if node.args.get("safe"):  # element_at: NULL where the subscript fails, but index 0 is an error
         if t is not None and t.this == exp.DataType.Type.MAP and len(t.expressions) == 2:
             node.type = t.expressions[1]
