@@ -121,6 +121,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(safe_text(self.question))
             yield Static(Text(f"\ny: {self.yes}      n / Esc: no", style="bold"))
+        yield WholeKeysFooter()  # over the main screen's: its keys do not apply while the question is open
 
     def on_mount(self, event: events.Mount) -> None:
         self.asked_at = event.time  # the clock of the events: a key carries when it was typed
@@ -151,6 +152,7 @@ class CommandLine(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.value, placeholder=placeholder(), id="command-input")
+        yield WholeKeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip().lstrip(":"))
@@ -175,6 +177,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical():
             yield Static(safe_text(self.title_text, style="bold"))
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+        yield WholeKeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

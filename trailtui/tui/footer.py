@@ -12,6 +12,7 @@ from typing import Any
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -22,7 +23,23 @@ def _width(key: FooterKey) -> int:
 
 
 class WholeKeysFooter(Footer):
+    _drawn: tuple[Any, ...] | None = None  # the keys the footer was last composed with, and its width
+
+    def _keys(self) -> tuple[Any, ...]:
+        shown = self.screen.active_bindings.values()
+        width = self.size.width or self.app.size.width
+        return (width, *((b.key, b.description, b.action, enabled) for _, b, enabled, _ in shown if b.show))
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # Textual rebuilds the footer whenever the focus or the screen changes (back from every dialog);
+        # with the same keys that is tens of milliseconds for nothing before the next key is handled.
+        if self._drawn is not None and screen is self.screen and self._keys() == self._drawn:
+            return
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._drawn = self._keys()
         widgets: list[Any] = list(super().compose())
         palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class("-command-palette")]
         room = (self.size.width or self.app.size.width) - sum(_width(p) + 1 for p in palette)  # +1: its ▏

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trailtui.aws.profiles import fuzzy_score
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.safe import safe_text
 from trailtui.tui.toastroom import keep_toasts_below
 
@@ -44,6 +45,7 @@ class PickerScreen(ModalScreen[str | None]):
             yield Static(safe_text(self.title_text), id="picker-title")
             yield Input(value=self.initial, placeholder="type to filter", id="picker-filter")
             yield OptionList(id="picker-list")
+        yield WholeKeysFooter()
 
     def on_mount(self) -> None:
         keep_toasts_below(self, "#picker-title")

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trailtui.tui.dialogs import modal_list_width
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.safe import safe_text
 from trailtui.tui.state import Run
 from trailtui.tui.status import STATUS_STYLE
@@ -79,7 +80,7 @@ class RunningScreen(ModalScreen[int | None]):
             yield Static(self._title(), id="running-title")
             yield OptionList(id="running-list")
             yield Static("", id="running-sql")
-        yield Footer()
+        yield WholeKeysFooter()
 
     def _title(self) -> Text:
         title = self.question or "Running queries (all connections)"

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trailtui.tui.footer import WholeKeysFooter
 from trailtui.tui.safe import safe_text
 from trailtui.tui.timerange import PRESETS, TimeRange, Unboundable, custom_range
 
@@ -50,6 +51,7 @@ class TimeRangeScreen(ModalScreen[TimeRange | None]):
                 yield Input(placeholder="start, e.g. 2026-11-20 08:00", id="range-start")
                 yield Input(placeholder="end, e.g. 2026-11-21 (Enter applies)", id="range-end")
             yield Static("", id="range-error")
+        yield WholeKeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
