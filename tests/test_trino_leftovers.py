@@ -339,3 +339,21 @@ def test_dividing_values_of_a_type_the_lake_cannot_tell_is_refused(ct: Any) -> N
     assert "cannot tell" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
     assert run(ct, f"SELECT CAST(transform(ARRAY[3], x -> x)[1] AS bigint) / 2 FROM {S} LIMIT 1") == [["1"]]
     assert run(ct, f"SELECT transform(ARRAY[3e0], x -> x)[1] / 2 FROM {S} LIMIT 1") == [["1.5"]]
+
+
+def test_the_first_failing_query_of_a_lake_reports_its_own_error(
+    demo_home: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The first query on a store reads the store's layout on a second cursor; when that query failed, the
+    connection was closed under the reader and ErrorMessage said "connection is busy with another call"
+    instead of Trino's "Division by zero"."""
+    fresh = lake_client(demo_home, tmp_path_factory)
+    client = next(fresh)
+    try:
+        q = QueryRun(client, f"SELECT 1 / 0 FROM {S} LIMIT 1")
+        q.start()
+        state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+        assert state.status == "FAILED"
+        assert client.describe_query(QueryId=q.query_id)["ErrorMessage"] == "Division by zero"
+    finally:
+        fresh.close()

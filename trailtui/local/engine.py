@@ -294,8 +294,20 @@ class QueryEngine:
             self.queries.running_statistics(run.query_id, int(done * total))
 
     def _run_query(self, con: duckdb.DuckDBPyConnection, run: _Run, started: float) -> None:
-        qid = run.query_id
         layouts = self._prefetch_layouts(con, run)
+        try:
+            self._run_and_store(con, run, started, layouts)
+        finally:
+            # A query that fails must not leave the layout reader on the connection: closing it under the
+            # reader failed with "connection is busy", which replaced the query's own error (the first
+            # failing query of a process reported that instead of, say, "Division by zero").
+            if layouts is not None:
+                layouts.join()
+
+    def _run_and_store(
+        self, con: duckdb.DuckDBPyConnection, run: _Run, started: float, layouts: threading.Thread | None
+    ) -> None:
+        qid = run.query_id
         try:
             result, plan = open_result(
                 con,
