@@ -357,3 +357,16 @@ def test_the_first_failing_query_of_a_lake_reports_its_own_error(
         assert client.describe_query(QueryId=q.query_id)["ErrorMessage"] == "Division by zero"
     finally:
         fresh.close()
+
+
+CODE_POINTS: list[Case] = [
+    # reverse of a string reverses code points (D: functions/string.html#reverse); DuckDB kept the
+    # combining accent with its letter. localtimestamp is a timestamp(3) (D: functions/datetime.html).
+    ("reverse('e' || chr(769)) = chr(769) || 'e'", "true", "D: functions/string.html#reverse"),
+    ("reverse('abc')", "cba", "D: functions/string.html#reverse"),
+    ("typeof(localtimestamp)", "timestamp(3)", "D: functions/datetime.html#localtimestamp"),
+]
+
+
+def test_reverse_and_localtimestamp(ct: Any) -> None:
+    check(ct, CODE_POINTS)

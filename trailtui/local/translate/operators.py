@@ -43,6 +43,7 @@ _CURRENT = {  # the session's clock, at Trino's default precision (functions/dat
     "CurrentTimestamp": "TIMESTAMP(3) WITH TIME ZONE",
     "CurrentTime": "TIME(3) WITH TIME ZONE",
     "Localtime": "TIME(3)",
+    "Localtimestamp": "TIMESTAMP(3)",
 }
 
 
@@ -362,7 +363,9 @@ def _rule(node: Any, src: Source) -> Any:
     if isinstance(node, exp.Literal):  # a string literal is varchar(n) in Trino
         node.type = _dt(f"VARCHAR({max(len(node.name), 1)})") if node.name else _dt("VARCHAR(0)")
         return node
-    if isinstance(node, exp.CurrentTimestamp | exp.CurrentTime | exp.Localtime):  # functions/datetime
+    if isinstance(
+        node, exp.CurrentTimestamp | exp.CurrentTime | exp.Localtime | exp.Localtimestamp
+    ):  # functions/datetime
         node.type = _dt(_CURRENT[type(node).__name__])
         return node
     if isinstance(node, exp.Anonymous | exp.Cbrt | exp.Round | exp.Ceil | exp.Floor | exp.Sign | exp.Trunc):

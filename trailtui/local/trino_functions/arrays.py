@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro
+from trailtui.local.trino_functions.core import Rewriter, args_of, handles, macro, udf
 from trailtui.local.trino_functions.ips import is_network_contains
 
 # Has NULL elements: DuckDB's list_count counts the non-NULL ones.
@@ -207,7 +207,16 @@ def _reverse(rw: Rewriter, node: Any) -> Any:
     t = getattr(node.this, "type", None)
     if isinstance(node.this, exp.Array) or (t is not None and t.this == exp.DataType.Type.ARRAY):
         return exp.Anonymous(this="list_reverse", expressions=[node.this])
+    if t is not None and t.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR):
+        # Trino reverses code points (functions/string.html#reverse); DuckDB's reverse keeps grapheme
+        # clusters whole (`reverse('e' || chr(769))` kept the accent after the e).
+        return rw.call("trino_reverse", node.this)
     return None
+
+
+@udf("trino_reverse", ("VARCHAR",), "VARCHAR")
+def _reverse_code_points(s: str) -> str:
+    return s[::-1]
 
 
 @handles(exp.Reduce)
