@@ -85,3 +85,17 @@ async def test_esc_then_a_symbol_or_a_digit_sent_as_one_key_closes_the_view_and_
         await ex.press("f3", "end")
         ex.terminal("\x1b=")  # Esc (nothing to close), then = typed into the editor
         await ex.wait_until(lambda: ex.editor_text.endswith("1, 2="), what="the = in the editor")
+
+
+async def test_esc_then_enter_sent_as_one_key_clears_the_filter_then_opens_the_cell(demo_lake: Any) -> None:
+    """ESC Enter was read as Enter alone: the filter box kept what was typed instead of clearing it."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        q = await ex.run(SQL)
+        assert q.error is None and len(q.rows) > 5
+        await ex.press("f4", "slash", *"Get")
+        await ex.wait_until(lambda: ex.filter_text == "Get")
+        assert len(ex.shown_rows) < len(q.rows)
+        ex.terminal("\x1b\r")  # Esc, Enter within tmux's escape-time
+        await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what="the cell opened")
+        assert ex.filter_text is None and len(ex.shown_rows) == len(q.rows)

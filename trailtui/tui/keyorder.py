@@ -106,11 +106,11 @@ class KeysInOrder(App[None]):
         if not isinstance(event, events.Key) or not _ESC_THEN.fullmatch(event.key):
             return False
         character = event.character
-        if character is None or len(character) != 1 or not character.isprintable():
+        if character is None or len(character) != 1 or not (character.isprintable() or character == "\r"):
             return False
         if any(event.key in bindings.key_to_bindings for _, bindings in self.screen._binding_chain):
             return False
-        # A letter or digit is its own key name; a symbol has a name of its own (alt+slash: slash).
+        # A letter or digit is its own key name; a symbol or Enter has a name of its own (alt+slash: slash).
         name = character if character.isalnum() else event.key.removeprefix("alt+")
         escape, key = events.Key("escape", "\x1b"), events.Key(name, character)
         # Typed when the Alt key came: a question asked after that does not take them for its answer.

@@ -6,7 +6,8 @@ letter (alt+s), which keyorder.py takes back apart into Esc and the letter. ESC 
 symbol alone (`ESC /` is `/`: the Esc is lost, so Esc then `/` in the detail view typed nothing and left the
 view open), and ESC + a digit, `-` or `=` as a macOS Option character (`ESC -` is `–`, `ESC 0` is `º`: the
 grid's `-` hid nothing and the filter box got an en dash). This parser names them Alt keys as it does letters
-(alt+slash, alt+minus, alt+0, with the typed character), so the explorer can treat them like Alt letters.
+(alt+slash, alt+minus, alt+0, with the typed character), so the explorer can treat them like Alt letters;
+ESC + Enter likewise (alt+enter: Textual read it as Enter alone).
 
 Textual's terminal drivers make their parser from their module's `XTermParser` name and offer no other hook, so
 `install` points that name at this subclass (in this process only). The rest of the parser is Textual's.
@@ -28,8 +29,11 @@ def _typed_after_escape(sequence: str, alt: bool) -> str | None:
     if alt and len(sequence) == 1:
         # Reissued after the wait for more of an escape sequence ran out (ESC /): Textual drops the Alt
         # unless the key is a letter or digit.
+        # Enter too: Esc then Enter in the filter box kept the filter instead of clearing it.
         character = sequence
-        return character if " " <= character <= "~" and not character.isalnum() else None
+        return (
+            character if (" " <= character <= "~" and not character.isalnum()) or character == "\r" else None
+        )
     if not alt and len(sequence) == 2 and sequence[0] == ESC and " " <= sequence[1] <= "~":
         # ESC 1, ESC -, ESC =: read at once as a macOS Option character (a str in Textual's table). The
         # sequences mapped to keys (ESC f, ESC b: Option+arrows) stay as they are.
