@@ -214,6 +214,27 @@ def check_castable(node: Any, src: Any) -> None:
         raise InvalidQueryStatement(f"{_cast_at(node, src)}Cannot cast {trino_name(t)} to {trino_name(to)}")
 
 
+# DuckDB types whose text DuckDB writes as Trino does (integers, text, booleans, dates).
+_SAME_TEXT = r"^((U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)|VARCHAR|BOOLEAN|DATE)$"
+
+
+def guard_untyped_text_cast(node: Any) -> Any | None:
+    """CAST(x AS varchar) of an x whose Trino type the translator could not work out (a lambda's result,
+    zip, map_entries): if DuckDB holds an array, map, row or double there, its text is not Trino's (Trino
+    refuses the first three, writes doubles as 2.0E0), so such a value fails the query instead."""
+    from sqlglot import exp
+
+    t, to = getattr(node.this, "type", None), node.args["to"]
+    if (t is not None and t.this != exp.DataType.Type.UNKNOWN) or to.this.name not in _TEXT or to.expressions:
+        return None
+    text = (
+        f"CASE WHEN regexp_matches(typeof({{0}}), '{_SAME_TEXT}') THEN CAST({{0}} AS VARCHAR) "
+        "ELSE error('Casting to varchar a value whose type the local lake cannot tell (' || typeof({0}) || "
+        "') is not supported; cast or format its parts') END"
+    )
+    return late(text, [node.this], "VARCHAR")
+
+
 def rewrite_cast(node: Any) -> Any:
     from sqlglot import exp
 

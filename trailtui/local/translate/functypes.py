@@ -46,6 +46,17 @@ _VARCHAR_NAMES = {
     "timezone",
 }
 _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
+# Fixed result types (functions/datetime, binary, uuid, string): sqlglot typed none of them, so typeof()
+# said "unknown" and to_iso8601(from_iso8601_timestamp(...)) was refused.
+_FIXED_CLASSES = {
+    "FromISO8601Timestamp": "TIMESTAMP(3) WITH TIME ZONE",
+    "FromISO8601Date": "DATE",
+    "Uuid": "UUID",
+    "StrToMap": "MAP(VARCHAR, VARCHAR)",
+    "SHA": "VARBINARY",
+    "SHA2Digest": "VARBINARY",
+    "MD5Digest": "VARBINARY",
+}
 # Results of the type of their first argument (functions/conditional "try", functions/array).
 _SAME_AS_ARGUMENT = {"Try", "ArrayFilter", "ArrayDistinct", "ArrayRemove", "ArrayIntersect", "ArrayExcept"}
 _ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}
@@ -122,6 +133,10 @@ def fill_result_type(node: Any) -> None:
         if m is not None and m.this == exp.DataType.Type.MAP and len(m.expressions) == 2:
             part = m.expressions[0 if kind == "MapKeys" else 1]
             node.type = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[part.copy()], nested=True)
+        return
+    fixed = _FIXED_CLASSES.get(kind)
+    if fixed is not None:
+        node.type = exp.DataType.build(fixed, dialect="trino")
         return
     if kind == "TimeToUnix":  # to_unixtime is a double (functions/datetime.html)
         node.type = exp.DataType.build("DOUBLE")

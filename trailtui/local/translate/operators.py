@@ -23,7 +23,12 @@ from typing import Any
 
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
-from trailtui.local.translate.casts import check_castable, rewrite_array_join, rewrite_cast
+from trailtui.local.translate.casts import (
+    check_castable,
+    guard_untyped_text_cast,
+    rewrite_array_join,
+    rewrite_cast,
+)
 from trailtui.local.translate.coercion import check_coercible, check_concat, rows_as_tuples
 from trailtui.local.translate.comparisons import check_comparable, is_time, nan_safe, nested_comparison
 from trailtui.local.translate.functypes import fill_result_type, keep_argument_type
@@ -419,6 +424,8 @@ def _rule(node: Any, src: Source) -> Any:
         return _subscript(node)
     if isinstance(node, exp.Typeof):
         name = trino_name(node.this.type)
+        if name == "unknown":  # not a type Trino has: the translator could not work it out
+            raise InvalidQueryStatement("typeof() of this expression is not supported on the local lake")
         if node.this.find(exp.AggFunc) is not None:  # keep the aggregate: typeof(count(*)) is one row
             quoted = "'" + name.replace("'", "''") + "'"
             return late(f"CASE WHEN ({{0}}) IS NULL THEN {quoted} ELSE {quoted} END", [node.this], "VARCHAR")
@@ -429,7 +436,7 @@ def _rule(node: Any, src: Source) -> Any:
         return _at_time_zone(node)
     if isinstance(node, exp.Cast | exp.TryCast):
         check_castable(node, src)
-        return rewrite_cast(node)
+        return guard_untyped_text_cast(node) or rewrite_cast(node)
     if isinstance(node, exp.Date) and is_text(node.this):  # date(x) is CAST(x AS date) (functions/datetime)
         return rewrite_cast(exp.Cast(this=node.this, to=_dt("DATE").copy()))
     if isinstance(node, exp.Array):

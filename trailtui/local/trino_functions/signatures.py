@@ -7,6 +7,8 @@ Trino's words where Trino has no such signature, given Trino's answer where it d
 - `md5`, `sha1`, `sha256`: Trino takes varbinary only (`md5(to_utf8(s))`); DuckDB hashes a varchar too.
 - `to_timestamp(number)`: Trino's to_timestamp (Teradata functions) reads a string with a format; DuckDB's
   reads epoch seconds.
+- `from_iso8601_timestamp_nanos`: DuckDB's timestamps with a zone hold microseconds; refused rather than
+  cut to milliseconds.
 - `timezone(t)`: the zone of a timestamp with time zone (`UTC`, `Asia/Tokyo`, `+05:30`); DuckDB's
   timezone(t) is the offset in seconds (`0`).
 - `version()`, `current_user`: DuckDB's version and user are not Lake's; refused rather than shown.
@@ -66,6 +68,14 @@ def _digest(rw: Rewriter, node: Any) -> Any:
             name = f"sha{length.name if length is not None else 256}"
         raise _unexpected(name, [node.this], f"{name}(varbinary)")
     return None
+
+
+@handles(exp.FromISO8601TimestampNanos)
+def _from_iso8601_timestamp_nanos(rw: Rewriter, node: Any) -> Any:
+    raise ValueError(
+        "from_iso8601_timestamp_nanos is not supported on the local lake: its timestamps hold microseconds "
+        "at most (use from_iso8601_timestamp)"
+    )
 
 
 @handles("to_timestamp")
