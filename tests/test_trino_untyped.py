@@ -93,3 +93,10 @@ def _fails(ct: Any, sql: str) -> str:
 )
 def test_what_the_lake_cannot_type_is_refused_not_guessed(ct: Any, expr: str, message: str) -> None:
     assert message in _fails(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+
+
+def test_an_expression_too_deep_for_duckdb_is_refused_in_words_a_lake_client_can_act_on(ct: Any) -> None:
+    """DuckDB's text named a setting to raise (SET max_expression_depth), which no Lake client can set."""
+    message = _fails(ct, "SELECT " + "+".join(["1"] * 2400) + f" FROM {S} LIMIT 1")
+    assert "nested too deeply for the local lake (more than 1000 levels)" in message
+    assert "SET" not in message

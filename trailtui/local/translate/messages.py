@@ -99,3 +99,9 @@ def trino_message(text: str) -> str:
         if m:
             return fn(m)
     return text
+
+
+@_rule(r"Max expression depth limit of (\d+) exceeded")
+def _depth(m: re.Match[str]) -> str:
+    # DuckDB's text goes on to name a setting to raise, which a Lake client cannot set.
+    return f"The query's expressions are nested too deeply for the local lake (more than {m.group(1)} levels)"
