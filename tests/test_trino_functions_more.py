@@ -3,14 +3,12 @@ with one element, on the local lake (case format: tests/trinofunctions.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.trinofunctions import Case, check, lake_client, run
-from trailtui.lake.query import QueryRun
+from tests.trinofunctions import Case, check, error_of, lake_client, run
 from trailtui.local.demo import DEMO_STORE_ID
 
 CASES: list[Case] = [
@@ -63,14 +61,7 @@ def test_functions_answer_as_trino(ct: Any) -> None:
 
 
 def _error(ct: Any, expr: str) -> str:
-    q = QueryRun(ct, f"SELECT {expr} FROM {DEMO_STORE_ID} LIMIT 1")
-    try:
-        q.start()
-    except Exception as exc:  # refused at StartQuery
-        return str(exc)
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED", expr
-    return ct.describe_query(QueryId=q.query_id).get("ErrorMessage") or ""
+    return error_of(ct, f"SELECT {expr} FROM {DEMO_STORE_ID} LIMIT 1")
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,12 @@ Case format: tests/trinofunctions.py ("D:" a page of trino.io/docs/current/)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.trinofunctions import Case, check, lake_client, run
-from trailtui.lake.query import QueryRun
+from tests.trinofunctions import Case, check, error_of, lake_client
 from trailtui.local.demo import DEMO_STORE_ID as S
 
 FIXED_TYPES: list[Case] = [
@@ -60,20 +58,6 @@ def test_functions_sqlglot_leaves_untyped_have_their_trino_types(ct: Any) -> Non
     check(ct, FIXED_TYPES)
 
 
-def _fails(ct: Any, sql: str) -> str:
-    """The error a query gets, whether StartQuery refuses it or it fails while running."""
-    from botocore.exceptions import ClientError
-
-    try:
-        q = QueryRun(ct, sql)
-        q.start()
-    except ClientError as exc:
-        return str(exc)
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED", run(ct, sql)
-    return str(ct.describe_query(QueryId=q.query_id)["ErrorMessage"])
-
-
 @pytest.mark.parametrize(
     ("expr", "message"),
     [
@@ -92,11 +76,11 @@ def _fails(ct: Any, sql: str) -> str:
     ],
 )
 def test_what_the_lake_cannot_type_is_refused_not_guessed(ct: Any, expr: str, message: str) -> None:
-    assert message in _fails(ct, f"SELECT {expr} FROM {S} LIMIT 1")
+    assert message in error_of(ct, f"SELECT {expr} FROM {S} LIMIT 1")
 
 
 def test_an_expression_too_deep_for_duckdb_is_refused_in_words_a_lake_client_can_act_on(ct: Any) -> None:
     """DuckDB's text named a setting to raise (SET max_expression_depth), which no Lake client can set."""
-    message = _fails(ct, "SELECT " + "+".join(["1"] * 2400) + f" FROM {S} LIMIT 1")
+    message = error_of(ct, "SELECT " + "+".join(["1"] * 2400) + f" FROM {S} LIMIT 1")
     assert "nested too deeply for the local lake (more than 1000 levels)" in message
     assert "SET" not in message

@@ -53,3 +53,17 @@ def check(ct: Any, cases: list[Case]) -> None:
     (row,) = run(ct, f"SELECT {select} FROM {DEMO_STORE_ID} LIMIT 1")
     wrong = [(expr, got, want, src) for (expr, want, src), got in zip(cases, row, strict=True) if got != want]
     assert not wrong, "\n".join(f"{e}: got {g!r}, Trino gives {w!r} ({s})" for e, g, w, s in wrong)
+
+
+def error_of(ct: Any, sql: str) -> str:
+    """The error a query gets, whether StartQuery refuses it or it fails while running."""
+    from botocore.exceptions import ClientError
+
+    q = QueryRun(ct, sql)
+    try:
+        q.start()
+    except ClientError as exc:  # refused at StartQuery
+        return str(exc)
+    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
+    assert state.status == "FAILED", sql
+    return str(ct.describe_query(QueryId=q.query_id).get("ErrorMessage") or "")
