@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.trinofunctions import Case, check, lake_client
+from tests.trinofunctions import Case, check, error_of, lake_client, run
+from trailtui.local.demo import DEMO_STORE_ID
 
 DATETIMES: list[Case] = [
     (
@@ -141,3 +142,25 @@ def ct(demo_home: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any
 
 def test_datetime_functions_answer_as_trino(ct: Any) -> None:
     check(ct, DATETIMES)
+
+
+def test_iso_text_with_an_offset_read_from_a_column_keeps_trinos_numbers_or_fails(ct: Any) -> None:
+    """from_iso8601_timestamp keeps each value's offset (D: functions/datetime.html): Trino's hour() of
+    '...03:04:05+02:00' is 3. The lake placed a column's value in UTC and answered 1; now it answers where
+    the offset is UTC's or the user reads the value in a zone of their own, and fails otherwise."""
+    text = "concat('2024-01-02T03:04:05', {})"
+
+    def answer(expr: str) -> list[list[str | None]]:
+        return run(ct, f"SELECT {expr} FROM {DEMO_STORE_ID} LIMIT 1")
+
+    assert answer(f"hour(from_iso8601_timestamp({text.format(repr('Z'))}))") == [["3"]]
+    assert answer(f"hour(from_iso8601_timestamp({text.format(repr('+00:00'))}))") == [["3"]]
+    assert answer(f"hour(from_iso8601_timestamp({text.format(repr(''))}))") == [["3"]]
+    assert answer(f"hour(from_iso8601_timestamp({text.format(repr('+02:00'))}) AT TIME ZONE 'UTC')") == [
+        ["1"]
+    ]
+    assert answer("hour(from_iso8601_timestamp('2024-01-02T03:04:05+02:00'))") == [["3"]]
+    message = error_of(
+        ct, f"SELECT hour(from_iso8601_timestamp({text.format(repr('+02:00'))})) FROM {DEMO_STORE_ID} LIMIT 1"
+    )
+    assert "offset other than UTC is not supported" in message

@@ -194,6 +194,26 @@ def _date_diff(rw: Rewriter, node: Any) -> Any:
     return _fn("date_sub", exp.Literal.string(unit.name.lower()), node.expression, node.this)
 
 
+# from_iso8601_timestamp(text) keeps each value's own offset (Trino); the local lake carries one zone per
+# expression, so a value read from a column is placed in UTC. That is the same instant, but hour(), day(),
+# date() and the printed text would be UTC's: such a value fails the query instead of answering UTC's numbers.
+# `from_iso8601_timestamp(x) AT TIME ZONE 'UTC'` asks for UTC's numbers, so it is not guarded.
+macro(
+    "trino_iso_utc_only",
+    r"(s) AS CASE WHEN regexp_matches(s, '[T ]\d{2}(:\d{2}(:\d{2}([.,]\d+)?)?)?[+-]\d{2}(:?\d{2})?$') "
+    r"AND NOT regexp_matches(s, '[+-]00(:?00)?$') THEN error('from_iso8601_timestamp of text with an offset "
+    r"other than UTC is not supported on the local lake (unless the text is a literal, or the result is read AT "
+    r"TIME ZONE ''UTC''): ' || s) ELSE s END",
+)
+
+
+@handles(exp.FromISO8601Timestamp)
+def _from_iso8601_timestamp(rw: Rewriter, node: Any) -> Any:
+    if isinstance(node.this, exp.Literal) or node.meta.get("read_in_zone"):
+        return None  # a literal's offset is the zone of the expression (prepare, below)
+    return exp.FromISO8601Timestamp(this=rw.call("trino_iso_utc_only", node.this))
+
+
 @handles("to_iso8601")
 def _to_iso8601(rw: Rewriter, node: Any) -> Any:
     (value,) = args_of(node) or [None]
@@ -387,6 +407,8 @@ def prepare(tree: Any) -> Any:
         node.set("zone", None)  # from_unixtime(x[, zone]): timestamp(3) with time zone, UTC by default
         node.replace(exp.AtTimeZone(this=node.copy(), zone=zone or exp.Literal.string("UTC")))
     for node in list(tree.find_all(exp.FromISO8601Timestamp)):
+        if isinstance(node.parent, exp.AtTimeZone):  # the user's own AT TIME ZONE: read in that zone
+            node.meta["read_in_zone"] = True
         offset = _literal_offset(node.this)
         if offset is not None and not isinstance(node.parent, exp.AtTimeZone):
             node.replace(exp.AtTimeZone(this=node.copy(), zone=exp.Literal.string(offset)))
