@@ -48,6 +48,10 @@ CASES: list[Case] = [
     ("typeof(ARRAY[1, 2] || 3)", "array(integer)", "D: array.html#concatenation-operator"),
     ("typeof(ARRAY[1] || ARRAY[2])", "array(integer)", "D: array.html#concatenation-operator"),
     ("cardinality(ARRAY[eventName] || eventSource)", "2", "D: array.html#concatenation-operator"),
+    ("lpad('text', 3, 'xy')", "tex", "T: TestStringFunctions.testLeftPad"),
+    ("lpad('abc', 0, 'e')", "", "T: TestStringFunctions.testLeftPad"),
+    ("lpad('abc', 6, 'xy')", "xyxabc", "D: string.html#lpad"),
+    ("rpad('abc', 6, 'xy')", "abcxyx", "D: string.html#rpad"),
 ]
 
 
@@ -68,6 +72,10 @@ def _error(ct: Any, expr: str) -> str:
     "expr, message",
     [
         ("from_base('12x', 16)", "Not a valid base-16 number: 12x"),
+        # T: TestStringFunctions.testLeftPad/testRightPad (DuckDB gave '', 'ab' and its own words)
+        ("lpad('abc', -1, 'foo')", "Target length must be in the range [0..2147483647]"),
+        ("rpad('abc', 2, '')", "Padding string must not be empty"),
+        ("lpad('abc', 3, '')", "Padding string must not be empty"),
         ("from_base('', 10)", "Not a valid base-10 number:"),
         ("from_base('1', 40)", "Radix must be between 2 and 36"),
         (

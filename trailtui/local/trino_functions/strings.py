@@ -342,3 +342,26 @@ macro(
 @handles(exp.Upper)
 def _upper(rw: Rewriter, node: Any) -> Any:
     return rw.call("trino_upper", node.this)
+
+
+# lpad/rpad: a target length outside [0, 2^31 - 1] and an empty padding string fail, even where no padding
+# is needed (StringFunctions.pad). DuckDB gave '' for a negative length, the text cut for an empty padding
+# string, and "Insufficient padding in LPAD." where it needed some.
+for _side in ("lpad", "rpad"):
+    macro(
+        f"trino_{_side}",
+        "(s, n, p) AS CASE WHEN n < 0 OR n > 2147483647 THEN "
+        "error('Target length must be in the range [0..2147483647]') "
+        "WHEN p = '' THEN error('Padding string must not be empty') "
+        f"ELSE {_side}(s, CAST(n AS INTEGER), p) END",
+    )
+
+
+@handles(exp.Pad)
+def _pad(rw: Rewriter, node: Any) -> Any:
+    fill = node.args.get("fill_pattern")
+    if fill is None:
+        return None
+    return rw.call(
+        "trino_lpad" if node.args.get("is_left") else "trino_rpad", node.this, node.expression, fill
+    )
