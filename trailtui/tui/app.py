@@ -120,9 +120,11 @@ class TrailApp(KeysInOrder):
         self.exit()
 
     def on_unmount(self) -> None:
-        self.main.close_connections()
-        if self._gc_thresholds is not None:
-            collector.restore(self._gc_thresholds)
+        try:
+            self.main.close_connections()
+        finally:  # the process's collector pacing goes back whatever happens (tests run many apps in one)
+            if self._gc_thresholds is not None:
+                collector.restore(self._gc_thresholds)
 
 
 def run_app(where: Locations | None = None, profile: str | None = None, region: str | None = None) -> int:
