@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.explorer import explorer
 from trailtui.local.demo import DEMO_STORE_ID
 from trailtui.tui.chartscreen import ChartScreen
@@ -99,3 +101,36 @@ async def test_esc_then_enter_sent_as_one_key_clears_the_filter_then_opens_the_c
         ex.terminal("\x1b\r")  # Esc, Enter within tmux's escape-time
         await ex.wait_until(lambda: isinstance(ex.screen, DetailScreen), what="the cell opened")
         assert ex.filter_text is None and len(ex.shown_rows) == len(q.rows)
+
+
+async def test_esc_then_tab_sent_as_one_key_clears_the_filter(demo_lake: Any) -> None:
+    """ESC Tab (Esc, then Tab within tmux's escape-time) was read as shift+tab: the Esc was lost, so the
+    filter box kept what was typed and focus went backwards."""
+    async with explorer((80, 24)) as ex:
+        await ex.ready()
+        q = await ex.run(SQL)
+        assert q.error is None and len(q.rows) > 5
+        await ex.press("f4", "slash", *"Get")
+        await ex.wait_until(lambda: ex.filter_text == "Get")
+        assert len(ex.shown_rows) < len(q.rows)
+        ex.terminal("\x1b\t")  # Esc, Tab within tmux's escape-time
+        await ex.wait_until(lambda: ex.filter_text is None, what="the filter cleared")
+        assert len(ex.shown_rows) == len(q.rows)
+
+
+def test_a_textual_whose_drivers_make_their_parser_otherwise_fails_loudly(monkeypatch: Any) -> None:
+    """If Textual's drivers stopped making their parser from their module's XTermParser, replacing that name
+    would change nothing: Esc then a symbol would lose the Esc again while the tests' parser (read from the
+    same name) still passed. The explorer refuses to start on such a Textual instead."""
+    from textual.drivers import linux_driver
+
+    from trailtui.tui.terminalkeys import install
+
+    install()  # the pinned Textual: fits
+
+    def run_input_thread(self: Any) -> None:
+        return None  # a driver that makes its parser some other way
+
+    monkeypatch.setattr(linux_driver.LinuxDriver, "run_input_thread", run_input_thread)
+    with pytest.raises(RuntimeError, match="LinuxDriver no longer makes its parser from XTermParser"):
+        install()

@@ -106,7 +106,7 @@ class KeysInOrder(App[None]):
         if not isinstance(event, events.Key) or not _ESC_THEN.fullmatch(event.key):
             return False
         character = event.character
-        if character is None or len(character) != 1 or not (character.isprintable() or character == "\r"):
+        if character is None or len(character) != 1 or not (character.isprintable() or character in "\r\t"):
             return False
         if any(event.key in bindings.key_to_bindings for _, bindings in self.screen._binding_chain):
             return False
