@@ -1,4 +1,4 @@
-"""Functions sqlglot leaves untyped: typeof() said "unknown" (no Trino type has that name), a cast to
+"""Functions sqlglot leaves untyped or types otherwise than Trino, and casts to varchar: typeof() said "unknown" (no Trino type has that name), a cast to
 varchar wrote DuckDB's text of arrays and doubles, and to_iso8601(from_iso8601_timestamp(...)) was refused.
 Case format: tests/trinofunctions.py ("D:" a page of trino.io/docs/current/)."""
 
@@ -39,6 +39,40 @@ FIXED_TYPES: list[Case] = [
         "D: functions/datetime.html",
     ),
     ("to_iso8601(from_iso8601_date('2024-01-02'))", "2024-01-02", "D: functions/datetime.html"),
+    (
+        "typeof(date_diff('day', eventTime, current_timestamp))",
+        "bigint",
+        "D: functions/datetime.html#date_diff",
+    ),
+    (
+        "typeof(date_diff('day', DATE '2024-01-01', DATE '2024-03-01'))",
+        "bigint",
+        "D: functions/datetime.html",
+    ),
+    # intervals cast to varchar as Trino writes them (IntervalDayTime/IntervalYearMonth formatting, the text
+    # GetQueryResults gives them); DuckDB wrote 01:30:00, -01:30:00 and 1 year 2 months
+    (
+        "CAST(INTERVAL '90' MINUTE AS varchar)",
+        "0 01:30:00.000",
+        "D: language/types.html#interval-day-to-second",
+    ),
+    (
+        "CAST(-INTERVAL '90' MINUTE AS varchar)",
+        "-0 01:30:00.000",
+        "D: language/types.html#interval-day-to-second",
+    ),
+    (
+        "CAST(INTERVAL '1.5' SECOND AS varchar)",
+        "0 00:00:01.500",
+        "D: language/types.html#interval-day-to-second",
+    ),
+    (
+        "CAST(TIMESTAMP '2024-01-31 00:00:00' - TIMESTAMP '2024-01-01 00:00:01' AS varchar)",
+        "29 23:59:59.000",
+        "D: functions/datetime.html#interval-functions",
+    ),
+    ("CAST(INTERVAL '14' MONTH AS varchar)", "1-2", "D: language/types.html#interval-year-to-month"),
+    ("CAST(-INTERVAL '14' MONTH AS varchar)", "-1-2", "D: language/types.html#interval-year-to-month"),
     # a cast of an untyped value DuckDB writes as Trino does still runs
     (
         "CAST(reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s) AS varchar)",

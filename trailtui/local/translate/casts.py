@@ -323,6 +323,8 @@ def rewrite_cast(node: Any) -> Any:
         return late(f"strftime({{0}}, '{fmt}')", [src], "VARCHAR")
     if to.this in (T.VARCHAR, T.CHAR) and src_kind in (T.TIME, T.TIMETZ):
         return _time_text(node, src, src_kind == T.TIMETZ)
+    if to.this in (T.VARCHAR, T.CHAR) and src_kind == T.INTERVAL and not given:
+        return late(_interval_text(src.type), [src], node.type)
     length = _params(to)[0] if to.expressions and _params(to)[0].isdigit() else None
     if to.this in (T.VARCHAR, T.CHAR) and src_kind == T.DECIMAL and len(set(_params(src.type))) == 1:
         # decimal(p, p): DuckDB writes 0.5 as `.50`, Trino as `0.50`
@@ -334,6 +336,25 @@ def rewrite_cast(node: Any) -> Any:
     if to.this in (T.VARCHAR, T.CHAR) and length:
         return late(f"substr({{0}}, 1, {length})", [node], node.type)
     return node
+
+
+def _interval_text(t: Any) -> str:
+    """An interval as Trino writes it (the same text render.py gives a result's interval): day to second as
+    `D HH:MM:SS.mmm`, year to month as `Y-M`, negative ones with a leading `-`. DuckDB wrote `01:30:00` and
+    `1 year 2 months`."""
+    from trailtui.local.translate.intervals import YEAR_MONTH, interval_family
+
+    if interval_family(t) == YEAR_MONTH:
+        n = "abs(datepart('year', {0}) * 12 + datepart('month', {0}))"
+        sign = "CASE WHEN datepart('year', {0}) * 12 + datepart('month', {0}) < 0 THEN '-' ELSE '' END"
+        return f"{sign} || CAST({n} // 12 AS VARCHAR) || '-' || CAST({n} % 12 AS VARCHAR)"
+    ms = "CAST(round(epoch({0}) * 1000) AS BIGINT)"
+    a = f"abs({ms})"
+    return (
+        f"CASE WHEN {ms} < 0 THEN '-' ELSE '' END || CAST({a} // 86400000 AS VARCHAR) || ' ' || "
+        f"printf('%02d:%02d:%02d.%03d', ({a} % 86400000) // 3600000, ({a} % 3600000) // 60000, "
+        f"({a} % 60000) // 1000, {a} % 1000)"
+    )
 
 
 def _time_text(node: Any, src: Any, zoned: bool) -> Any:

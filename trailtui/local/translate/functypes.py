@@ -79,6 +79,7 @@ _BIGINT_CLASSES = {
     "Extract",
     "YearOfWeek",
     "FromBase",  # functions/conversion.html#from_base
+    "DateDiff",  # functions/datetime.html#date_diff (sqlglot: integer)
     # bigint in Trino (functions/array, regexp, string): sqlglot said array<int> for array_position (so
     # `array_position(...) / 2` divided as doubles), int or nothing for the others.
     "ArrayPosition",
