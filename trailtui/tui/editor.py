@@ -9,6 +9,7 @@ open, so typing goes on narrowing it; ↑/↓ move in it, Enter or Tab take the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +20,7 @@ from textual.geometry import Offset
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from trailtui.lake.text import sanitize
 from trailtui.tui.completion import Choice, choices, completed, word_before
 from trailtui.tui.keymap import bindings
 from trailtui.tui.safe import fit
@@ -68,7 +70,8 @@ class SqlEditor(TextArea):
         self.file = file
         if file is not None and not text:
             text = _read(file)
-        super().__init__(text, tab_behavior="focus", soft_wrap=False, show_line_numbers=True, **kwargs)  # type: ignore[arg-type]
+        safe = shown_safely(text)
+        super().__init__(safe, tab_behavior="focus", soft_wrap=False, show_line_numbers=True, **kwargs)  # type: ignore[arg-type]
         self._menu: CompletionMenu | None = None
         self._offered: list[Choice] = []
 
@@ -85,8 +88,18 @@ class SqlEditor(TextArea):
 
     def set_sql(self, sql: str) -> None:
         """Replace the whole text (undoable with ctrl+z) and take the focus."""
-        self.replace(sql, (0, 0), self.document.end)
+        self.replace(shown_safely(sql), (0, 0), self.document.end)
         self.focus()
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Textual's TextArea inserts a paste as it is, and renders an ESC in it raw to the terminal.
+        text = shown_safely(event.text)
+        if text != event.text:
+            self.notify(
+                "The pasted text had control or invisible characters: they are shown as escapes (\\x1b).",
+                severity="warning",
+            )
+        event.text = text  # Textual calls TextArea's own _on_paste next (handlers run down the class tree)
 
     def scroll_cursor_visible(self, center: bool = False, animate: bool = False) -> Offset:
         # Textual 8.2 bug: undoing a whole-text replace (format, time range, a query reopened) that added
@@ -236,6 +249,16 @@ class SqlEditor(TextArea):
 
     def on_blur(self, _: events.Blur) -> None:
         self.close_completion()
+
+
+_LINE_BREAKS_AND_TABS = re.compile("(\r\n|\n|\t)")
+
+
+def shown_safely(text: str) -> str:
+    """`text` with every control, bidi and invisible character but line breaks and tabs as a visible escape
+    (lake/text.py), so that nothing in the editor is a character the terminal would act on."""
+    parts = _LINE_BREAKS_AND_TABS.split(text)
+    return "".join(part if i % 2 else sanitize(part) for i, part in enumerate(parts))
 
 
 def _read(file: Path) -> str:
