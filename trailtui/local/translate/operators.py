@@ -259,6 +259,11 @@ def _common_numeric_type(node: Any) -> Any:
         scale = max(s for _, s in params)
         digits = max(p - s for p, s in params)
         node.type = _dt(f"DECIMAL({min(38, digits + scale)}, {scale})")
+    elif kind(node) == "UNKNOWN" and values and all(is_int(b) or kind(b) == "NULL" for b in _branches(node)):
+        # integers only, one of them typed by the translator after sqlglot (`coalesce(try(CAST(x AS
+        # integer)), 0)`): the widest (Trino's common super type); unknown, `/ 2` was refused
+        widest = max((kind(v) for v in values), key=lambda k: INT_PRECISION[k])
+        node.type = _dt({"INT": "INTEGER"}.get(widest, widest))
     return node
 
 
