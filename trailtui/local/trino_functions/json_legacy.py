@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from sqlglot import exp
@@ -317,7 +319,26 @@ def _json_to_varchar(text: str) -> str | None:
     value = parse(text)
     if isinstance(value, dict | list):
         raise ValueError(f"Cannot cast '{text}' to varchar")
+    if isinstance(value, JNum) and not value.is_int:
+        return _double_text(float(value.text))
     return scalar_text(value)
+
+
+def _double_text(v: float) -> str:
+    """A JSON number with a fraction or an exponent as Trino casts it to varchar: read as a double, written
+    as CAST(double AS varchar) writes it, Java's shortest digits in scientific notation (JsonUtil.
+    currentTokenAsVarchar; TestJsonOperators.testCastToVarchar: JSON '128.9' is 1.289E2, 0.1 is 1.0E-1)."""
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0:
+        return "-0E0" if math.copysign(1.0, v) < 0 else "0E0"
+    negative, digits, exponent = Decimal(repr(v)).as_tuple()
+    text = "".join(map(str, digits))
+    power = len(text) - 1 + int(exponent)
+    text = text.rstrip("0")
+    return ("-" if negative else "") + text[0] + "." + (text[1:] or "0") + f"E{power}"
 
 
 _JSON_RESULTS = {
