@@ -57,3 +57,19 @@ def test_json_numbers_cast_to_a_map_of_varchar_are_written_as_doubles(ct: Any) -
     # Each value goes through JsonUtil.currentTokenAsVarchar, as in CAST(json AS varchar) (T: JsonToMapCast).
     (row,) = run(ct, f"SELECT CAST(json_parse('{{\"a\": 1.5}}') AS map(varchar, varchar)) FROM {S} LIMIT 1")
     assert row == ["{a=1.5E0}"]
+
+
+# Java's Double.parseDouble, which Trino's varchar-to-double cast calls (T: io.trino.type.VarcharOperators
+# castToDouble), reads a float type suffix (f, F, d, D: Java's FloatingPointLiteral): '1.5d' is 1.5, where
+# the local lake failed the cast ("Cannot cast '1.5d' to DOUBLE").
+JAVA_SUFFIXES: list[Case] = [
+    ("CAST('1.5d' AS double)", "1.5", "T: VarcharOperators.castToDouble (Double.parseDouble)"),
+    ("CAST(' 2F ' AS double)", "2.0", "T: VarcharOperators.castToDouble (Double.parseDouble)"),
+    ("TRY_CAST('1e3D' AS double)", "1000.0", "T: VarcharOperators.castToDouble (Double.parseDouble)"),
+    ("TRY_CAST('1.5x' AS double)", None, "T: VarcharOperators.castToDouble (Double.parseDouble)"),
+    ("TRY_CAST('NaNd' AS double)", None, "T: VarcharOperators.castToDouble (Double.parseDouble)"),
+]
+
+
+def test_varchar_with_a_java_type_suffix_casts_to_double(ct: Any) -> None:
+    check(ct, JAVA_SUFFIXES)

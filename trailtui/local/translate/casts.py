@@ -21,7 +21,10 @@ from trailtui.local.translate.types import set_zone, zone_of
 _ZONE_SUFFIX = re.compile(r"\s+([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{2}:\d{2})$")
 
 
-_JAVA_DOUBLE = r"\s*[+-]?(NaN|Infinity|([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?)\s*"
+# Java's FloatingPointLiteral may end in a type suffix (`1.5d`, `2F`), which DuckDB does not read: cut off
+# before the cast (hexadecimal literals, `0x1p3`, stay refused).
+_JAVA_DOUBLE = r"\s*[+-]?(NaN|Infinity|([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?[fFdD]?)\s*"
+_JAVA_SUFFIX = r"[fFdD](\s*)$"
 
 
 def _strict_text() -> dict[Any, tuple[str, str]]:
@@ -307,8 +310,9 @@ def rewrite_cast(node: Any) -> Any:
             if isinstance(node, exp.TryCast)
             else f"error('Cannot cast ' || {quote} || {{0}} || {quote} || ' to {name}')"
         )
+        text = f"regexp_replace({{0}}, '{_JAVA_SUFFIX}', '\\1')" if to.this in (T.DOUBLE, T.FLOAT) else "{0}"
         return late(
-            f"CASE WHEN NOT regexp_full_match({{0}}, '{pattern}') THEN {bad} ELSE CAST({{0}} AS {target}) END",
+            f"CASE WHEN NOT regexp_full_match({{0}}, '{pattern}') THEN {bad} ELSE CAST({text} AS {target}) END",
             [src],
             node.type,
         )
