@@ -73,3 +73,30 @@ JAVA_SUFFIXES: list[Case] = [
 
 def test_varchar_with_a_java_type_suffix_casts_to_double(ct: Any) -> None:
     check(ct, JAVA_SUFFIXES)
+
+
+# approx_percentile gives NULL when it saw no value, whatever the percentile: the output function checks the
+# percentile only for a digest holding values, and rows whose percentile is NULL are not added (T: io.trino.
+# operator.aggregation.ApproximateDoublePercentileAggregations output: "digest == null || digest.getCount()
+# == 0.0 -> appendNull"). The local lake failed ("Percentile must be between 0 and 1").
+EMPTY_PERCENTILES: list[Case] = [
+    (
+        f"(SELECT approx_percentile(length(eventName), 1.5) FROM {S} WHERE eventName = '')",
+        None,
+        "T: ApproximateLongPercentileAggregations.output",
+    ),
+    (
+        f"(SELECT approx_percentile(length(eventName), CAST(NULL AS double)) FROM {S})",
+        None,
+        "T: ApproximateLongPercentileAggregations.input (NULL arguments skip the row)",
+    ),
+    (
+        f"(SELECT approx_percentile(length(eventName), 0.5) FROM {S} WHERE eventName = 'GetObject')",
+        "9",
+        "T: ApproximateLongPercentileAggregations.output",
+    ),
+]
+
+
+def test_approx_percentile_of_no_values_is_null_whatever_the_percentile(ct: Any) -> None:
+    check(ct, EMPTY_PERCENTILES)

@@ -63,8 +63,11 @@ def _format(rw: Rewriter, node: Any) -> Any:
 
 macro(
     "trino_percentile_at",
-    "(s, p) AS CASE WHEN p IS NULL OR p < 0 OR p > 1 THEN error('Percentile must be between 0 and 1') "
-    "WHEN len(s) = 0 THEN NULL ELSE s[CAST(least(floor(p * len(s)), len(s) - 1) AS BIGINT) + 1] END",
+    # no value (list() of no rows is NULL), or a NULL percentile (Trino adds no row): NULL before the
+    # percentile is checked, as in Trino's output function (ApproximateLongPercentileAggregations.output)
+    "(s, p) AS CASE WHEN coalesce(len(s), 0) = 0 OR p IS NULL THEN NULL "
+    "WHEN p < 0 OR p > 1 THEN error('Percentile must be between 0 and 1') "
+    "ELSE s[CAST(least(floor(p * len(s)), len(s) - 1) AS BIGINT) + 1] END",
 )
 macro("trino_sorted_values", "(a) AS list_sort(list_filter(a, lambda v: v IS NOT NULL))")
 macro("trino_percentile", "(a, p) AS trino_percentile_at(trino_sorted_values(a), p)")
