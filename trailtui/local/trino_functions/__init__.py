@@ -22,6 +22,7 @@ from trailtui.local.trino_functions import (  # noqa: F401
     conversions,
     datetimes,
     ips,
+    json_casts,
     json_legacy,
     json_path,
     maps,
