@@ -51,6 +51,16 @@ def test_table_csv_jsonl_and_output_file(
     assert code == 0 and "wrote" in err and target.read_text().startswith("eventName,n")
 
 
+def test_one_row_written_is_one_row(
+    demo_lake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "one.csv"
+    code, _, err = _run(
+        ["query", f"SELECT eventName FROM {DEMO_STORE_ID} LIMIT 1", "--output", str(target)], capsys
+    )
+    assert code == 0 and f"wrote 1 row to {target}" in err
+
+
 def test_sql_from_file_and_stdin(
     demo_lake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

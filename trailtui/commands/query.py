@@ -19,6 +19,7 @@ from trailtui.lake.text import sanitize
 from trailtui.paths import locations
 from trailtui.settings import load_settings
 from trailtui.tabular import format_table
+from trailtui.units import rows as rows_of
 
 
 def read_sql(sql: str | None, file: str | None) -> str:
@@ -161,7 +162,7 @@ def _run(
         rows = _write(run, fmt, out, state, to_terminal=out.isatty())
     record.update(row_count=rows)
     if output:
-        print(f"wrote {rows:,} rows to {output}", file=err)
+        print(f"wrote {rows_of(rows)} to {output}", file=err)
     return 0 if state.status == "FINISHED" else 1
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from trailtui import units
 from trailtui.lake.results import QueryState, ResultPage
 
 FORMATS = ("csv", "json", "jsonl")
@@ -215,7 +216,7 @@ def export_to_s3(
     with tempfile.TemporaryDirectory(prefix="trailtui-export-") as scratch:  # mode 0700
         local = Path(scratch) / key.rsplit("/", 1)[-1]
         rows = export_query(client, query_id, local, progress=progress, files=files)
-        files.progress(f"Uploading {rows:,} rows to {uri}…")
+        files.progress(f"Uploading {units.rows(rows)} to {uri}…")
         s3.upload_file(str(local), bucket, key)
     return rows
 

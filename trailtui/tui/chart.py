@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from rich.cells import cell_len
 from rich.text import Text
 
-from trailtui.tui.safe import cell_text, fit, rows
+from trailtui.tui.safe import cell_text, fit
+from trailtui.units import rows
 
 EIGHTHS_UP = " ▁▂▃▄▅▆▇█"  # a column's top cell, in eighths of a cell
 EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"  # a bar's last cell

@@ -30,7 +30,8 @@ from trailtui.tui.chart import (
     render_histogram,
     seconds_of,
 )
-from trailtui.tui.safe import cell_text, rows
+from trailtui.tui.safe import cell_text
+from trailtui.units import rows
 
 
 class BucketMoved(Message):

@@ -23,8 +23,8 @@ from trailtui.lake.results import READABLE_STATES
 from trailtui.tui import events, workers
 from trailtui.tui.dialogs import PromptScreen
 from trailtui.tui.overwrite import then_unless_declined
-from trailtui.tui.safe import rows
 from trailtui.tui.state import Run
+from trailtui.units import rows
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -24,11 +24,11 @@ from trailtui.lake.history import History, HistoryEntry
 from trailtui.lake.text import sanitize
 from trailtui.tui.dialogs import modal_list_width
 from trailtui.tui.footer import WholeKeysFooter
-from trailtui.tui.safe import rows, safe_text
+from trailtui.tui.safe import safe_text
 from trailtui.tui.status import STATUS_STYLE
 from trailtui.tui.toastroom import keep_toasts_below
 from trailtui.tui.workers import ServiceQuery
-from trailtui.units import human_bytes
+from trailtui.units import human_bytes, rows
 
 # An event data store's ID as the FROM clause names it (a UUID), alone or at the end of its ARN.
 _STORE_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)

@@ -14,8 +14,9 @@ from textual.events import Key
 from textual.widgets import Input
 
 from trailtui.tui.grid import ResultGrid
-from trailtui.tui.safe import cell_text, rows
+from trailtui.tui.safe import cell_text
 from trailtui.tui.throttle import STREAMING_UPDATES, Throttle
+from trailtui.units import rows
 
 
 class ResultsPanel(Vertical):

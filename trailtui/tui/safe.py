@@ -29,8 +29,3 @@ def fit(text: str, width: int) -> str:
 
 def safe_text(value: object, style: str = "", keep_newlines: bool = False) -> Text:
     return Text(sanitize("" if value is None else value, keep_newlines=keep_newlines), style=style)
-
-
-def rows(count: int) -> str:
-    """`1 row`, `2 rows`, `1,000 rows`: a count of rows as the explorer's messages say it."""
-    return f"{count:,} row" if count == 1 else f"{count:,} rows"
