@@ -217,8 +217,11 @@ def check_castable(node: Any, src: Any) -> None:
         raise InvalidQueryStatement(f"{_cast_at(node, src)}Cannot cast {trino_name(t)} to {trino_name(to)}")
 
 
+# DuckDB's integer types as its typeof() names them, for a regular expression over typeof() of a value whose
+# Trino type the translator could not tell.
+DUCK_INTEGER = "U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?"
 # DuckDB types whose text DuckDB writes as Trino does (integers, text, booleans, dates).
-_SAME_TEXT = r"^((U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)|VARCHAR|BOOLEAN|DATE)$"
+_SAME_TEXT = f"^(({DUCK_INTEGER})|VARCHAR|BOOLEAN|DATE)$"
 
 
 def guard_untyped_text_cast(node: Any) -> Any | None:
@@ -349,9 +352,12 @@ def _interval_text(t: Any) -> str:
     from trailtui.local.translate.intervals import YEAR_MONTH, interval_family
 
     if interval_family(t) == YEAR_MONTH:
-        n = "abs(datepart('year', {0}) * 12 + datepart('month', {0}))"
-        sign = "CASE WHEN datepart('year', {0}) * 12 + datepart('month', {0}) < 0 THEN '-' ELSE '' END"
-        return f"{sign} || CAST({n} // 12 AS VARCHAR) || '-' || CAST({n} % 12 AS VARCHAR)"
+        months = "(datepart('year', {0}) * 12 + datepart('month', {0}))"
+        n = f"abs({months})"
+        return (
+            f"CASE WHEN {months} < 0 THEN '-' ELSE '' END || CAST({n} // 12 AS VARCHAR) || '-' || "
+            f"CAST({n} % 12 AS VARCHAR)"
+        )
     ms = "CAST(round(epoch({0}) * 1000) AS BIGINT)"
     a = f"abs({ms})"
     return (

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trailtui.local.translate.types import field_types
+
 
 def _code(equal: str) -> str:
     return f"CASE {equal} WHEN true THEN 2 WHEN false THEN 0 ELSE 1 END"
@@ -24,17 +26,6 @@ def _decide(codes: str) -> str:
 
 def _kind(t: Any) -> str:
     return t.this.name if t is not None else "UNKNOWN"
-
-
-def _field_types(t: Any) -> list[Any]:
-    """The types of a struct's fields, in order (a field of unknown type: None)."""
-    from sqlglot import exp
-
-    out: list[Any] = []
-    for f in t.expressions:
-        kind = f.args.get("kind") if isinstance(f, exp.ColumnDef) else f
-        out.append(kind if isinstance(kind, exp.DataType) else None)
-    return out
 
 
 def is_nested(t: Any) -> bool:
@@ -67,7 +58,7 @@ def equal_sql(a: str, b: str, t: Any, depth: int = 0) -> str:
     if kind == "STRUCT" and t.expressions:
         codes = [
             _code(equal_sql(f"struct_extract_at({a}, {n})", f"struct_extract_at({b}, {n})", ft, depth + 1))
-            for n, ft in enumerate(_field_types(t), start=1)
+            for n, ft in enumerate(field_types(t), start=1)
         ]
         smallest = f"least({', '.join(codes)})" if len(codes) > 1 else codes[0]
         return f"CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL ELSE {_decide(smallest)} END"

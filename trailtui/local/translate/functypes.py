@@ -46,9 +46,13 @@ _VARCHAR_NAMES = {
     "timezone",
 }
 _JSON_CLASSES = {"JSONExtract", "ParseJSON"}
-# Fixed result types (functions/datetime, binary, uuid, string): sqlglot typed none of them, so typeof()
-# said "unknown" and to_iso8601(from_iso8601_timestamp(...)) was refused.
+# Fixed result types (functions/datetime, binary, uuid, string, regexp) where sqlglot gives none: typeof()
+# said "unknown" and to_iso8601(from_iso8601_timestamp(...)) was refused. to_unixtime is a double.
 _FIXED_CLASSES = {
+    "TimeToUnix": "DOUBLE",
+    "Split": "ARRAY(VARCHAR)",
+    "RegexpExtractAll": "ARRAY(VARCHAR)",
+    "RegexpSplit": "ARRAY(VARCHAR)",
     "FromISO8601Timestamp": "TIMESTAMP(3) WITH TIME ZONE",
     "FromISO8601Date": "DATE",
     "Uuid": "UUID",
@@ -59,7 +63,6 @@ _FIXED_CLASSES = {
 }
 # Results of the type of their first argument (functions/conditional "try", functions/array).
 _SAME_AS_ARGUMENT = {"Try", "ArrayFilter", "ArrayDistinct", "ArrayRemove", "ArrayIntersect", "ArrayExcept"}
-_ARRAY_OF_VARCHAR_CLASSES = {"Split", "RegexpExtractAll", "RegexpSplit"}
 
 
 # Fields of a date or time: bigint in Trino (functions/datetime, "Convenience extraction functions");
@@ -139,9 +142,6 @@ def fill_result_type(node: Any) -> None:
     if fixed is not None:
         node.type = exp.DataType.build(fixed, dialect="trino")
         return
-    if kind == "TimeToUnix":  # to_unixtime is a double (functions/datetime.html)
-        node.type = exp.DataType.build("DOUBLE")
-        return
     if kind in ("ArrayMax", "ArrayMin"):  # an element of the array (functions/array.html)
         inner = getattr(node.this, "type", None)
         if inner is not None and inner.this == exp.DataType.Type.ARRAY and inner.expressions:
@@ -163,8 +163,6 @@ def fill_result_type(node: Any) -> None:
         node.type = exp.DataType.build("VARBINARY")
     elif kind in _JSON_CLASSES:
         node.type = exp.DataType.build("JSON")
-    elif kind in _ARRAY_OF_VARCHAR_CLASSES:
-        node.type = exp.DataType.build("ARRAY(VARCHAR)", dialect="trino")
 
 
 def _percentile_type(node: Any) -> Any:

@@ -24,6 +24,7 @@ from typing import Any
 from trailtui.local.errors import InvalidQueryStatement
 from trailtui.local.translate.aggtypes import rewrite_aggregate
 from trailtui.local.translate.casts import (
+    DUCK_INTEGER,
     check_castable,
     guard_untyped_text_cast,
     rewrite_array_join,
@@ -171,7 +172,7 @@ def _divide(node: Any) -> Any:
     ):
         # A side whose Trino type the translator could not work out (a lambda's result, a row's field by
         # position): if DuckDB holds integers or decimals there, its `/` would not divide as Trino does.
-        exact = "regexp_matches(typeof({0}), '^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DECIMAL.*)$')"
+        exact = f"regexp_matches(typeof({{0}}), '^({DUCK_INTEGER}|DECIMAL.*)$')"
         text = (
             f"CASE WHEN {exact} AND {exact.replace('{0}', '{1}')} THEN error('Dividing values whose type the "
             "local lake cannot tell (integers or decimals) is not supported: cast one side, such as "

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trailtui.local.translate.types import field_types
+
 _FIRST = ("with_", "from_", "joins")  # the sources of a SELECT, visited before what reads them
 
 
@@ -180,9 +182,7 @@ def _unnested_field_type(unnest: Any, name: str) -> Any | None:
         return None
     if len(row.expressions) != len(columns):
         return None
-    field = row.expressions[columns.index(name)]
-    kind = field.args.get("kind") if isinstance(field, exp.ColumnDef) else field
-    return kind if isinstance(kind, exp.DataType) else None
+    return field_types(row)[columns.index(name)]
 
 
 def check_having(node: Any, src: Any) -> None:

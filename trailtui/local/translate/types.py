@@ -145,6 +145,15 @@ def trino_name(t: Any) -> str:
     return kind.value.lower()
 
 
+def field_types(t: Any) -> list[Any]:
+    """The sqlglot types of a struct's fields, in order (None for a field whose type is not known): a field
+    is a ColumnDef when named, a bare DataType when not."""
+    from sqlglot import exp
+
+    kinds = (f.args.get("kind") if isinstance(f, exp.ColumnDef) else f for f in t.expressions)
+    return [k if isinstance(k, exp.DataType) else None for k in kinds]
+
+
 def output_type(node: Any) -> TrinoType | None:
     """The Trino type of a select-list item, or None when it is not known."""
     from sqlglot import exp
@@ -168,7 +177,7 @@ def described(t: Any, zone: str | None = None) -> TrinoType:
     if t.this in (T.ARRAY, T.MAP):
         kids = tuple(described(e, own) for e in t.expressions if isinstance(e, exp.DataType))
     elif t.this == T.STRUCT:
-        parts = [f.args.get("kind") if isinstance(f, exp.ColumnDef) else f for f in t.expressions]
-        if all(isinstance(p, exp.DataType) for p in parts):
+        parts = field_types(t)
+        if all(p is not None for p in parts):
             kids = tuple(described(p, own) for p in parts)
     return TrinoType(trino_name(t), own, kids)
