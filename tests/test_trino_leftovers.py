@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.trinofunctions import Case, check, lake_client, run
+from tests.trinofunctions import Case, check, lake_client, run, run_error
 from trailtui.lake.query import QueryRun
 from trailtui.local.demo import DEMO_STORE_ID as S
 
@@ -94,15 +94,7 @@ def test_approx_percentile_answers_as_trinos_digest(ct: Any) -> None:
     ],
 )
 def test_a_percentile_outside_0_1_fails(ct: Any, sql: str, message: str) -> None:
-    import time
-
-    from trailtui.lake.query import QueryRun
-
-    q = QueryRun(ct, sql)
-    q.start()
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED"
-    assert message in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert message in run_error(ct, sql)
 
 
 def test_weighted_approx_percentile_is_refused(ct: Any) -> None:
@@ -152,12 +144,9 @@ def test_json_casts_read_scalars_only(ct: Any) -> None:
 
 
 def test_a_json_object_cast_to_varchar_values_fails(ct: Any) -> None:
-    q = QueryRun(ct, f"SELECT CAST(json_parse(eventjson) AS map(varchar, varchar)) FROM {S} LIMIT 1")
-    q.start()
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED"
-    message = ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
-    assert "Cannot cast to map(varchar, varchar). Unexpected token when cast to varchar" in message
+    assert "Cannot cast to map(varchar, varchar). Unexpected token when cast to varchar" in run_error(
+        ct, f"SELECT CAST(json_parse(eventjson) AS map(varchar, varchar)) FROM {S} LIMIT 1"
+    )
 
 
 def test_order_by_reads_an_alias_inside_an_expression_as_the_output_column(ct: Any) -> None:
@@ -256,11 +245,7 @@ def test_text_becomes_a_double_as_java_reads_it(ct: Any) -> None:
     ],
 )
 def test_units_of_time_on_dates_fail(ct: Any, expr: str) -> None:
-    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
-    q.start()
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED"
-    assert "is not a valid DATE field" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert "is not a valid DATE field" in run_error(ct, f"SELECT {expr} FROM {S} LIMIT 1")
 
 
 def test_unnest_of_rows_into_columns_and_their_types(ct: Any) -> None:
@@ -332,11 +317,7 @@ def test_results_typed_by_their_argument(ct: Any) -> None:
 def test_dividing_values_of_a_type_the_lake_cannot_tell_is_refused(ct: Any) -> None:
     """A lambda's result has no type the translator knows: DuckDB divided its integers as doubles (1.5,
     Trino 1). The query fails with a clear reason instead; a cast makes it run."""
-    q = QueryRun(ct, f"SELECT transform(ARRAY[3], x -> x)[1] / 2 FROM {S} LIMIT 1")
-    q.start()
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED"
-    assert "cannot tell" in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert "cannot tell" in run_error(ct, f"SELECT transform(ARRAY[3], x -> x)[1] / 2 FROM {S} LIMIT 1")
     assert run(ct, f"SELECT CAST(transform(ARRAY[3], x -> x)[1] AS bigint) / 2 FROM {S} LIMIT 1") == [["1"]]
     assert run(ct, f"SELECT transform(ARRAY[3e0], x -> x)[1] / 2 FROM {S} LIMIT 1") == [["1.5"]]
 

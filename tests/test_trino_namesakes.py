@@ -4,15 +4,13 @@ page of trino.io/docs/current/, "T:" a class in trinodb/trino)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.trinofunctions import Case, check, lake_client
-from trailtui.lake.query import QueryRun
+from tests.trinofunctions import Case, check, lake_client, run_error
 from trailtui.local.demo import DEMO_STORE_ID as S
 
 T = "TIMESTAMP '2024-03-05 19:08:09.123'"
@@ -132,11 +130,7 @@ def test_namesakes_trino_refuses_are_refused(ct: Any, expr: str, message: str) -
     ],
 )
 def test_namesakes_fail_where_trino_fails(ct: Any, expr: str, message: str) -> None:
-    q = QueryRun(ct, f"SELECT {expr} FROM {S} LIMIT 1")
-    q.start()
-    state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED"
-    assert message in ct.describe_query(QueryId=q.query_id)["ErrorMessage"]
+    assert message in run_error(ct, f"SELECT {expr} FROM {S} LIMIT 1")
 
 
 JSON_CASTS: list[Case] = [

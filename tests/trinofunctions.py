@@ -64,6 +64,17 @@ def error_of(ct: Any, sql: str) -> str:
         q.start()
     except ClientError as exc:  # refused at StartQuery
         return str(exc)
+    return _failed(ct, q)
+
+
+def run_error(ct: Any, sql: str) -> str:
+    """The ErrorMessage of a query that StartQuery takes and that then fails while running."""
+    q = QueryRun(ct, sql)
+    q.start()
+    return _failed(ct, q)
+
+
+def _failed(ct: Any, q: QueryRun) -> str:
     state = q.wait(sleep=lambda s: time.sleep(min(s, 0.05)))
-    assert state.status == "FAILED", sql
+    assert state.status == "FAILED", q.sql
     return str(ct.describe_query(QueryId=q.query_id).get("ErrorMessage") or "")
